@@ -1,0 +1,251 @@
+import { z } from 'zod';
+import type { Article, Author, LeadImage } from './article.js';
+import { renderMarkdown, sanitizeBodyHtml } from './html.js';
+import { cleanText, feedSlug } from './text.js';
+
+/** Limits a story must respect; documented in the README. */
+export const LIMITS = {
+  requestBytes: 256 * 1024,
+  titleChars: 300,
+  kickerChars: 120,
+  summaryChars: 2_000,
+  bodyBytes: 150 * 1024,
+  authors: 20,
+  authorNameChars: 200,
+  categories: 20,
+  categoryChars: 100,
+  urlChars: 2_000,
+  imageTextChars: 1_000,
+  languageChars: 35,
+} as const;
+
+/** One problem with a request, located by JSON Pointer (RFC 6901) into the body. */
+export interface FieldProblem {
+  pointer: string;
+  detail: string;
+}
+
+export class ValidationError extends Error {
+  override readonly name = 'ValidationError';
+  constructor(readonly problems: FieldProblem[]) {
+    super(problems.map((problem) => `${problem.pointer}: ${problem.detail}`).join('; '));
+  }
+}
+
+const text = (max: number) =>
+  z
+    .string()
+    .max(max * 4, `must be at most ${max} characters`)
+    .transform(cleanText)
+    .refine((value) => value.length <= max, `must be at most ${max} characters`);
+
+const optionalText = (max: number) => text(max).transform((value) => value || undefined).optional();
+
+const httpUrl = z
+  .string()
+  .max(LIMITS.urlChars, `must be at most ${LIMITS.urlChars} characters`)
+  .refine((value) => {
+    if (!URL.canParse(value)) return false;
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+  }, 'must be an absolute http(s) URL')
+  .transform((value) => new URL(value).href);
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
+
+/** RFC 3339 date-time with a time zone; calendar-checked (no 30 February, no hour 24). */
+export function isRfc3339(value: string): boolean {
+  const match = RFC3339.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as number[];
+  if (year! < 1900 || month! < 1 || month! > 12 || hour! > 23 || minute! > 59 || second! > 60) return false;
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  if (day! < 1 || day! > daysInMonth) return false;
+  if (match[9] !== undefined && (Number(match[9]) > 23 || Number(match[10]) > 59)) return false;
+  return Number.isFinite(Date.parse(value.toUpperCase()));
+}
+
+const dateTime = z
+  .string()
+  .max(40)
+  .refine(isRfc3339, 'must be an RFC 3339 date-time with a time zone, e.g. 2026-03-01T09:30:00+09:00')
+  .transform((value) => value.toUpperCase());
+
+const languageTag = z
+  .string()
+  .max(LIMITS.languageChars)
+  .refine((value) => {
+    try {
+      return Intl.getCanonicalLocales(value).length === 1;
+    } catch {
+      return false;
+    }
+  }, 'must be a BCP 47 language tag such as "en", "ar" or "zh-Hant"')
+  .transform((value) => Intl.getCanonicalLocales(value)[0]!);
+
+const authorSchema = z
+  .object({
+    name: text(LIMITS.authorNameChars).refine((value) => value.length > 0, 'must not be empty'),
+    url: httpUrl.optional(),
+    email: z.email('must be an email address').max(254).optional(),
+  })
+  .strict();
+
+const imageSchema = z
+  .object({
+    url: httpUrl,
+    alt: optionalText(LIMITS.imageTextChars),
+    caption: optionalText(LIMITS.imageTextChars),
+    credit: optionalText(LIMITS.imageTextChars),
+    type: z
+      .string()
+      .regex(/^image\/[a-z0-9.+-]+$/, 'must be an image MIME type such as image/jpeg')
+      .optional(),
+    length: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    width: z.number().int().min(1).max(100_000).optional(),
+    height: z.number().int().min(1).max(100_000).optional(),
+  })
+  .strict();
+
+const categorySchema = text(LIMITS.categoryChars).refine(
+  (value) => feedSlug(value).length > 0,
+  'must contain at least one letter or digit',
+);
+
+export const articleInputSchema = z
+  .object({
+    title: text(LIMITS.titleChars).refine((value) => value.length > 0, 'must not be empty'),
+    kicker: optionalText(LIMITS.kickerChars),
+    summary: optionalText(LIMITS.summaryChars),
+    body: z.string().optional(),
+    bodyMarkdown: z.string().optional(),
+    authors: z.array(authorSchema).max(LIMITS.authors, `at most ${LIMITS.authors} authors`).default([]),
+    categories: z
+      .array(categorySchema)
+      .max(LIMITS.categories, `at most ${LIMITS.categories} categories`)
+      .default([]),
+    publishedAt: dateTime.optional(),
+    url: httpUrl.optional(),
+    image: imageSchema.optional(),
+    language: languageTag.optional(),
+  })
+  .strict()
+  .superRefine((input, context) => {
+    if ((input.body === undefined) === (input.bodyMarkdown === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        path: [input.body === undefined ? 'body' : 'bodyMarkdown'],
+        message: 'exactly one of "body" (HTML) and "bodyMarkdown" is required',
+      });
+    }
+  });
+
+export type ArticleInput = z.output<typeof articleInputSchema>;
+
+function pointer(path: readonly PropertyKey[]): string {
+  return path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('') || '/';
+}
+
+function problemsOf(error: z.ZodError): FieldProblem[] {
+  return error.issues.flatMap((issue): FieldProblem[] => {
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({ pointer: pointer([...issue.path, key]), detail: 'is not a known field' }));
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      return [{ pointer: pointer(issue.path), detail: 'is required' }];
+    }
+    return [{ pointer: pointer(issue.path), detail: issue.message }];
+  });
+}
+
+/** Validates a request body; throws ValidationError listing every bad field. */
+export function parseArticleInput(raw: unknown): ArticleInput {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new ValidationError([{ pointer: '/', detail: 'must be a JSON object' }]);
+  }
+  const result = articleInputSchema.safeParse(raw);
+  if (!result.success) throw new ValidationError(problemsOf(result.error));
+  return result.data;
+}
+
+/** Body HTML from whichever of the two body fields was sent, sanitised; checks its size. */
+export function renderBody(input: Pick<ArticleInput, 'body' | 'bodyMarkdown'>): string {
+  const html = input.bodyMarkdown !== undefined ? renderMarkdown(input.bodyMarkdown) : sanitizeBodyHtml(input.body ?? '');
+  const field = input.bodyMarkdown !== undefined ? '/bodyMarkdown' : '/body';
+  if (Buffer.byteLength(html, 'utf8') > LIMITS.bodyBytes) {
+    throw new ValidationError([{ pointer: field, detail: `must be at most ${LIMITS.bodyBytes} bytes of HTML` }]);
+  }
+  return html;
+}
+
+function uniqueCategories(categories: string[]): string[] {
+  const seen = new Set<string>();
+  return categories.filter((category) => {
+    const key = feedSlug(category);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}
+
+export interface ArticleDraftContext {
+  slug: string;
+  /** Canonical link used when the input has none. */
+  defaultUrl: string;
+  defaultLanguage: string;
+  now: Date;
+  /** The stored version this input replaces, if any. */
+  existing?: Article | undefined;
+}
+
+/**
+ * Turns validated input into the story to store. A correction keeps the original publish time
+ * unless the editor sends a new one; `updatedAt` moves only when something actually changed, so an
+ * identical retry is a no-op.
+ */
+export function draftArticle(input: ArticleInput, context: ArticleDraftContext): Article {
+  const { existing, now } = context;
+  const publishedAt = input.publishedAt ?? existing?.publishedAt ?? now.toISOString();
+  const status = Date.parse(publishedAt) > now.getTime() ? 'scheduled' : 'published';
+  const authors: Author[] = input.authors.map((author) => withoutUndefined({ ...author }));
+  const image: LeadImage | undefined = input.image ? withoutUndefined({ ...input.image }) : undefined;
+  const candidate: Article = withoutUndefined({
+    slug: context.slug,
+    title: input.title,
+    kicker: input.kicker,
+    summary: input.summary,
+    body: renderBody(input),
+    bodyMarkdown: input.bodyMarkdown,
+    authors,
+    categories: uniqueCategories(input.categories),
+    publishedAt,
+    updatedAt: now.toISOString(),
+    url: input.url ?? context.defaultUrl,
+    image,
+    language: input.language ?? context.defaultLanguage,
+    status,
+    revision: (existing?.revision ?? 0) + 1,
+  });
+  if (existing && sameContent(existing, candidate)) return existing;
+  return candidate;
+}
+
+const BOOKKEEPING = new Set(['updatedAt', 'revision', 'retractedAt']);
+
+/** Whether two versions of a story differ in anything a reader or a feed could see. */
+export function sameContent(a: Article, b: Article): boolean {
+  return canonicalJson(a) === canonicalJson(b);
+}
+
+/** JSON with object keys sorted and bookkeeping fields left out (storage does not keep key order). */
+function canonicalJson(article: Article): string {
+  return JSON.stringify(article, (key, value: unknown) => {
+    if (BOOKKEEPING.has(key)) return undefined;
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+    return Object.fromEntries(Object.entries(value).sort(([left], [right]) => (left < right ? -1 : 1)));
+  });
+}

@@ -1,0 +1,60 @@
+/** A person or agency credited with a story. */
+export interface Author {
+  name: string;
+  url?: string;
+  email?: string;
+}
+
+/** The lead photo, with what a newsroom prints under it. */
+export interface LeadImage {
+  url: string;
+  alt?: string;
+  caption?: string;
+  /** Photographer and/or agency, e.g. "Jane Roe / Reuters". */
+  credit?: string;
+  /** MIME type, e.g. image/jpeg. Derived from the URL when not given. */
+  type?: string;
+  /** Size in bytes; unknown is 0 in RSS enclosures. */
+  length?: number;
+  width?: number;
+  height?: number;
+}
+
+/**
+ * - published: in every feed it belongs to.
+ * - scheduled: stored, in no feed until `publishedAt` comes.
+ * - retracted: withdrawn; in no feed; kept so a retraction can be announced (Atom tombstones).
+ */
+export type ArticleStatus = 'published' | 'scheduled' | 'retracted';
+
+/** A story as stored and as the ingest API returns it. */
+export interface Article {
+  slug: string;
+  title: string;
+  kicker?: string;
+  summary?: string;
+  /** Sanitised HTML. */
+  body: string;
+  /** The Markdown the body was rendered from, when the editor sent Markdown. */
+  bodyMarkdown?: string;
+  authors: Author[];
+  categories: string[];
+  /** RFC 3339 with the offset the editor gave; it never changes on a correction. */
+  publishedAt: string;
+  /** RFC 3339 (UTC): the last change of the content. */
+  updatedAt: string;
+  /** Canonical link. */
+  url: string;
+  image?: LeadImage;
+  /** BCP 47. */
+  language: string;
+  status: ArticleStatus;
+  /** RFC 3339 (UTC), only for retracted stories. */
+  retractedAt?: string;
+  /** Increases by one on every stored change; used for optimistic concurrency. */
+  revision: number;
+}
+
+export function isPublic(article: Pick<Article, 'status'>): boolean {
+  return article.status === 'published';
+}

@@ -1,0 +1,31 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoArticleRepository } from '../adapters/dynamo-article-repository.js';
+import { SecretsManagerTokenSource } from '../adapters/secrets-manager-token-source.js';
+import { documentClient } from '../commons/clients/dynamodb.js';
+import { commaSeparated, loadSite, MissingConfigurationError, tableName } from '../commons/config.js';
+import { systemClock } from '../use-cases/ports.js';
+import { createIngestApi } from './ingest-api.js';
+import { CachedTokenSource, StaticTokenSource, type TokenSource } from './tokens.js';
+
+/** Ingest Lambda: wiring only. Everything is built once per cold start. */
+
+function tokenSource(env = process.env): TokenSource {
+  if (env.INGEST_TOKENS_SECRET_ID) {
+    const secrets = new SecretsManagerTokenSource(new SecretsManagerClient({}), env.INGEST_TOKENS_SECRET_ID);
+    return new CachedTokenSource(secrets, 60_000);
+  }
+  const tokens = commaSeparated(env.INGEST_TOKENS);
+  if (!tokens.length) throw new MissingConfigurationError('Set INGEST_TOKENS_SECRET_ID (AWS) or INGEST_TOKENS (local)');
+  return new StaticTokenSource(tokens);
+}
+
+const logger = new Logger({ serviceName: 'ingest' });
+
+export const handler = createIngestApi({
+  articles: new DynamoArticleRepository(documentClient, tableName()),
+  clock: systemClock,
+  site: loadSite(),
+  tokens: tokenSource(),
+  logger,
+});

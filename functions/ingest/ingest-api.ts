@@ -1,0 +1,125 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { LIMITS, ValidationError } from '../domain/article-input.js';
+import { ArticleNotFoundError, ConcurrentUpdateError, InvalidSlugError } from '../use-cases/errors.js';
+import { createArticle, putArticle, type PublishDependencies } from '../use-cases/publish-article.js';
+import { getArticle, listArticles } from '../use-cases/read-articles.js';
+import { retractArticle } from '../use-cases/retract-article.js';
+import { InvalidCursorError } from '../use-cases/ports.js';
+import { header, json, noContent, problem, type HttpRequest, type HttpResponse } from './http.js';
+import { bearerMatches, type TokenSource } from './tokens.js';
+
+export interface IngestDependencies extends PublishDependencies {
+  tokens: TokenSource;
+  logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+}
+
+/** Raised while reading the request; carries the response to send. */
+class RequestRejected extends Error {
+  constructor(readonly response: HttpResponse) {
+    super(response.body ?? '');
+  }
+}
+
+function readJsonBody(request: HttpRequest): unknown {
+  const contentType = header(request, 'content-type') ?? '';
+  if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(contentType)) {
+    throw new RequestRejected(
+      problem(415, 'Unsupported Media Type', 'Send the story as JSON with "Content-Type: application/json"'),
+    );
+  }
+  const raw = request.body ?? '';
+  const bytes = request.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
+  if (bytes.length > LIMITS.requestBytes) {
+    throw new RequestRejected(
+      problem(413, 'Content Too Large', `The request body is ${bytes.length} bytes; the limit is ${LIMITS.requestBytes}`),
+    );
+  }
+  const text = bytes.toString('utf8');
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new RequestRejected(
+      problem(400, 'Malformed JSON', `The request body is not valid JSON: ${(error as Error).message}`, {
+        errors: [{ pointer: '/', detail: 'is not valid JSON' }],
+      }),
+    );
+  }
+}
+
+function slugParameter(request: HttpRequest): string {
+  const raw = request.pathParameters?.slug ?? '';
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** Turns what a use case threw into the response; a 500 never carries internals. */
+function errorResponse(error: unknown, deps: IngestDependencies, request: HttpRequest): HttpResponse {
+  if (error instanceof RequestRejected) return error.response;
+  if (error instanceof ValidationError) {
+    return problem(400, 'Invalid story', 'Some fields are missing or invalid; see "errors"', { errors: error.problems });
+  }
+  if (error instanceof InvalidSlugError) {
+    return problem(400, 'Invalid slug', error.message, { errors: [{ pointer: '/slug', detail: error.message }] });
+  }
+  if (error instanceof InvalidCursorError) {
+    return problem(400, 'Invalid cursor', error.message, { errors: [{ pointer: '/cursor', detail: error.message }] });
+  }
+  if (error instanceof ArticleNotFoundError) return problem(404, 'Not Found', error.message);
+  if (error instanceof ConcurrentUpdateError) return problem(409, 'Conflict', error.message);
+  deps.logger.error('Request failed', { route: request.routeKey, error: error as Error });
+  return problem(500, 'Internal Server Error', 'The story could not be processed; nothing was changed. Try again.');
+}
+
+type Route = (request: HttpRequest, deps: IngestDependencies) => Promise<HttpResponse>;
+
+const routes: Record<string, Route> = {
+  'PUT /articles/{slug}': async (request, deps) => {
+    const { article, created } = await putArticle(slugParameter(request), readJsonBody(request), deps);
+    return json(created ? 201 : 200, article, created ? { location: `/articles/${article.slug}` } : {});
+  },
+  'POST /articles': async (request, deps) => {
+    const article = await createArticle(readJsonBody(request), deps);
+    return json(201, article, { location: `/articles/${article.slug}` });
+  },
+  'GET /articles/{slug}': async (request, deps) => json(200, await getArticle(slugParameter(request), deps)),
+  'GET /articles': async (request, deps) => {
+    const query = request.queryStringParameters ?? {};
+    return json(200, await listArticles({ limit: query.limit, cursor: query.cursor, status: query.status }, deps));
+  },
+  'DELETE /articles/{slug}': async (request, deps) => {
+    await retractArticle(slugParameter(request), deps);
+    return noContent();
+  },
+};
+
+/** The ingest API as one function of an API Gateway HTTP API (payload 2.0) request. */
+export function createIngestApi(deps: IngestDependencies): (request: HttpRequest) => Promise<HttpResponse> {
+  return async (request) => {
+    const started = Date.now();
+    let response: HttpResponse;
+    try {
+      // Authentication comes before anything looks at the body.
+      if (!bearerMatches(header(request, 'authorization'), await deps.tokens.tokens())) {
+        response = problem(401, 'Unauthorized', 'Send "Authorization: Bearer <token>" with a valid ingest token', {
+          headers: { 'www-authenticate': 'Bearer realm="ingest"' },
+        });
+      } else {
+        const route = routes[request.routeKey];
+        response = route
+          ? await route(request, deps)
+          : problem(404, 'Not Found', `No route for ${request.requestContext?.http?.method ?? ''} ${request.rawPath ?? ''}`);
+      }
+    } catch (error) {
+      response = errorResponse(error, deps, request);
+    }
+    deps.logger.info('Request handled', {
+      route: request.routeKey,
+      status: response.statusCode,
+      durationMs: Date.now() - started,
+    });
+    return response;
+  };
+}

@@ -1,0 +1,35 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.js';
+import { DynamoArticleRepository } from '../adapters/dynamo-article-repository.js';
+import { DynamoFeedIndex } from '../adapters/dynamo-feed-index.js';
+import { S3FeedStore } from '../adapters/s3-feed-store.js';
+import { documentClient } from '../commons/clients/dynamodb.js';
+import { s3Client } from '../commons/clients/s3.js';
+import { feedBucket, loadSite, tableName } from '../commons/config.js';
+import { systemClock } from '../use-cases/ports.js';
+import { regenerateFeeds, type RegenerateDependencies } from '../use-cases/regenerate-feeds.js';
+import { changedSlugs } from './stream-records.js';
+
+/** Regenerate Lambda: table stream in, feed files out. Wiring only. */
+
+const logger = new Logger({ serviceName: 'regenerate' });
+const table = tableName();
+const distributionId = process.env.DISTRIBUTION_ID?.trim();
+
+const deps: RegenerateDependencies = {
+  articles: new DynamoArticleRepository(documentClient, table),
+  index: new DynamoFeedIndex(documentClient, table),
+  store: new S3FeedStore(s3Client, feedBucket()),
+  cdn: distributionId ? new CloudFrontInvalidator(new CloudFrontClient({}), distributionId) : undefined,
+  clock: systemClock,
+  site: loadSite(),
+};
+
+export async function handler(event: DynamoDBStreamEvent): Promise<void> {
+  const slugs = changedSlugs(event.Records);
+  if (!slugs.length) return;
+  const report = await regenerateFeeds(slugs, deps);
+  logger.info('Feeds regenerated', { stories: slugs.length, feeds: report.feedsChanged.length, files: report.filesWritten.length });
+}

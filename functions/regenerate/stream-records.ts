@@ -1,0 +1,16 @@
+import type { DynamoDBRecord } from 'aws-lambda';
+import { ARTICLE_PREFIX, ARTICLE_SORT_KEY } from '../adapters/table-keys.js';
+
+/**
+ * Slugs of the stories a batch of table stream records touched. Only keys are used: the
+ * regenerator reads each story's current state, so the stream can be KEYS_ONLY.
+ */
+export function changedSlugs(records: DynamoDBRecord[]): string[] {
+  const slugs = new Set<string>();
+  for (const record of records) {
+    const pk = record.dynamodb?.Keys?.PK?.S;
+    const sk = record.dynamodb?.Keys?.SK?.S;
+    if (sk === ARTICLE_SORT_KEY && pk?.startsWith(ARTICLE_PREFIX)) slugs.add(pk.slice(ARTICLE_PREFIX.length));
+  }
+  return [...slugs];
+}

@@ -1,0 +1,58 @@
+import type { Article, Author } from '../domain/article.js';
+import { xmlSafe } from '../domain/text.js';
+import { articleId, contentHtml, feedView, imageMimeType, summaryOf, type FeedDocument } from './feed-document.js';
+import { rfc3339 } from './dates.js';
+
+type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined } | undefined;
+
+function jsonAuthor(author: Author): Json {
+  return { name: author.name, url: author.url ?? (author.email ? `mailto:${author.email}` : undefined) };
+}
+
+function jsonItem(document: FeedDocument, article: Article): Json {
+  const { image } = article;
+  return {
+    id: articleId(document.site, article),
+    url: article.url,
+    title: article.title,
+    content_html: contentHtml(article),
+    summary: summaryOf(article),
+    image: image?.url,
+    date_published: rfc3339(article.publishedAt),
+    date_modified: rfc3339(article.updatedAt),
+    authors: article.authors.length ? article.authors.map(jsonAuthor) : undefined,
+    tags: article.categories.length ? article.categories : undefined,
+    language: article.language,
+    attachments: image
+      ? [{ url: image.url, mime_type: imageMimeType(image), title: image.caption, size_in_bytes: image.length }]
+      : undefined,
+    // Extension (JSON Feed 1.1 §"Extensions"): what the core format has no field for.
+    _newsroom: {
+      kicker: article.kicker,
+      image: image
+        ? { alt: image.alt, caption: image.caption, credit: image.credit, width: image.width, height: image.height }
+        : undefined,
+    },
+  };
+}
+
+/** JSON Feed 1.1 (https://jsonfeed.org/version/1.1). */
+export function renderJsonFeed(document: FeedDocument): string {
+  const view = feedView(document);
+  const { site } = document;
+  const feed: Json = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: view.title,
+    home_page_url: view.homeUrl,
+    feed_url: view.selfUrl('json'),
+    description: view.description,
+    icon: view.logoUrl,
+    favicon: view.iconUrl,
+    language: view.language,
+    authors: [{ name: site.title, url: view.homeUrl }],
+    hubs: site.hubs.length ? site.hubs.map((url) => ({ type: 'WebSub', url })) : undefined,
+    items: document.articles.map((article) => jsonItem(document, article)),
+  };
+  // The same cleaning as the XML formats, so a feed reader sees the same text everywhere.
+  return JSON.stringify(feed, (_key, value: unknown) => (typeof value === 'string' ? xmlSafe(value) : value), 2);
+}

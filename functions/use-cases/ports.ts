@@ -1,0 +1,89 @@
+import type { Article, ArticleStatus } from '../domain/article.js';
+import type { FeedFile } from '../rendering/render-feed.js';
+
+/** Ports: what the use cases need from the outside world, named for the domain. */
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+export class RevisionConflictError extends Error {
+  override readonly name = 'RevisionConflictError';
+  constructor(readonly slug: string) {
+    super(`Story "${slug}" was changed by another request`);
+  }
+}
+
+export interface ArticlePage {
+  articles: Article[];
+  /** Opaque; absent on the last page. */
+  cursor?: string;
+}
+
+export interface ArticleRepository {
+  /** Strongly consistent read. */
+  get(slug: string): Promise<Article | undefined>;
+  /**
+   * Stores the story if the stored revision is still `expectedRevision` (`undefined`: the slug
+   * must be free). Throws RevisionConflictError otherwise.
+   */
+  save(article: Article, expectedRevision: number | undefined): Promise<void>;
+  /** Newest first. Throws InvalidCursorError for a cursor it did not issue. */
+  list(query: { status: ArticleStatus; limit: number; cursor?: string | undefined }): Promise<ArticlePage>;
+  /** Scheduled stories whose publish time is at or before `until`, oldest first. */
+  due(until: Date, limit: number): Promise<Article[]>;
+  /** Every slug in the store, for the repair tool (a full read; never on a request path). */
+  allSlugs(): AsyncIterable<string[]>;
+}
+
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
+/** Where a story sits in one feed: the feed and the story's place in its newest-first order. */
+export interface FeedMembership {
+  feedKey: string;
+  sortKey: string;
+}
+
+export interface FeedLease {
+  /** Version of the feed's data when the lease was taken. */
+  version: number;
+  /** Version the stored files were last rendered from. */
+  renderedVersion: number;
+}
+
+/**
+ * The per-feed index the regenerator keeps: which stories are in which feed, newest first, and a
+ * version number and lease per feed so that concurrent or retried regenerations never publish an
+ * older state over a newer one.
+ */
+export interface FeedIndex {
+  /** The memberships last written for a story (a superset of what is stored, never less). */
+  projectionOf(slug: string): Promise<FeedMembership[]>;
+  /** Makes the index hold exactly `desired` for the story (with its current content). */
+  project(slug: string, article: Article | undefined, desired: FeedMembership[], previous: FeedMembership[]): Promise<void>;
+  /** Records that these feeds' data changed (increments their versions). */
+  markChanged(feedKeys: string[]): Promise<void>;
+  /** Takes (or renews) the feed's lease; `undefined` if another regeneration holds it. */
+  acquire(feedKey: string, owner: string, leaseMs: number): Promise<FeedLease | undefined>;
+  /**
+   * Records the rendered version and gives the lease up, unless the data changed since `version`
+   * was read: then it returns false and keeps the lease, and the caller renders again.
+   */
+  release(feedKey: string, owner: string, version: number): Promise<boolean>;
+  /** The newest `limit` stories of a feed (strongly consistent). */
+  latest(feedKey: string, limit: number): Promise<Article[]>;
+}
+
+export interface FeedStore {
+  /** Writes the files; a file whose bytes are unchanged may be skipped. Returns the keys written. */
+  publish(files: FeedFile[]): Promise<string[]>;
+}
+
+/** Tells the CDN which stored files changed. */
+export interface CdnInvalidator {
+  invalidate(keys: string[]): Promise<void>;
+}

@@ -1,0 +1,75 @@
+import type { Article } from '../domain/article.js';
+import { draftArticle, parseArticleInput } from '../domain/article-input.js';
+import type { SiteSettings } from '../domain/site.js';
+import { isStorySlug, storySlugFromTitle } from '../domain/text.js';
+import { ConcurrentUpdateError, InvalidSlugError } from './errors.js';
+import { RevisionConflictError, type ArticleRepository, type Clock } from './ports.js';
+
+export interface PublishDependencies {
+  articles: ArticleRepository;
+  clock: Clock;
+  site: SiteSettings;
+}
+
+export type PutOutcome = { article: Article; created: boolean };
+
+const MAX_ATTEMPTS = 5;
+
+export function defaultArticleUrl(site: SiteSettings, slug: string): string {
+  return `${site.baseUrl}/articles/${slug}`;
+}
+
+/**
+ * Creates or replaces the story at `slug` (PUT). Optimistic concurrency on the stored revision:
+ * of two racing writes, each is applied whole and the last acknowledged one wins.
+ */
+export async function putArticle(slug: string, body: unknown, deps: PublishDependencies): Promise<PutOutcome> {
+  if (!isStorySlug(slug)) throw new InvalidSlugError(slug);
+  const input = parseArticleInput(body);
+  for (let attempt = 1; ; attempt++) {
+    const existing = await deps.articles.get(slug);
+    const article = draftArticle(input, {
+      slug,
+      defaultUrl: defaultArticleUrl(deps.site, slug),
+      defaultLanguage: deps.site.language,
+      now: deps.clock.now(),
+      existing,
+    });
+    if (article === existing) return { article, created: false };
+    try {
+      await deps.articles.save(article, existing?.revision);
+      return { article, created: existing === undefined };
+    } catch (error) {
+      if (!(error instanceof RevisionConflictError) || attempt >= MAX_ATTEMPTS) throw asConcurrent(error);
+    }
+  }
+}
+
+/** Creates a story with a fresh slug derived from its title (POST). */
+export async function createArticle(body: unknown, deps: PublishDependencies): Promise<Article> {
+  const input = parseArticleInput(body);
+  const now = deps.clock.now();
+  const base = storySlugFromTitle(input.title) || `story-${now.getTime().toString(36)}`;
+  for (let attempt = 1; attempt <= 50; attempt++) {
+    const slug = attempt === 1 ? base : `${base}-${attempt}`;
+    const article = draftArticle(input, {
+      slug,
+      defaultUrl: defaultArticleUrl(deps.site, slug),
+      defaultLanguage: deps.site.language,
+      now,
+    });
+    try {
+      await deps.articles.save(article, undefined);
+      return article;
+    } catch (error) {
+      if (!(error instanceof RevisionConflictError)) throw error;
+    }
+  }
+  throw new ConcurrentUpdateError(`No free slug near "${base}"; choose one with PUT /articles/{slug}`);
+}
+
+function asConcurrent(error: unknown): unknown {
+  return error instanceof RevisionConflictError
+    ? new ConcurrentUpdateError(`Story "${error.slug}" is being changed by other requests; retry`)
+    : error;
+}

@@ -1,0 +1,29 @@
+import type { Article } from '../domain/article.js';
+import { isStorySlug } from '../domain/text.js';
+import { ArticleNotFoundError, ConcurrentUpdateError, InvalidSlugError } from './errors.js';
+import { RevisionConflictError, type ArticleRepository, type Clock } from './ports.js';
+
+/**
+ * Withdraws a story from every feed (DELETE). The story is kept, marked retracted, so the
+ * retraction can be announced and a later PUT can restore it. Retracting twice changes nothing.
+ */
+export async function retractArticle(
+  slug: string,
+  deps: { articles: ArticleRepository; clock: Clock },
+): Promise<Article> {
+  if (!isStorySlug(slug)) throw new InvalidSlugError(slug);
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const existing = await deps.articles.get(slug);
+    if (!existing) throw new ArticleNotFoundError(slug);
+    if (existing.status === 'retracted') return existing;
+    const now = deps.clock.now().toISOString();
+    const retracted: Article = { ...existing, status: 'retracted', retractedAt: now, updatedAt: now, revision: existing.revision + 1 };
+    try {
+      await deps.articles.save(retracted, existing.revision);
+      return retracted;
+    } catch (error) {
+      if (!(error instanceof RevisionConflictError)) throw error;
+    }
+  }
+  throw new ConcurrentUpdateError(`Story "${slug}" is being changed by other requests; retry`);
+}

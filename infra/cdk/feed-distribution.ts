@@ -1,0 +1,111 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import { Construct } from 'constructs';
+import type { FeedBucket } from './feed-bucket.js';
+
+/** A custom domain for the feeds; the certificate must be an ACM certificate in us-east-1. */
+export interface CustomDomain {
+  readonly domainName: string;
+  readonly certificateArn: string;
+}
+
+export interface FeedDistributionProps {
+  readonly feedBucket: FeedBucket;
+  /** @default the distribution's own `*.cloudfront.net` name */
+  readonly customDomain?: CustomDomain;
+  /** TTL used when a file carries no Cache-Control. @default 60 seconds */
+  readonly defaultTtl?: Duration;
+}
+
+/**
+ * CloudFront in front of the feed bucket. The bucket stays private: CloudFront reads it through
+ * Origin Access Control. Caching follows each file's own Cache-Control (set by the regenerator),
+ * responses are compressed (gzip and Brotli), and any origin may fetch the feeds with GET/HEAD so
+ * that browser-based feed readers work.
+ */
+export class FeedDistribution extends Construct {
+  readonly distribution: cloudfront.Distribution;
+  /** `https://<domain>` without a trailing slash: what the feeds use as their base URL. */
+  readonly siteBaseUrl: string;
+
+  constructor(scope: Construct, id: string, props: FeedDistributionProps) {
+    super(scope, id);
+
+    const cachePolicy = new cloudfront.CachePolicy(this, 'CachePolicy', {
+      comment: 'Feeds: honour the object Cache-Control; compressed variants cached separately',
+      minTtl: Duration.seconds(0),
+      defaultTtl: props.defaultTtl ?? Duration.seconds(60),
+      maxTtl: Duration.days(365),
+      enableAcceptEncodingGzip: true,
+      enableAcceptEncodingBrotli: true,
+      cookieBehavior: cloudfront.CacheCookieBehavior.none(),
+      headerBehavior: cloudfront.CacheHeaderBehavior.none(),
+      queryStringBehavior: cloudfront.CacheQueryStringBehavior.none(),
+    });
+
+    const responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'ResponseHeadersPolicy', {
+      comment: 'Feeds: nosniff, HSTS, CORS for browser-based readers',
+      securityHeadersBehavior: {
+        contentTypeOptions: { override: true },
+        strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: false, override: true },
+        referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
+      },
+      corsBehavior: {
+        accessControlAllowOrigins: ['*'],
+        accessControlAllowMethods: ['GET', 'HEAD'],
+        accessControlAllowHeaders: ['*'],
+        accessControlAllowCredentials: false,
+        // Readers doing conditional GETs from a browser need to see these.
+        accessControlExposeHeaders: ['ETag', 'Last-Modified'],
+        originOverride: true,
+      },
+    });
+
+    const domain = props.customDomain;
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Newsroom feeds',
+      defaultRootObject: 'index.html',
+      defaultBehavior: {
+        origin: origins.S3BucketOrigin.withOriginAccessControl(props.feedBucket.bucket),
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+        cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,
+        compress: true,
+        cachePolicy,
+        responseHeadersPolicy,
+      },
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      enableLogging: true,
+      logBucket: props.feedBucket.logsBucket,
+      logFilePrefix: 'cloudfront/',
+      ...(domain
+        ? {
+            domainNames: [domain.domainName],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', domain.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+    });
+
+    Validations.of(this.distribution).acknowledge(
+      {
+        id: 'AwsSolutions-CFR1',
+        reason: 'Feeds are public news content meant to be read worldwide; there is no market to geo-restrict.',
+      },
+      {
+        id: 'AwsSolutions-CFR2',
+        reason: 'Static, cache-friendly public files behind a read-only origin; WAF adds fixed monthly cost with nothing to inspect.',
+      },
+    );
+    if (!domain) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR4',
+        reason: 'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose TLS policy cannot be set; pass domainName/certificateArn to get TLSv1.2_2021.',
+      });
+    }
+
+    this.siteBaseUrl = `https://${domain ? domain.domainName : this.distribution.distributionDomainName}`;
+  }
+}

@@ -1,0 +1,170 @@
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import {
+  LogLevel as EsbuildLogLevel,
+  NodejsFunction,
+  OutputFormat,
+  type BundlingOptions,
+  type NodejsFunctionProps,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
+import type { ArticleTable, TableAccess } from './article-table.js';
+
+/** The repository root: NodejsFunction's `projectRoot`, and what handler entries are relative to. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const DEPS_LOCK_FILE = path.join(REPO_ROOT, 'package-lock.json');
+
+/** Newest Node.js runtime aws-cdk-lib 2.276 knows (cdk-nag AwsSolutions-L1 wants the newest). */
+export const PUBLISHER_RUNTIME = lambda.Runtime.NODEJS_24_X;
+export const PUBLISHER_ARCHITECTURE = lambda.Architecture.ARM_64;
+/** esbuild target matching PUBLISHER_RUNTIME. */
+export const ESBUILD_TARGET = 'node24';
+
+/** Lets bundled CommonJS dependencies call `require` from inside an ES module. */
+export const CREATE_REQUIRE_BANNER =
+  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * Left out of the bundles because the Lambda Node.js runtime ships them: the AWS SDK v3 and its
+ * Smithy core. This is CDK's own default for Node 18+ runtimes (with the
+ * `@aws-cdk/aws-lambda-nodejs:sdkV3ExcludeSmithyPackages` flag), named here so that a benchmark
+ * can compare it against bundling the SDK (`externalModules: []`).
+ */
+export const RUNTIME_PROVIDED_MODULES: readonly string[] = ['@aws-sdk/*', '@smithy/*'];
+
+/** How every handler is bundled: locally installed esbuild (no Docker), minified ESM with source maps. */
+export const PUBLISHER_BUNDLING: Readonly<BundlingOptions> = {
+  format: OutputFormat.ESM,
+  target: ESBUILD_TARGET,
+  mainFields: ['module', 'main'],
+  banner: CREATE_REQUIRE_BANNER,
+  minify: true,
+  sourceMap: true,
+  // Stack traces only need the mappings; leaving the sources out keeps the deployment package small.
+  sourcesContent: false,
+  externalModules: [...RUNTIME_PROVIDED_MODULES],
+  forceDockerBundling: false,
+  // Keeps `cdk synth` quiet: esbuild only speaks up about problems.
+  logLevel: EsbuildLogLevel.WARNING,
+};
+
+/**
+ * The same options as PUBLISHER_BUNDLING, for calling esbuild directly (the bundle-size benchmark).
+ * CDK writes ESM bundles as `index.mjs`; pass an `outfile` with that name to get identical output.
+ */
+export function publisherEsbuildOptions(
+  entry: string,
+  outfile: string,
+  externalModules: readonly string[] = RUNTIME_PROVIDED_MODULES,
+): BuildOptions {
+  return {
+    entryPoints: [path.resolve(REPO_ROOT, entry)],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    target: ESBUILD_TARGET,
+    format: 'esm',
+    mainFields: PUBLISHER_BUNDLING.mainFields ? [...PUBLISHER_BUNDLING.mainFields] : [],
+    banner: { js: CREATE_REQUIRE_BANNER },
+    minify: PUBLISHER_BUNDLING.minify ?? false,
+    sourcemap: PUBLISHER_BUNDLING.sourceMap ?? false,
+    sourcesContent: PUBLISHER_BUNDLING.sourcesContent ?? true,
+    external: [...externalModules],
+    absWorkingDir: REPO_ROOT,
+    logLevel: 'warning',
+  };
+}
+
+export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
+
+export interface PublisherFunctionProps
+  extends Omit<
+    NodejsFunctionProps,
+    | 'entry'
+    | 'handler'
+    | 'runtime'
+    | 'architecture'
+    | 'bundling'
+    | 'logGroup'
+    | 'role'
+    | 'projectRoot'
+    | 'depsLockFilePath'
+  > {
+  /** Handler module, relative to the repository root (it must export `handler`). */
+  readonly entry: string;
+  /** `POWERTOOLS_SERVICE_NAME`. @default 'newsroom-feeds' */
+  readonly serviceName?: string;
+  /** `LOG_LEVEL`. @default 'INFO' */
+  readonly logLevel?: LogLevel;
+  /** @default one month */
+  readonly logRetention?: logs.RetentionDays;
+  /** What happens to the log group when it leaves the stack. @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+  /** Overrides RUNTIME_PROVIDED_MODULES (e.g. `[]` to bundle the AWS SDK). */
+  readonly externalModules?: string[];
+}
+
+/**
+ * A Lambda function built the one way this project builds functions: Node.js on arm64, an ESM
+ * bundle made by the local esbuild, source maps on, its own log group with a retention, and its own
+ * role that may write only to that log group (no AWSLambdaBasicExecutionRole, which grants
+ * `logs:*` on every log group). Everything else a function may do is granted explicitly.
+ *
+ * Like Powertools' `FunctionWithLogGroup`, the log group (and here the role) are created in the
+ * parent scope, because they must exist before the function's constructor runs.
+ */
+export class PublisherFunction extends NodejsFunction {
+  readonly functionLogGroup: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: PublisherFunctionProps) {
+    const { entry, serviceName, logLevel, logRetention, logRemovalPolicy, externalModules, environment, ...rest } =
+      props;
+
+    const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
+      retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    const role = new iam.Role(scope, `${id}Role`, {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${scope.node.id}/${id} function`,
+    });
+    // CreateLogGroup is not needed: the group exists before the function.
+    logGroup.grantWrite(role);
+
+    super(scope, id, {
+      memorySize: 512,
+      timeout: Duration.seconds(10),
+      ...rest,
+      entry: path.resolve(REPO_ROOT, entry),
+      handler: 'handler',
+      runtime: PUBLISHER_RUNTIME,
+      architecture: PUBLISHER_ARCHITECTURE,
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: DEPS_LOCK_FILE,
+      bundling: {
+        ...PUBLISHER_BUNDLING,
+        ...(externalModules ? { externalModules: [...externalModules] } : {}),
+      },
+      logGroup,
+      role,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: serviceName ?? 'newsroom-feeds',
+        LOG_LEVEL: logLevel ?? 'INFO',
+        NODE_OPTIONS: '--enable-source-maps',
+        ...environment,
+      },
+    });
+    this.functionLogGroup = logGroup;
+  }
+
+  /** Tells the handler which table to use (`TABLE_NAME`) and grants exactly `access` on it. */
+  bindTable(table: ArticleTable, access: TableAccess): void {
+    this.addEnvironment('TABLE_NAME', table.table.tableName);
+    table.grantAccess(this, access);
+  }
+}

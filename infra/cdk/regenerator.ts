@@ -1,0 +1,126 @@
+import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { ArticleTable, TableAccess } from './article-table.js';
+import { PublisherFunction, type LogLevel } from './publisher-function.js';
+
+/**
+ * The regenerator re-reads stories, projects them into per-feed index items and keeps a version
+ * and a lease item per feed: reads, writes and batches, but never a Scan.
+ */
+export const REGENERATOR_TABLE_ACCESS: TableAccess = {
+  items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+  // Feeds are read from their own FEED# partitions on the table; the status index is not needed.
+  queryGsi1: false,
+};
+
+/**
+ * The function's timeout. The application's per-feed lease must outlive it: a regeneration that
+ * is killed at the timeout still holds its lease, and no other regeneration may take the lease over
+ * while the first could still be writing files.
+ */
+export const REGENERATOR_TIMEOUT = Duration.seconds(60);
+
+/** The stream filter: only story items (sort key `A`) trigger a regeneration. */
+export const ARTICLE_ITEM_FILTER = lambda.FilterCriteria.filter({
+  dynamodb: { Keys: { SK: { S: lambda.FilterRule.isEqual('A') } } },
+});
+
+export interface RegeneratorProps {
+  readonly articleTable: ArticleTable;
+  readonly feedBucket: s3.Bucket;
+  readonly distribution: cloudfront.IDistribution;
+  readonly siteBaseUrl: string;
+  /** WebSub hubs to notify after a feed changes. @default none */
+  readonly websubHubs?: readonly string[];
+  readonly logLevel?: LogLevel;
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * Rebuilds the feed files when stories change. It reads the table's stream, coalescing bursts
+ * into batches; a failing batch is split to isolate the bad record, retried, and finally recorded
+ * in a dead-letter queue (the record's coordinates, not the story) so it can be replayed.
+ */
+export class Regenerator extends Construct {
+  readonly handler: PublisherFunction;
+  readonly deadLetterQueue: sqs.Queue;
+  readonly eventSource: DynamoEventSource;
+
+  constructor(scope: Construct, id: string, props: RegeneratorProps) {
+    super(scope, id);
+
+    this.deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.deadLetterQueue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself the dead-letter destination of the stream event source mapping.',
+    });
+
+    this.handler = new PublisherFunction(this, 'Handler', {
+      entry: 'functions/regenerate/handler.ts',
+      description: 'Rebuilds the RSS, Atom and JSON feeds from the articles table',
+      timeout: REGENERATOR_TIMEOUT,
+      // One regeneration at a time, so two cannot race on the same feeds (the app's leases and
+      // version numbers make that safe anyway; this keeps it from happening in the first place).
+      reservedConcurrentExecutions: 1,
+      ...(props.logLevel ? { logLevel: props.logLevel } : {}),
+      ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
+      environment: {
+        FEED_BUCKET: props.feedBucket.bucketName,
+        SITE_BASE_URL: props.siteBaseUrl,
+        DISTRIBUTION_ID: props.distribution.distributionId,
+        WEBSUB_HUBS: (props.websubHubs ?? []).join(','),
+      },
+    });
+    this.handler.bindTable(props.articleTable, REGENERATOR_TABLE_ACCESS);
+
+    this.handler.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject'],
+        resources: [props.feedBucket.arnForObjects('*')],
+      }),
+    );
+    // Without ListBucket, S3 answers a read of a file that does not exist yet (the first render of
+    // a feed) with 403 AccessDenied instead of 404 NoSuchKey. Scoped to this one bucket.
+    this.handler.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.feedBucket.bucketArn] }),
+    );
+    props.distribution.grantCreateInvalidation(this.handler);
+
+    this.eventSource = new DynamoEventSource(props.articleTable.table, {
+      startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+      batchSize: 100,
+      maxBatchingWindow: Duration.seconds(2),
+      bisectBatchOnError: true,
+      retryAttempts: 5,
+      reportBatchItemFailures: true,
+      onFailure: new SqsDlq(this.deadLetterQueue),
+      filters: [ARTICLE_ITEM_FILTER],
+    });
+    this.handler.addEventSource(this.eventSource);
+
+    const role = this.handler.role;
+    if (role) {
+      const bucketLogicalId = Stack.of(this).getLogicalId(props.feedBucket.node.defaultChild as s3.CfnBucket);
+      Validations.of(role).acknowledge(
+        {
+          id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
+          reason: 'The regenerator writes feed files whose keys (one set per feed) are not known at deploy time; scoped to the one feed bucket.',
+        },
+        {
+          id: 'AwsSolutions-IAM5[Resource::*]',
+          reason: 'dynamodb:ListStreams (added by the DynamoDB event source) supports no resource-level permissions; the stream read actions are scoped to the table stream.',
+        },
+      );
+    }
+  }
+}

@@ -1,0 +1,105 @@
+import { mkdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
+import S3rver from 's3rver';
+import { ensureArticlesTable } from './table-definition.js';
+
+export interface StandIns {
+  dynamoEndpoint: string;
+  s3Endpoint: string;
+  tableName: string;
+  bucket: string;
+  /** The environment that points unchanged handler code at the stand-ins. */
+  env: Record<string, string>;
+  close(): Promise<void>;
+}
+
+export interface StandInOptions {
+  /** Persist under this directory; in memory when absent. */
+  dataDir?: string | undefined;
+  tableName?: string;
+  bucket?: string;
+}
+
+/**
+ * Starts dynalite (DynamoDB) and s3rver (S3) in this process on free loopback ports and creates
+ * the table and bucket if they are missing.
+ */
+export async function startStandIns(options: StandInOptions = {}): Promise<StandIns> {
+  const tableName = options.tableName ?? 'articles';
+  const bucket = options.bucket ?? 'feeds';
+  const dynamoDir = options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined;
+  const s3Dir = options.dataDir ? path.join(options.dataDir, 's3') : undefined;
+  if (dynamoDir) await mkdir(dynamoDir, { recursive: true });
+  if (s3Dir) await mkdir(s3Dir, { recursive: true });
+
+  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dynamoDir ? { path: dynamoDir } : {}) });
+  await new Promise<void>((resolve, reject) => {
+    dynamo.once('error', reject);
+    dynamo.listen(0, '127.0.0.1', () => resolve());
+  });
+  const dynamoEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
+
+  const s3 = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    ...(s3Dir ? { directory: s3Dir } : { directory: path.join(await tempDir(), 's3'), resetOnClose: true }),
+  });
+  const s3Address = await s3.run();
+  const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
+
+  const env = {
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'S3RVER',
+    AWS_SECRET_ACCESS_KEY: 'S3RVER',
+    AWS_ENDPOINT_URL_DYNAMODB: dynamoEndpoint,
+    AWS_ENDPOINT_URL_S3: s3Endpoint,
+    AWS_S3_FORCE_PATH_STYLE: 'true',
+    AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
+    AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    TABLE_NAME: tableName,
+    FEED_BUCKET: bucket,
+  };
+
+  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+  const dynamoClient = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamoEndpoint, credentials });
+  const s3Client = new S3Client({ region: 'us-east-1', endpoint: s3Endpoint, credentials, forcePathStyle: true });
+  try {
+    await ensureArticlesTable(dynamoClient, tableName);
+    await ensureBucket(s3Client, bucket);
+  } finally {
+    dynamoClient.destroy();
+    s3Client.destroy();
+  }
+
+  return {
+    dynamoEndpoint,
+    s3Endpoint,
+    tableName,
+    bucket,
+    env,
+    async close() {
+      await s3.close();
+      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    },
+  };
+}
+
+async function ensureBucket(client: S3Client, bucket: string): Promise<void> {
+  try {
+    await client.send(new HeadBucketCommand({ Bucket: bucket }));
+  } catch {
+    await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  }
+}
+
+async function tempDir(): Promise<string> {
+  const { mkdtemp } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  return mkdtemp(path.join(tmpdir(), 'feeds-s3-'));
+}

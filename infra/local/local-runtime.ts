@@ -1,0 +1,173 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBStreamEvent } from 'aws-lambda';
+import { forwardToIngest, isIngestPath } from './api-gateway-stand-in.js';
+import { startStandIns, type StandIns } from './aws-stand-ins.js';
+import { CdnStandIn } from './cdn-stand-in.js';
+import { StreamEmulator } from './stream-emulator.js';
+
+export interface LocalRuntimeOptions {
+  /** 0 picks a free port. */
+  port: number;
+  /** Where stories and feeds persist; in memory when undefined. */
+  dataDir?: string | undefined;
+  /** Bearer token; generated and kept in the data directory when absent. */
+  token?: string | undefined;
+  /** Public base URL of the feeds; defaults to http://localhost:<port>. */
+  baseUrl?: string | undefined;
+  /** How often scheduled stories are checked. */
+  scheduleIntervalMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface LocalRuntime {
+  url: string;
+  port: number;
+  token: string;
+  tokenFile?: string | undefined;
+  standIns: StandIns;
+  stream: StreamEmulator;
+  /** Resolves once every write so far has reached the feeds. */
+  settled(): Promise<void>;
+  /** Runs the scheduled-publishing sweep now. */
+  publishDue(): Promise<void>;
+  /** Whether the table holds no item at all. */
+  isEmpty(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+async function resolveToken(options: LocalRuntimeOptions): Promise<{ token: string; tokenFile?: string }> {
+  if (options.token) return { token: options.token };
+  if (!options.dataDir) return { token: randomBytes(32).toString('base64url') };
+  const tokenFile = path.join(options.dataDir, 'ingest-token');
+  if (existsSync(tokenFile)) return { token: (await readFile(tokenFile, 'utf8')).trim(), tokenFile };
+  const token = randomBytes(32).toString('base64url');
+  await writeFile(tokenFile, `${token}\n`, { mode: 0o600 });
+  await chmod(tokenFile, 0o600);
+  return { token, tokenFile };
+}
+
+/**
+ * The whole system in one process: DynamoDB and S3 stand-ins, the real ingest, regenerate and
+ * publish-due handlers, and one HTTP server in front standing in for API Gateway and CloudFront.
+ * Handlers are configured purely through the environment, exactly as in Lambda.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const log = options.log ?? (() => {});
+  if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const { token, tokenFile } = await resolveToken(options);
+  const standIns = await startStandIns({ dataDir: options.dataDir });
+
+  // Requests that arrive before the handlers are loaded get 503 rather than waiting.
+  let handle: RequestListener = (_request, response) => {
+    response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"status":"starting"}');
+  };
+  const server = createServer((request, response) => handle(request, response));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://localhost:${port}`;
+
+  Object.assign(process.env, standIns.env, {
+    INGEST_TOKENS: token,
+    SITE_BASE_URL: options.baseUrl ?? process.env.SITE_BASE_URL ?? url,
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+  });
+  // Imported only now: handlers read their configuration from the environment at load, as in Lambda.
+  const ingest = (await import('../../functions/ingest/handler.js')).handler as IngestHandler;
+  const regenerate = (await import('../../functions/regenerate/handler.js')).handler as (event: DynamoDBStreamEvent) => Promise<void>;
+  const publishDueHandler = (await import('../../functions/publish-due/handler.js')).handler;
+  const { dynamoDbClient } = await import('../../functions/commons/clients/dynamodb.js');
+
+  const stream = new StreamEmulator({
+    tableName: standIns.tableName,
+    deliver: regenerate,
+    journalFile: options.dataDir ? path.join(options.dataDir, 'stream-journal.jsonl') : undefined,
+    deadLetterFile: options.dataDir ? path.join(options.dataDir, 'dead-letters.jsonl') : undefined,
+    onError: (error, attempt) => log(`Regeneration failed (attempt ${attempt}): ${(error as Error).message}`),
+  });
+  stream.attach(dynamoDbClient);
+  const recovered = stream.recover();
+  if (recovered) log(`Replaying ${recovered} change(s) not yet in the feeds when the last run stopped`);
+
+  const s3 = new S3Client({
+    region: 'us-east-1',
+    endpoint: standIns.s3Endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  const cdn = new CdnStandIn(s3, standIns.bucket);
+  let ready = false;
+
+  handle = (request, response) => {
+    const requestUrl = new URL(request.url ?? '/', url);
+    const work = async () => {
+      if (requestUrl.pathname === '/healthz') {
+        response.writeHead(ready ? 200 : 503, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        response.end(JSON.stringify({ status: ready ? 'ok' : 'starting' }));
+      } else if (isIngestPath(requestUrl.pathname)) {
+        await forwardToIngest(request, response, requestUrl, ingest);
+      } else {
+        await cdn.serve(request, response, requestUrl.pathname);
+      }
+    };
+    work().catch((error: unknown) => {
+      log(`Request failed: ${(error as Error).stack ?? String(error)}`);
+      if (!response.headersSent) response.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end('Bad Gateway\n');
+    });
+  };
+
+  let sweeping: Promise<void> | undefined;
+  const publishDue = async () => {
+    sweeping ??= publishDueHandler()
+      .then(() => undefined)
+      .finally(() => (sweeping = undefined));
+    await sweeping;
+  };
+  const sweepTimer = setInterval(() => {
+    publishDue().catch((error: unknown) => log(`Scheduled publishing failed: ${(error as Error).message}`));
+  }, options.scheduleIntervalMs ?? 1_000);
+  sweepTimer.unref();
+
+  ready = true;
+  const rawDynamo = dynamoDbClient as DynamoDBClient;
+  return {
+    url,
+    port,
+    token,
+    tokenFile,
+    standIns,
+    stream,
+    settled: () => stream.idle(),
+    publishDue,
+    async isEmpty() {
+      const { Count } = await rawDynamo.send(new ScanCommand({ TableName: standIns.tableName, Limit: 1, Select: 'COUNT' }));
+      return !Count;
+    },
+    async close() {
+      clearInterval(sweepTimer);
+      await closeServer(server);
+      await stream.idle();
+      s3.destroy();
+      await standIns.close();
+    },
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,76 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { IngestClient } from '../../cli/ingest-client.js';
+import { readStoryFile, storyFilesIn } from '../../cli/story-files.js';
+
+// Set before the AWS SDK loads: the local default runs on Node 20, which the SDK still supports.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+const { startLocalRuntime } = await import('./local-runtime.js');
+
+/** `npm start`: the whole product on this machine. */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const log = (message: string) => console.log(message);
+
+function port(): number {
+  const value = Number(process.env.PORT ?? 3000);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`PORT must be a port number, not "${process.env.PORT}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
+const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, '.data'));
+const runtime = await startLocalRuntime({
+  port: port(),
+  dataDir,
+  token: process.env.INGEST_TOKEN?.trim() || undefined,
+  baseUrl: process.env.SITE_BASE_URL?.trim() || undefined,
+  log,
+});
+
+if (await runtime.isEmpty()) {
+  const client = new IngestClient(runtime.url, runtime.token);
+  const files = await storyFilesIn([path.join(root, 'content/articles')]);
+  let loaded = 0;
+  for (const file of files) {
+    const result = await client.put(await readStoryFile(file));
+    if (result.ok) loaded++;
+    else log(`Sample story ${path.basename(file)} was not loaded: ${result.message}`);
+  }
+  await runtime.settled();
+  log(`Loaded ${loaded} sample stories from content/articles`);
+}
+await runtime.settled();
+
+const base = process.env.SITE_BASE_URL?.trim() || runtime.url;
+log(`
+Feeds are served at ${runtime.url}
+  RSS 2.0       ${base}/feed.xml
+  Atom 1.0      ${base}/atom.xml
+  JSON Feed 1.1 ${base}/feed.json
+  (and the same three under /categories/<category>/ and /authors/<author>/)
+
+Ingest API     ${runtime.url}/articles
+Ingest token   ${runtime.tokenFile ? `in ${path.relative(process.cwd(), runtime.tokenFile) || runtime.tokenFile}` : 'from INGEST_TOKEN'}
+Data           ${dataDir}
+
+Publish a story:
+  curl -X PUT ${runtime.url}/articles/hello-world \\
+    -H "Authorization: Bearer $(cat ${runtime.tokenFile ? path.relative(process.cwd(), runtime.tokenFile) : '<token-file>'})" \\
+    -H 'Content-Type: application/json' \\
+    -d '{"title":"Hello, world","bodyMarkdown":"First story.","categories":["World"]}'
+
+Stop with Ctrl-C.`);
+
+let stopping = false;
+const stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  log('Stopping…');
+  await runtime.close();
+  process.exit(0);
+};
+process.on('SIGINT', () => void stop());
+process.on('SIGTERM', () => void stop());

@@ -1,0 +1,148 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { getAtt, ref, synthesizeStack, type SynthesizedStack } from './support/synthesize.js';
+
+const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
+
+type DistributionResource = { Properties: { DistributionConfig: Record<string, unknown> } };
+
+function distributionConfig(synth: SynthesizedStack): Record<string, unknown> {
+  const distributions = Object.values(synth.template.findResources('AWS::CloudFront::Distribution') as Record<string, DistributionResource>);
+  expect(distributions).toHaveLength(1);
+  return distributions[0]!.Properties.DistributionConfig;
+}
+
+describe('Construct: FeedDistribution', () => {
+  let synth: SynthesizedStack;
+
+  beforeAll(() => {
+    synth = synthesizeStack();
+  }, 60_000);
+
+  it('reads the private bucket through Origin Access Control, not a public website endpoint', () => {
+    // Act
+    const config = distributionConfig(synth);
+
+    // Assess
+    synth.template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: { OriginAccessControlOriginType: 's3', SigningBehavior: 'always', SigningProtocol: 'sigv4' },
+    });
+    expect(config.Origins).toEqual([
+      expect.objectContaining({
+        DomainName: getAtt(synth, synth.stack.feedBucket.bucket, 'RegionalDomainName'),
+        OriginAccessControlId: { 'Fn::GetAtt': [expect.stringMatching(/OriginAccessControl/), 'Id'] },
+        S3OriginConfig: { OriginAccessIdentity: '' },
+      }),
+    ]);
+  });
+
+  it('redirects HTTP to HTTPS, compresses, serves index.html at the root and allows only GET/HEAD', () => {
+    // Act
+    const config = distributionConfig(synth);
+
+    // Assess
+    expect(config.DefaultRootObject).toBe('index.html');
+    expect(config.DefaultCacheBehavior).toEqual(
+      expect.objectContaining({
+        ViewerProtocolPolicy: 'redirect-to-https',
+        Compress: true,
+        AllowedMethods: ['GET', 'HEAD'],
+      }),
+    );
+  });
+
+  it('caches by the object Cache-Control, keeping gzip and Brotli variants apart', () => {
+    // Assess
+    synth.template.hasResourceProperties('AWS::CloudFront::CachePolicy', {
+      CachePolicyConfig: Match.objectLike({
+        MinTTL: 0,
+        DefaultTTL: 60,
+        MaxTTL: 365 * 24 * 3600,
+        ParametersInCacheKeyAndForwardedToOrigin: {
+          EnableAcceptEncodingGzip: true,
+          EnableAcceptEncodingBrotli: true,
+          CookiesConfig: { CookieBehavior: 'none' },
+          HeadersConfig: { HeaderBehavior: 'none' },
+          QueryStringsConfig: { QueryStringBehavior: 'none' },
+        },
+      }),
+    });
+    expect(distributionConfig(synth).DefaultCacheBehavior).toEqual(
+      expect.objectContaining({ CachePolicyId: ref(synth, findChild(synth, 'CachePolicy')) }),
+    );
+  });
+
+  it('adds nosniff and lets any origin GET/HEAD the feeds without credentials', () => {
+    // Assess
+    synth.template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({ ContentTypeOptions: { Override: true } }),
+        CorsConfig: Match.objectLike({
+          AccessControlAllowOrigins: { Items: ['*'] },
+          AccessControlAllowMethods: { Items: ['GET', 'HEAD'] },
+          AccessControlAllowCredentials: false,
+        }),
+      }),
+    });
+    expect(distributionConfig(synth).DefaultCacheBehavior).toEqual(
+      expect.objectContaining({ ResponseHeadersPolicyId: ref(synth, findChild(synth, 'ResponseHeadersPolicy')) }),
+    );
+  });
+
+  it('writes standard logs to the logs bucket', () => {
+    // Assess
+    expect(distributionConfig(synth).Logging).toEqual({
+      Bucket: getAtt(synth, synth.stack.feedBucket.logsBucket, 'RegionalDomainName'),
+      Prefix: 'cloudfront/',
+    });
+  });
+
+  it('serves from its own cloudfront.net name when no custom domain is given', () => {
+    // Act
+    const config = distributionConfig(synth);
+
+    // Assess
+    expect(config.Aliases).toBeUndefined();
+    expect(config.ViewerCertificate).toBeUndefined();
+    expect(synth.stack.resolve(synth.stack.feedDistribution.siteBaseUrl)).toEqual({
+      'Fn::Join': ['', ['https://', getAtt(synth, synth.stack.feedDistribution.distribution, 'DomainName')]],
+    });
+  });
+});
+
+describe('Construct: FeedDistribution (custom domain)', () => {
+  let synth: SynthesizedStack;
+
+  beforeAll(() => {
+    // Act
+    synth = synthesizeStack({ customDomain: { domainName: 'feeds.example.org', certificateArn: CERTIFICATE_ARN } });
+  }, 60_000);
+
+  it('serves the domain with the given certificate over TLS 1.2 or later only', () => {
+    // Act
+    const config = distributionConfig(synth);
+
+    // Assess
+    expect(config.Aliases).toEqual(['feeds.example.org']);
+    expect(config.ViewerCertificate).toEqual({
+      AcmCertificateArn: CERTIFICATE_ARN,
+      MinimumProtocolVersion: 'TLSv1.2_2021',
+      SslSupportMethod: 'sni-only',
+    });
+  });
+
+  it('gives the functions and the outputs the custom domain as the site base URL', () => {
+    // Assess
+    expect(synth.stack.feedDistribution.siteBaseUrl).toBe('https://feeds.example.org');
+    synth.template.hasOutput('RssFeedUrl', { Value: 'https://feeds.example.org/feed.xml' });
+    synth.template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ SITE_BASE_URL: 'https://feeds.example.org' }) },
+    });
+  });
+});
+
+function findChild(synth: SynthesizedStack, id: string): { node: { defaultChild?: unknown } } {
+  const child = synth.stack.feedDistribution.node.tryFindChild(id);
+  if (!child) throw new Error(`FeedDistribution has no child ${id}`);
+  return child;
+}

@@ -1,0 +1,168 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  allowedActions,
+  environmentOf,
+  getAtt,
+  ref,
+  resourceOf,
+  resourcesFor,
+  synthesizeStack,
+  type SynthesizedStack,
+} from './support/synthesize.js';
+
+describe('Construct: Regenerator', () => {
+  let synth: SynthesizedStack;
+
+  beforeAll(() => {
+    synth = synthesizeStack({ websubHubs: ['https://pubsubhubbub.appspot.com/', 'https://hub.example.org/'] });
+  }, 60_000);
+
+  it('reads the table stream from the oldest record, in coalesced batches', () => {
+    // Assess
+    synth.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: getAtt(synth, synth.stack.articleTable.table, 'StreamArn'),
+      FunctionName: ref(synth, synth.stack.regenerator.handler),
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 2,
+    });
+  });
+
+  it('isolates a failing record, retries, reports partial failures, then dead-letters', () => {
+    // Assess
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: getAtt(synth, synth.stack.regenerator.deadLetterQueue, 'Arn') } },
+    });
+  });
+
+  it('is only triggered by story items (sort key A)', () => {
+    // Act
+    const mapping = Object.values(synth.template.findResources('AWS::Lambda::EventSourceMapping'))[0] as {
+      Properties: { FilterCriteria: { Filters: { Pattern: string }[] } };
+    };
+
+    // Assess
+    expect(mapping.Properties.FilterCriteria.Filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([
+      { dynamodb: { Keys: { SK: { S: ['A'] } } } },
+    ]);
+  });
+
+  it('keeps dead letters encrypted, for the longest retention, and refuses non-TLS access', () => {
+    // Assess
+    synth.template.resourceCountIs('AWS::SQS::Queue', 1);
+    synth.template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    synth.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [ref(synth, synth.stack.regenerator.deadLetterQueue)],
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Deny',
+            Action: 'sqs:*',
+            Principal: { AWS: '*' },
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Resource: getAtt(synth, synth.stack.regenerator.deadLetterQueue, 'Arn'),
+          },
+        ],
+      },
+    });
+  });
+
+  it('runs one at a time, with a timeout the feed lease outlives', () => {
+    // Act
+    const properties = resourceOf(synth, synth.stack.regenerator.handler).Properties;
+
+    // Assess
+    expect(properties.ReservedConcurrentExecutions).toBe(1);
+    expect(properties.Timeout).toBe(60);
+  });
+
+  it('knows the table, bucket, distribution, site and WebSub hubs', () => {
+    // Assess
+    expect(environmentOf(synth, synth.stack.regenerator.handler)).toEqual(
+      expect.objectContaining({
+        TABLE_NAME: ref(synth, synth.stack.articleTable.table),
+        FEED_BUCKET: ref(synth, synth.stack.feedBucket.bucket),
+        DISTRIBUTION_ID: ref(synth, synth.stack.feedDistribution.distribution),
+        SITE_BASE_URL: {
+          'Fn::Join': ['', ['https://', getAtt(synth, synth.stack.feedDistribution.distribution, 'DomainName')]],
+        },
+        WEBSUB_HUBS: 'https://pubsubhubbub.appspot.com/,https://hub.example.org/',
+      }),
+    );
+  });
+
+  it('may read and write the table (never Scan), feed files, its own invalidations and its stream', () => {
+    // Act
+    const role = synth.stack.regenerator.handler.role!;
+
+    // Assess
+    expect(allowedActions(synth, role)).toEqual([
+      'cloudfront:CreateInvalidation',
+      'dynamodb:BatchGetItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:DeleteItem',
+      // Stream reading, added by the event source mapping:
+      'dynamodb:DescribeStream',
+      'dynamodb:GetItem',
+      'dynamodb:GetRecords',
+      'dynamodb:GetShardIterator',
+      'dynamodb:ListStreams',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:PutObject',
+      // Dead-lettering, added by the on-failure destination:
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:SendMessage',
+    ]);
+  });
+
+  it('scopes every grant to its own table, bucket, distribution and queue', () => {
+    // Prepare
+    const role = synth.stack.regenerator.handler.role!;
+    const tableArn = getAtt(synth, synth.stack.articleTable.table, 'Arn');
+    const bucketArn = getAtt(synth, synth.stack.feedBucket.bucket, 'Arn');
+
+    // Act
+    const resources = (action: string) => resourcesFor(synth, role, action);
+
+    // Assess
+    for (const action of ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']) {
+      expect(resources(`dynamodb:${action}`), action).toEqual([tableArn]);
+    }
+    expect(resources('dynamodb:GetRecords')).toEqual([getAtt(synth, synth.stack.articleTable.table, 'StreamArn')]);
+    // ListStreams supports no resource-level permissions (acknowledged for cdk-nag).
+    expect(resources('dynamodb:ListStreams')).toEqual(['*']);
+    expect(resources('s3:PutObject')).toEqual([{ 'Fn::Join': ['', [bucketArn, '/*']] }]);
+    expect(resources('s3:GetObject')).toEqual([{ 'Fn::Join': ['', [bucketArn, '/*']] }]);
+    expect(resources('s3:ListBucket')).toEqual([bucketArn]);
+    expect(resources('cloudfront:CreateInvalidation')).toEqual([
+      {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':cloudfront::',
+            { Ref: 'AWS::AccountId' },
+            ':distribution/',
+            ref(synth, synth.stack.feedDistribution.distribution),
+          ],
+        ],
+      },
+    ]);
+    expect(resources('sqs:SendMessage')).toEqual([getAtt(synth, synth.stack.regenerator.deadLetterQueue, 'Arn')]);
+  });
+});

@@ -129,16 +129,7 @@ export const articleInputSchema = z
     image: imageSchema.optional(),
     language: languageTag.optional(),
   })
-  .strict()
-  .superRefine((input, context) => {
-    if ((input.body === undefined) === (input.bodyMarkdown === undefined)) {
-      context.addIssue({
-        code: 'custom',
-        path: [input.body === undefined ? 'body' : 'bodyMarkdown'],
-        message: 'exactly one of "body" (HTML) and "bodyMarkdown" is required',
-      });
-    }
-  });
+  .strict();
 
 export type ArticleInput = z.output<typeof articleInputSchema>;
 
@@ -164,7 +155,16 @@ export function parseArticleInput(raw: unknown): ArticleInput {
     throw new ValidationError([{ pointer: '/', detail: 'must be a JSON object' }]);
   }
   const result = articleInputSchema.safeParse(raw);
-  if (!result.success) throw new ValidationError(problemsOf(result.error));
+  const problems = result.success ? [] : problemsOf(result.error);
+  // Checked here rather than as a schema refinement, so it is reported alongside other problems.
+  const fields = raw as Record<string, unknown>;
+  if ((fields.body === undefined) === (fields.bodyMarkdown === undefined)) {
+    problems.push({
+      pointer: fields.body === undefined ? '/body' : '/bodyMarkdown',
+      detail: 'exactly one of "body" (HTML) and "bodyMarkdown" is required',
+    });
+  }
+  if (problems.length || !result.success) throw new ValidationError(problems);
   return result.data;
 }
 

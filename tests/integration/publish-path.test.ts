@@ -1,0 +1,153 @@
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStandIns, type StandIns } from '../../infra/local/aws-stand-ins.js';
+import { apiEvent, streamEvent } from '../support/api-gateway-events.js';
+import { jsonFeedErrors } from '../support/feed-checks.js';
+
+const TOKEN = 'integration-token-0123456789';
+
+type Ingest = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+
+describe('Function: ingest and regenerate against dynalite and s3rver', () => {
+  let standIns: StandIns;
+  let ingest: Ingest;
+  let regenerate: (event: DynamoDBStreamEvent) => Promise<void>;
+  let documents: DynamoDBDocumentClient;
+  let s3: S3Client;
+
+  const call = async (method: string, path: string, body?: unknown) => {
+    const result = await ingest(apiEvent(method, path, { body, token: TOKEN }));
+    return { status: result.statusCode!, headers: result.headers ?? {}, body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {} };
+  };
+  const readObject = async (key: string) => {
+    const object = await s3.send(new GetObjectCommand({ Bucket: standIns.bucket, Key: key }));
+    return { text: await object.Body!.transformToString(), contentType: object.ContentType, cacheControl: object.CacheControl };
+  };
+  const tableSnapshot = async () => (await documents.send(new ScanCommand({ TableName: standIns.tableName }))).Items ?? [];
+
+  beforeAll(async () => {
+    standIns = await startStandIns();
+    Object.assign(process.env, standIns.env, { INGEST_TOKENS: TOKEN, SITE_BASE_URL: 'https://news.example.com' });
+    ingest = (await import('../../functions/ingest/handler.js')).handler as Ingest;
+    regenerate = (await import('../../functions/regenerate/handler.js')).handler;
+    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+    documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamoEndpoint, credentials }));
+    s3 = new S3Client({ region: 'us-east-1', endpoint: standIns.s3Endpoint, credentials, forcePathStyle: true });
+  });
+
+  afterAll(async () => {
+    documents?.destroy();
+    s3?.destroy();
+    await standIns?.close();
+  });
+
+  it('stores a story durably before answering, then the stream regenerates its feeds', async () => {
+    // Act
+    const response = await call('PUT', '/articles/port-reopens', {
+      title: 'Port reopens after storm',
+      bodyMarkdown: 'The port reopened on Friday.',
+      categories: ['Shipping'],
+      authors: [{ name: 'Lena Ortiz' }],
+      publishedAt: '2026-11-26T08:00:00+01:00',
+    });
+    const stored = await documents.send(new GetCommand({ TableName: standIns.tableName, Key: { PK: 'ARTICLE#port-reopens', SK: 'A' } }));
+    await regenerate(streamEvent(['port-reopens']));
+    // Assess
+    expect(response.status).toBe(201);
+    expect(response.headers.location).toBe('/articles/port-reopens');
+    expect(stored.Item).toMatchObject({ title: 'Port reopens after storm', status: 'published', revision: 1 });
+    for (const [key, type] of [
+      ['feed.xml', 'application/rss+xml; charset=utf-8'],
+      ['categories/shipping/atom.xml', 'application/atom+xml; charset=utf-8'],
+      ['authors/lena-ortiz/feed.json', 'application/feed+json; charset=utf-8'],
+    ] as const) {
+      const object = await readObject(key);
+      expect(object.contentType).toBe(type);
+      expect(object.cacheControl).toMatch(/max-age=/);
+      expect(object.text).toContain('Port reopens after storm');
+    }
+    expect(jsonFeedErrors(JSON.parse((await readObject('feed.json')).text))).toEqual([]);
+  });
+
+  it('changes nothing when a request is rejected', async () => {
+    // Prepare
+    const before = await tableSnapshot();
+    // Act
+    const responses = await Promise.all([
+      call('PUT', '/articles/port-reopens', { title: 'Changed', bodyMarkdown: 'x', publishedAt: 'yesterday' }),
+      call('PUT', '/articles/port-reopens', { title: 'Changed', body: 'x', bodyMarkdown: 'x' }),
+      call('PUT', '/articles/Port_Reopens', { title: 'Changed', bodyMarkdown: 'x' }),
+      ingest(apiEvent('PUT', '/articles/port-reopens', { body: '{"title":"Changed",', token: TOKEN })),
+      ingest(apiEvent('PUT', '/articles/port-reopens', { body: { title: 'Changed', bodyMarkdown: 'x' } })),
+    ]);
+    // Assess
+    expect(responses.map((response) => response.status ?? response.statusCode)).toEqual([400, 400, 400, 400, 401]);
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('turns concurrent identical PUTs into one story and one feed entry', async () => {
+    // Act
+    const body = { title: 'Identical retries', bodyMarkdown: 'Same.', publishedAt: '2026-11-25T10:00:00Z' };
+    const responses = await Promise.all(Array.from({ length: 8 }, () => call('PUT', '/articles/identical-retries', body)));
+    await regenerate(streamEvent(['identical-retries']));
+    // Assess
+    expect(responses.filter((response) => response.status === 201)).toHaveLength(1);
+    expect(responses.filter((response) => response.status === 200)).toHaveLength(7);
+    const stored = await call('GET', '/articles/identical-retries');
+    expect(stored.body.revision).toBe(1);
+    const feed = JSON.parse((await readObject('feed.json')).text) as { items: { id: string }[] };
+    expect(feed.items.filter((item) => item.id.endsWith(':identical-retries'))).toHaveLength(1);
+  });
+
+  it('keeps the last acknowledged of racing updates, and the feeds match the table', async () => {
+    // Prepare
+    await call('PUT', '/articles/racing', { title: 'Racing v0', bodyMarkdown: 'x', categories: ['Zero'] });
+    // Act
+    const versions = Array.from({ length: 6 }, (_, index) => ({ title: `Racing v${index + 1}`, bodyMarkdown: 'x', categories: [`Cat ${index + 1}`] }));
+    const responses = await Promise.all(versions.map((version) => call('PUT', '/articles/racing', version)));
+    await Promise.all([regenerate(streamEvent(['racing'])), regenerate(streamEvent(['racing']))]);
+    // Assess
+    expect(responses.every((response) => response.status === 200 || response.status === 409)).toBe(true);
+    const final = (await call('GET', '/articles/racing')).body as { title: string; categories: string[]; revision: number };
+    const acknowledged = responses.filter((response) => response.status === 200).map((response) => response.body.revision as number);
+    expect(final.revision).toBe(Math.max(...acknowledged));
+    const siteFeed = JSON.parse((await readObject('feed.json')).text) as { items: { id: string; title: string }[] };
+    expect(siteFeed.items.filter((item) => item.id.endsWith(':racing')).map((item) => item.title)).toEqual([final.title]);
+    const categoryFeed = JSON.parse((await readObject(`categories/${final.categories[0]!.toLowerCase().replace(' ', '-')}/feed.json`)).text) as { items: { title: string }[] };
+    expect(categoryFeed.items.map((item) => item.title)).toEqual([final.title]);
+    for (const stale of ['zero', ...versions.map((_, index) => `cat-${index + 1}`)].filter((slug) => slug !== final.categories[0]!.toLowerCase().replace(' ', '-'))) {
+      const feed = await readObject(`categories/${stale}/feed.json`).catch(() => undefined);
+      if (feed) expect(JSON.parse(feed.text).items).toEqual([]);
+    }
+  });
+
+  it('derives unique slugs for POSTed stories', async () => {
+    // Act
+    const first = await call('POST', '/articles', { title: 'Élection: résultats', bodyMarkdown: 'x' });
+    const second = await call('POST', '/articles', { title: 'Élection: résultats', bodyMarkdown: 'y' });
+    const arabic = await call('POST', '/articles', { title: 'نتائج الانتخابات', bodyMarkdown: 'z', language: 'ar' });
+    // Assess
+    expect(first).toMatchObject({ status: 201, body: { slug: 'election-resultats' }, headers: { location: '/articles/election-resultats' } });
+    expect(second.body.slug).toBe('election-resultats-2');
+    expect(arabic.status).toBe(201);
+    expect(arabic.body.slug).toMatch(/^story-[a-z0-9]+$/);
+  });
+
+  it('pages through every story exactly once', async () => {
+    // Act
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await call('GET', `/articles?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      expect(page.status).toBe(200);
+      seen.push(...(page.body.articles as { slug: string }[]).map((article) => article.slug));
+      cursor = page.body.cursor as string | undefined;
+    } while (cursor);
+    // Assess
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(expect.arrayContaining(['port-reopens', 'identical-retries', 'racing', 'election-resultats']));
+  });
+});

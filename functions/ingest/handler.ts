@@ -1,8 +1,9 @@
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoArticleRepository } from '../adapters/dynamo-article-repository.js';
 import { SecretsManagerTokenSource } from '../adapters/secrets-manager-token-source.js';
-import { documentClient } from '../commons/clients/dynamodb.js';
+import { documentClient, dynamoDbClient } from '../commons/clients/dynamodb.js';
 import { commaSeparated, loadSite, MissingConfigurationError, tableName } from '../commons/config.js';
 import { systemClock } from '../use-cases/ports.js';
 import { createIngestApi } from './ingest-api.js';
@@ -21,11 +22,20 @@ function tokenSource(env = process.env): TokenSource {
 }
 
 const logger = new Logger({ serviceName: 'ingest' });
+const table = tableName();
 
 export const handler = createIngestApi({
-  articles: new DynamoArticleRepository(documentClient, tableName()),
+  articles: new DynamoArticleRepository(documentClient, table),
   clock: systemClock,
   site: loadSite(),
   tokens: tokenSource(),
   logger,
+  // Idempotency records share the table: one partition, keyed by a hash of the Idempotency-Key.
+  idempotencyStore: new DynamoDBPersistenceLayer({
+    tableName: table,
+    keyAttr: 'PK',
+    sortKeyAttr: 'SK',
+    staticPkValue: 'IDEMPOTENCY',
+    awsSdkV3Client: dynamoDbClient,
+  }),
 });

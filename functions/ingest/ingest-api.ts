@@ -1,3 +1,10 @@
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  IdempotencyValidationError,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { LIMITS, ValidationError } from '../domain/article-input.js';
 import { ArticleNotFoundError, ConcurrentUpdateError, InvalidSlugError } from '../use-cases/errors.js';
@@ -11,7 +18,12 @@ import { bearerMatches, type TokenSource } from './tokens.js';
 export interface IngestDependencies extends PublishDependencies {
   tokens: TokenSource;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  /** Where `Idempotency-Key` records of POST requests are kept. */
+  idempotencyStore?: BasePersistenceLayer | undefined;
 }
+
+/** How long a POST's `Idempotency-Key` is remembered. */
+export const IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
 
 /** Raised while reading the request; carries the response to send. */
 class RequestRejected extends Error {
@@ -69,6 +81,14 @@ function errorResponse(error: unknown, deps: IngestDependencies, request: HttpRe
   }
   if (error instanceof ArticleNotFoundError) return problem(404, 'Not Found', error.message);
   if (error instanceof ConcurrentUpdateError) return problem(409, 'Conflict', error.message);
+  if (error instanceof IdempotencyAlreadyInProgressError) {
+    return problem(409, 'Conflict', 'A request with this Idempotency-Key is still being processed; retry shortly');
+  }
+  if (error instanceof IdempotencyValidationError) {
+    return problem(422, 'Idempotency-Key reused', 'This Idempotency-Key was already used with a different body', {
+      errors: [{ pointer: '/', detail: 'differs from the body first sent with this Idempotency-Key' }],
+    });
+  }
   deps.logger.error('Request failed', { route: request.routeKey, error: error as Error });
   return problem(500, 'Internal Server Error', 'The story could not be processed; nothing was changed. Try again.');
 }
@@ -95,8 +115,29 @@ const routes: Record<string, Route> = {
   },
 };
 
+/**
+ * POST with an `Idempotency-Key` header: a retry with the same key and body gets the first
+ * response back (Powertools idempotency, records kept in the table); without the header a POST
+ * is an ordinary create.
+ */
+function idempotentPost(deps: IngestDependencies): Route {
+  const post = routes['POST /articles']!;
+  if (!deps.idempotencyStore) return post;
+  const idempotent = makeIdempotent((request: HttpRequest) => post(request, deps), {
+    persistenceStore: deps.idempotencyStore,
+    config: new IdempotencyConfig({
+      eventKeyJmesPath: 'headers."idempotency-key"',
+      payloadValidationJmesPath: 'body',
+      throwOnNoIdempotencyKey: false,
+      expiresAfterSeconds: IDEMPOTENCY_TTL_SECONDS,
+    }),
+  });
+  return (request) => idempotent(request);
+}
+
 /** The ingest API as one function of an API Gateway HTTP API (payload 2.0) request. */
 export function createIngestApi(deps: IngestDependencies): (request: HttpRequest) => Promise<HttpResponse> {
+  const routeTable: Record<string, Route> = { ...routes, 'POST /articles': idempotentPost(deps) };
   return async (request) => {
     const started = Date.now();
     let response: HttpResponse;
@@ -107,7 +148,7 @@ export function createIngestApi(deps: IngestDependencies): (request: HttpRequest
           headers: { 'www-authenticate': 'Bearer realm="ingest"' },
         });
       } else {
-        const route = routes[request.routeKey];
+        const route = routeTable[request.routeKey];
         response = route
           ? await route(request, deps)
           : problem(404, 'Not Found', `No route for ${request.requestContext?.http?.method ?? ''} ${request.rawPath ?? ''}`);

@@ -84,7 +84,7 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
       ingest(apiEvent('PUT', '/articles/port-reopens', { body: { title: 'Changed', bodyMarkdown: 'x' } })),
     ]);
     // Assess
-    expect(responses.map((response) => response.status ?? response.statusCode)).toEqual([400, 400, 400, 400, 401]);
+    expect(responses.map((response) => ('status' in response ? response.status : response.statusCode))).toEqual([400, 400, 400, 400, 401]);
     expect(await tableSnapshot()).toEqual(before);
   });
 
@@ -134,6 +134,28 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
     expect(second.body.slug).toBe('election-resultats-2');
     expect(arabic.status).toBe(201);
     expect(arabic.body.slug).toMatch(/^story-[a-z0-9]+$/);
+  });
+
+  it('answers a POST retried with the same Idempotency-Key with the first response', async () => {
+    // Prepare
+    const post = (body: unknown, key: string) =>
+      ingest(apiEvent('POST', '/articles', { body, token: TOKEN, headers: { 'idempotency-key': key } }));
+    const body = { title: 'Budget passes', bodyMarkdown: 'It passed.' };
+    // Act
+    const first = await post(body, 'key-0001');
+    const retries = await Promise.all([post(body, 'key-0001'), post(body, 'key-0001')]);
+    const reused = await post({ ...body, title: 'Another story' }, 'key-0001');
+    const other = await post(body, 'key-0002');
+    // Assess
+    expect(first.statusCode).toBe(201);
+    for (const retry of retries) {
+      expect([first.statusCode, 409]).toContain(retry.statusCode);
+      if (retry.statusCode === 201) expect(retry.body).toBe(first.body);
+    }
+    expect(reused.statusCode).toBe(422);
+    expect(JSON.parse(other.body!).slug).toBe('budget-passes-2');
+    const listed = (await call('GET', '/articles?limit=100')).body.articles as { slug: string }[];
+    expect(listed.filter((article) => article.slug.startsWith('budget-passes'))).toHaveLength(2);
   });
 
   it('pages through every story exactly once', async () => {

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Article, Author, LeadImage } from './article.js';
 import { renderMarkdown, sanitizeBodyHtml } from './html.js';
-import { cleanText, feedSlug } from './text.js';
+import { cleanText, feedSlug, xmlSafe } from './text.js';
 
 /** Limits a story must respect; documented in the README. */
 export const LIMITS = {
@@ -117,8 +117,8 @@ export const articleInputSchema = z
     title: text(LIMITS.titleChars).refine((value) => value.length > 0, 'must not be empty'),
     kicker: optionalText(LIMITS.kickerChars),
     summary: optionalText(LIMITS.summaryChars),
-    body: z.string().optional(),
-    bodyMarkdown: z.string().optional(),
+    body: z.string().transform(xmlSafe).optional(),
+    bodyMarkdown: z.string().transform(xmlSafe).optional(),
     authors: z.array(authorSchema).max(LIMITS.authors, `at most ${LIMITS.authors} authors`).default([]),
     categories: z
       .array(categorySchema)
@@ -137,16 +137,35 @@ function pointer(path: readonly PropertyKey[]): string {
   return path.map((part) => `/${String(part).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('') || '/';
 }
 
-function problemsOf(error: z.ZodError): FieldProblem[] {
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let value = raw;
+  for (const key of path) value = value !== null && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[key] : undefined;
+  return value;
+}
+
+function problemsOf(error: z.ZodError, raw: unknown): FieldProblem[] {
   return error.issues.flatMap((issue): FieldProblem[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ pointer: pointer([...issue.path, key]), detail: 'is not a known field' }));
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined) {
+    if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
       return [{ pointer: pointer(issue.path), detail: 'is required' }];
+    }
+    if (issue.code === 'invalid_type') {
+      return [{ pointer: pointer(issue.path), detail: `must be ${article(issue.expected)}, not ${describe(valueAt(raw, issue.path))}` }];
     }
     return [{ pointer: pointer(issue.path), detail: issue.message }];
   });
+}
+
+function article(expected: string): string {
+  return /^[aeiou]/.test(expected) ? `an ${expected}` : `a ${expected}`;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return article(typeof value);
 }
 
 /** Validates a request body; throws ValidationError listing every bad field. */
@@ -155,7 +174,7 @@ export function parseArticleInput(raw: unknown): ArticleInput {
     throw new ValidationError([{ pointer: '/', detail: 'must be a JSON object' }]);
   }
   const result = articleInputSchema.safeParse(raw);
-  const problems = result.success ? [] : problemsOf(result.error);
+  const problems = result.success ? [] : problemsOf(result.error, raw);
   // Checked here rather than as a schema refinement, so it is reported alongside other problems.
   const fields = raw as Record<string, unknown>;
   if ((fields.body === undefined) === (fields.bodyMarkdown === undefined)) {

@@ -25,7 +25,11 @@ function list(value: string | undefined): string[] {
 }
 
 export function loadSite(env: Env = process.env): SiteSettings {
-  return parseSiteSettings(siteJson, { baseUrl: env.SITE_BASE_URL?.trim() || undefined, hubs: list(env.WEBSUB_HUBS) });
+  const feedSize = env.FEED_SIZE?.trim();
+  return parseSiteSettings(feedSize ? { ...siteJson, feedSize: Number(feedSize) } : siteJson, {
+    baseUrl: env.SITE_BASE_URL?.trim() || undefined,
+    hubs: list(env.WEBSUB_HUBS),
+  });
 }
 
 export function tableName(env: Env = process.env): string {

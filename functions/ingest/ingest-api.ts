@@ -89,8 +89,34 @@ function errorResponse(error: unknown, deps: IngestDependencies, request: HttpRe
       errors: [{ pointer: '/', detail: 'differs from the body first sent with this Idempotency-Key' }],
     });
   }
+  if (isTransientStorageError(error)) {
+    deps.logger.warn('Storage unavailable', { route: request.routeKey, error: (error as Error).name });
+    return problem(503, 'Service Unavailable', 'Storage is busy; retry the same request (PUT is idempotent, POST with an Idempotency-Key is too)', {
+      headers: { 'retry-after': '1' },
+    });
+  }
   deps.logger.error('Request failed', { route: request.routeKey, error: error as Error });
   return problem(500, 'Internal Server Error', 'The story could not be processed; nothing was changed. Try again.');
+}
+
+const TRANSIENT_ERRORS = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'ServiceUnavailable',
+  'InternalServerError',
+  'TimeoutError',
+  'RequestTimeout',
+]);
+
+/** Throttling and outages of the store (after the SDK's own retries): the client should retry. */
+function isTransientStorageError(error: unknown): boolean {
+  const candidate = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  return (
+    TRANSIENT_ERRORS.has(candidate?.name ?? '') ||
+    candidate?.$retryable !== undefined ||
+    (candidate?.$metadata?.httpStatusCode ?? 0) >= 500
+  );
 }
 
 type Route = (request: HttpRequest, deps: IngestDependencies) => Promise<HttpResponse>;

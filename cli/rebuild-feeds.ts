@@ -1,0 +1,86 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+/**
+ * `npm run rebuild-feeds`: the repair tool. Replays the key of every story in the table through
+ * the real regenerate handler, as if the table stream delivered them again, so every feed is
+ * rebuilt from the table. Against the local data directory by default (stop `npm start` first:
+ * the local store is single-process), or against AWS with `--aws` and the deployed function's
+ * environment (TABLE_NAME, FEED_BUCKET, SITE_BASE_URL, DISTRIBUTION_ID) plus AWS credentials.
+ */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const usage = `Usage: npm run rebuild-feeds -- [--aws] [--batch N]
+
+  (default)  rebuild the local store in DATA_DIR (default .data); stop npm start first
+  --aws      rebuild a deployed stack: needs AWS credentials and TABLE_NAME, FEED_BUCKET,
+             SITE_BASE_URL (and DISTRIBUTION_ID to invalidate CloudFront) in the environment
+  --batch N  stories per regeneration (default 500)`;
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: { aws: { type: 'boolean', default: false }, batch: { type: 'string', default: '500' }, help: { type: 'boolean', default: false } },
+    allowPositionals: false,
+  });
+  if (values.help) {
+    console.log(usage);
+    return 0;
+  }
+  const batch = Number(values.batch);
+  if (!Number.isInteger(batch) || batch < 1) {
+    console.error(`--batch must be a positive whole number\n\n${usage}`);
+    return 2;
+  }
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  let close = async () => {};
+  if (!values.aws) {
+    const { startStandIns } = await import('../infra/local/aws-stand-ins.js');
+    const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, '.data'));
+    const standIns = await startStandIns({ dataDir }).catch((error: unknown) => {
+      throw new Error(`Cannot open the local store in ${dataDir} (is npm start running? stop it first): ${(error as Error).message}`);
+    });
+    Object.assign(process.env, standIns.env);
+    process.env.SITE_BASE_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
+    close = () => standIns.close();
+  }
+  try {
+    const { handler } = await import('../functions/regenerate/handler.js');
+    const { DynamoArticleRepository } = await import('../functions/adapters/dynamo-article-repository.js');
+    const { documentClient } = await import('../functions/commons/clients/dynamodb.js');
+    const { tableName } = await import('../functions/commons/config.js');
+    const articles = new DynamoArticleRepository(documentClient, tableName());
+    let pending: string[] = [];
+    let done = 0;
+    const flush = async () => {
+      if (!pending.length) return;
+      await handler({
+        Records: pending.map((slug) => ({ eventName: 'MODIFY', dynamodb: { Keys: { PK: { S: `ARTICLE#${slug}` }, SK: { S: 'A' } } } })),
+      });
+      done += pending.length;
+      console.log(`Rebuilt feeds for ${done} stories`);
+      pending = [];
+    };
+    for await (const slugs of articles.allSlugs()) {
+      pending.push(...slugs);
+      while (pending.length >= batch) {
+        const rest = pending.splice(batch);
+        await flush();
+        pending = rest;
+      }
+    }
+    await flush();
+    console.log(`Done: every feed of ${done} stories rebuilt from the table.`);
+    return 0;
+  } finally {
+    await close();
+  }
+}
+
+main().then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    console.error(`Rebuild failed: ${(error as Error).message}`);
+    process.exitCode = 1;
+  },
+);

@@ -28,7 +28,7 @@ const siteSettingsSchema = z
     description: z.string().default(''),
     baseUrl: httpUrl,
     language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a BCP 47 language tag'),
-    feedSize: z.number().int().min(1).max(500).default(50),
+    feedSize: z.number().int().min(1).max(1000).default(50),
     copyright: z.string().optional(),
     icon: z.string().optional(),
     logo: z.string().optional(),

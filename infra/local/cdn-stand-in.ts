@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -69,24 +70,43 @@ export class CdnStandIn {
     response.end(request.method === 'HEAD' ? undefined : body);
   }
 
+  /**
+   * Reads an object. s3rver writes objects in place, so a read racing a write can see part of
+   * the new bytes; real S3 never shows a partial object. When the stored hash (written by the
+   * feed store) does not match the bytes, the read is repeated.
+   */
   private async load(key: string): Promise<StoredObject | undefined> {
+    for (let attempt = 1; ; attempt++) {
+      const object = await this.loadOnce(key);
+      if (!object || object.complete || attempt >= 20) return object;
+      this.cache.delete(key);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
+  private async loadOnce(key: string): Promise<(StoredObject & { complete: boolean }) | undefined> {
     const cached = this.cache.get(key);
     try {
       const result = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: cached?.etag }));
+      const body = Buffer.from(await result.Body!.transformToByteArray());
+      const expectedHash = result.Metadata?.['content-sha256'];
+      const complete = !expectedHash || createHash('sha256').update(body).digest('base64') === expectedHash;
       const object: StoredObject = {
-        body: Buffer.from(await result.Body!.transformToByteArray()),
+        body,
         contentType: result.ContentType ?? 'application/octet-stream',
         cacheControl: result.CacheControl,
         etag: result.ETag ?? '',
         lastModified: result.LastModified,
         encoded: new Map(),
       };
-      this.cache.set(key, object);
-      if (this.cache.size > 500) this.cache.delete(this.cache.keys().next().value!);
-      return object;
+      if (complete) {
+        this.cache.set(key, object);
+        if (this.cache.size > 500) this.cache.delete(this.cache.keys().next().value!);
+      }
+      return { ...object, complete };
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 304 && cached) return cached;
+      if (status === 304 && cached) return { ...cached, complete: true };
       if (status === 404 || (error as Error).name === 'NoSuchKey') {
         this.cache.delete(key);
         return undefined;

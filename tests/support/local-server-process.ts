@@ -26,7 +26,8 @@ export interface LocalServerProcess {
 /** Starts the product exactly as `npm start` does (tsx infra/local/main.ts) and waits for /healthz. */
 export async function startLocalServerProcess(env: Record<string, string>): Promise<LocalServerProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'infra/local/main.ts')], {
+  // One process (node with tsx's loader), so a signal reaches the server itself, as kill -9 would.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'infra/local/main.ts')], {
     cwd: root,
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],

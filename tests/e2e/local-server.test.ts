@@ -217,4 +217,8 @@ describe('Local server: publish, update, retract over HTTP', () => {
     expect(await feedText('/feed.xml')).toContain('Survives a restart');
     expect((await api('GET', '/articles/survives-restart')).status).toBe(200);
   }, 90_000);
+
+  it('never writes the token to its output', () => {
+    expect(server.output()).not.toContain(TOKEN);
+  });
 });

@@ -124,6 +124,41 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
     }
   });
 
+  it('leaves feeds that match the table when an update races a retraction', async () => {
+    for (let round = 0; round < 5; round++) {
+      // Prepare
+      const slug = `update-vs-retract-${round}`;
+      await call('PUT', `/articles/${slug}`, { title: 'Before', bodyMarkdown: 'x', categories: ['Race'] });
+      await regenerate(streamEvent([slug]));
+      // Act
+      await Promise.all([
+        call('PUT', `/articles/${slug}`, { title: 'Updated', bodyMarkdown: 'x', categories: ['Race'] }),
+        call('DELETE', `/articles/${slug}`),
+      ]);
+      await regenerate(streamEvent([slug]));
+      // Assess
+      const final = (await call('GET', `/articles/${slug}`)).body as { status: string; title: string };
+      const titles = (JSON.parse((await readObject('categories/race/feed.json')).text) as { items: { id: string; title: string }[] }).items
+        .filter((item) => item.id.endsWith(`:${slug}`))
+        .map((item) => item.title);
+      expect(titles).toEqual(final.status === 'published' ? [final.title] : []);
+    }
+  });
+
+  it('writes nothing but published content into the bucket: no token, key or bookkeeping', async () => {
+    // Prepare
+    const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
+    const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: standIns.bucket }));
+    // Act
+    const texts = await Promise.all(Contents.map(async (object) => (await readObject(object.Key!)).text));
+    // Assess
+    expect(texts.length).toBeGreaterThan(5);
+    for (const text of texts) {
+      expect(text).not.toContain(TOKEN);
+      expect(text).not.toMatch(/ARTICLE#|FEED#|FEEDSTATE#|"revision"|leaseOwner|at \S+\.(ts|js):\d+/);
+    }
+  });
+
   it('derives unique slugs for POSTed stories', async () => {
     // Act
     const first = await call('POST', '/articles', { title: 'Élection: résultats', bodyMarkdown: 'x' });

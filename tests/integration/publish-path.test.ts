@@ -1,47 +1,30 @@
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBStreamEvent } from 'aws-lambda';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStandIns, type StandIns } from '../../infra/local/aws-stand-ins.js';
 import { apiEvent, streamEvent } from '../support/api-gateway-events.js';
 import { jsonFeedErrors } from '../support/feed-checks.js';
+import { startHandlerFixture, type HandlerFixture } from '../support/handler-fixture.js';
 
 const TOKEN = 'integration-token-0123456789';
 
-type Ingest = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
-
 describe('Function: ingest and regenerate against dynalite and s3rver', () => {
-  let standIns: StandIns;
-  let ingest: Ingest;
-  let regenerate: (event: DynamoDBStreamEvent) => Promise<void>;
-  let documents: DynamoDBDocumentClient;
-  let s3: S3Client;
+  let fixture: HandlerFixture;
+  let ingest: HandlerFixture['ingest'];
+  let regenerate: HandlerFixture['regenerate'];
 
   const call = async (method: string, path: string, body?: unknown) => {
     const result = await ingest(apiEvent(method, path, { body, token: TOKEN }));
     return { status: result.statusCode!, headers: result.headers ?? {}, body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {} };
   };
-  const readObject = async (key: string) => {
-    const object = await s3.send(new GetObjectCommand({ Bucket: standIns.bucket, Key: key }));
-    return { text: await object.Body!.transformToString(), contentType: object.ContentType, cacheControl: object.CacheControl };
-  };
-  const tableSnapshot = async () => (await documents.send(new ScanCommand({ TableName: standIns.tableName }))).Items ?? [];
+  const readObject = (key: string) => fixture.readObject(key);
+  const tableSnapshot = () => fixture.scanTable();
 
   beforeAll(async () => {
-    standIns = await startStandIns();
-    Object.assign(process.env, standIns.env, { INGEST_TOKENS: TOKEN, SITE_BASE_URL: 'https://news.example.com' });
-    ingest = (await import('../../functions/ingest/handler.js')).handler as Ingest;
-    regenerate = (await import('../../functions/regenerate/handler.js')).handler;
-    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-    documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamoEndpoint, credentials }));
-    s3 = new S3Client({ region: 'us-east-1', endpoint: standIns.s3Endpoint, credentials, forcePathStyle: true });
+    fixture = await startHandlerFixture(TOKEN);
+    ({ ingest, regenerate } = fixture);
   });
 
   afterAll(async () => {
-    documents?.destroy();
-    s3?.destroy();
-    await standIns?.close();
+    await fixture?.close();
   });
 
   it('stores a story durably before answering, then the stream regenerates its feeds', async () => {
@@ -53,7 +36,7 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
       authors: [{ name: 'Lena Ortiz' }],
       publishedAt: '2026-11-26T08:00:00+01:00',
     });
-    const stored = await documents.send(new GetCommand({ TableName: standIns.tableName, Key: { PK: 'ARTICLE#port-reopens', SK: 'A' } }));
+    const stored = await fixture.documents.send(new GetCommand({ TableName: fixture.standIns.tableName, Key: { PK: 'ARTICLE#port-reopens', SK: 'A' } }));
     await regenerate(streamEvent(['port-reopens']));
     // Assess
     expect(response.status).toBe(201);
@@ -148,7 +131,7 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
   it('writes nothing but published content into the bucket: no token, key or bookkeeping', async () => {
     // Prepare
     const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
-    const { Contents = [] } = await s3.send(new ListObjectsV2Command({ Bucket: standIns.bucket }));
+    const { Contents = [] } = await fixture.s3.send(new ListObjectsV2Command({ Bucket: fixture.standIns.bucket }));
     // Act
     const texts = await Promise.all(Contents.map(async (object) => (await readObject(object.Key!)).text));
     // Assess

@@ -1,12 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBStreamEvent } from 'aws-lambda';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Parser } from 'htmlparser2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStandIns, type StandIns } from '../../infra/local/aws-stand-ins.js';
 import { apiEvent, streamEvent } from '../support/api-gateway-events.js';
 import { assertWellFormedXml, jsonFeedErrors } from '../support/feed-checks.js';
+import { startHandlerFixture, type HandlerFixture } from '../support/handler-fixture.js';
 
 const TOKEN = 'hostile-corpus-token-0123456789';
 const SLUG = 'target-story';
@@ -163,40 +160,27 @@ function activeMarkup(html: string): string[] {
   return found;
 }
 
-type Ingest = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 describe('Function: ingest under a corpus of hostile requests', () => {
-  let standIns: StandIns;
-  let ingest: Ingest;
-  let regenerate: (event: DynamoDBStreamEvent) => Promise<void>;
-  let documents: DynamoDBDocumentClient;
-  let s3: S3Client;
+  let fixture: HandlerFixture;
 
   /** The event API Gateway sends for PUT /articles/{slug}, with the path parameter exactly as given. */
   const send = (slug: string, body: string, contentType = 'application/json') => {
     const event = apiEvent('PUT', '/articles/placeholder', { body, token: TOKEN, headers: { 'content-type': contentType } });
-    return ingest({ ...event, rawPath: `/articles/${slug}`, pathParameters: { slug } });
+    return fixture.ingest({ ...event, rawPath: `/articles/${slug}`, pathParameters: { slug } });
   };
-  const target = async () => (await documents.send(new GetCommand({ TableName: standIns.tableName, Key: { PK: `ARTICLE#${SLUG}`, SK: 'A' } }))).Item;
-  const itemCount = async () => (await documents.send(new ScanCommand({ TableName: standIns.tableName, Select: 'COUNT' }))).Count;
-  const feed = async (key: string) =>
-    (await (await s3.send(new GetObjectCommand({ Bucket: standIns.bucket, Key: key }))).Body!.transformToString());
+  const target = async () =>
+    (await fixture.documents.send(new GetCommand({ TableName: fixture.standIns.tableName, Key: { PK: `ARTICLE#${SLUG}`, SK: 'A' } }))).Item;
+  const itemCount = async () => (await fixture.scanTable()).length;
+  const feed = async (key: string) => (await fixture.readObject(key)).text;
 
   beforeAll(async () => {
-    standIns = await startStandIns();
-    Object.assign(process.env, standIns.env, { INGEST_TOKENS: TOKEN, SITE_BASE_URL: 'https://news.example.com' });
-    ingest = (await import('../../functions/ingest/handler.js')).handler as Ingest;
-    regenerate = (await import('../../functions/regenerate/handler.js')).handler;
-    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-    documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamoEndpoint, credentials }));
-    s3 = new S3Client({ region: 'us-east-1', endpoint: standIns.s3Endpoint, credentials, forcePathStyle: true });
+    fixture = await startHandlerFixture(TOKEN);
     expect((await send(SLUG, json(VALID))).statusCode).toBe(201);
   });
 
   afterAll(async () => {
-    documents?.destroy();
-    s3?.destroy();
-    await standIns?.close();
+    await fixture?.close();
   });
 
   it('rejects each of 200+ hostile requests with a 4xx problem naming the field, and changes nothing', async () => {
@@ -255,7 +239,7 @@ describe('Function: ingest under a corpus of hostile requests', () => {
       }),
     );
     const slugs = ['forbidden-characters', ...XSS_VECTORS.flatMap((_, index) => [`xss-html-${index}`, `xss-md-${index}`]), SLUG];
-    await regenerate(streamEvent(slugs));
+    await fixture.regenerate(streamEvent(slugs));
     // Assess
     expect(response.statusCode).toBe(201);
     const stored = JSON.parse(response.body!) as Record<string, unknown>;
@@ -274,7 +258,7 @@ describe('Function: ingest under a corpus of hostile requests', () => {
   it('never answers 500 to a client, nor leaks internals when something breaks inside', async () => {
     // Prepare: a story whose stored item is not a story any more.
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-    await documents.send(new PutCommand({ TableName: standIns.tableName, Item: { PK: 'ARTICLE#broken', SK: 'A', revision: 'not-a-number' } }));
+    await fixture.documents.send(new PutCommand({ TableName: fixture.standIns.tableName, Item: { PK: 'ARTICLE#broken', SK: 'A', revision: 'not-a-number' } }));
     // Act
     const response = await send('broken', json(VALID));
     // Assess

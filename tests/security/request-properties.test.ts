@@ -1,16 +1,11 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBStreamEvent } from 'aws-lambda';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { xmlSafe } from '../../functions/domain/text.js';
-import { startStandIns, type StandIns } from '../../infra/local/aws-stand-ins.js';
 import { apiEvent, streamEvent } from '../support/api-gateway-events.js';
 import { assertWellFormedXml, jsonFeedErrors } from '../support/feed-checks.js';
+import { startHandlerFixture, type HandlerFixture } from '../support/handler-fixture.js';
 
 const TOKEN = 'properties-token-0123456789';
-type Ingest = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 /** Text that hurts feeds: control characters, lone surrogates, CDATA ends, markup, RTL, emoji. */
 const nastyText = fc.oneof(
@@ -50,31 +45,18 @@ const storyRequest = fc.record(
 ).map(({ bodies: body, ...request }) => JSON.parse(JSON.stringify({ ...request, ...body })) as Record<string, unknown>);
 
 describe('Function: ingest, for any request', () => {
-  let standIns: StandIns;
-  let ingest: Ingest;
-  let regenerate: (event: DynamoDBStreamEvent) => Promise<void>;
-  let documents: DynamoDBDocumentClient;
-  let s3: S3Client;
+  let fixture: HandlerFixture;
   let counter = 0;
 
-  const read = async (key: string) =>
-    (await (await s3.send(new GetObjectCommand({ Bucket: standIns.bucket, Key: key }))).Body!.transformToString());
-  const table = async () => (await documents.send(new ScanCommand({ TableName: standIns.tableName }))).Items ?? [];
+  const read = async (key: string) => (await fixture.readObject(key)).text;
+  const table = () => fixture.scanTable();
 
   beforeAll(async () => {
-    standIns = await startStandIns();
-    Object.assign(process.env, standIns.env, { INGEST_TOKENS: TOKEN, SITE_BASE_URL: 'https://news.example.com', FEED_SIZE: '500' });
-    ingest = (await import('../../functions/ingest/handler.js')).handler as Ingest;
-    regenerate = (await import('../../functions/regenerate/handler.js')).handler;
-    const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-    documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamoEndpoint, credentials }));
-    s3 = new S3Client({ region: 'us-east-1', endpoint: standIns.s3Endpoint, credentials, forcePathStyle: true });
+    fixture = await startHandlerFixture(TOKEN, { FEED_SIZE: '500' });
   });
 
   afterAll(async () => {
-    documents?.destroy();
-    s3?.destroy();
-    await standIns?.close();
+    await fixture?.close();
   });
 
   it('either stores and publishes the story with valid feeds, or rejects it with a 4xx and changes nothing', async () => {
@@ -86,7 +68,7 @@ describe('Function: ingest, for any request', () => {
         const slug = `story-${++counter}`;
         const before = await table();
         // Act
-        const response = await ingest(apiEvent('PUT', `/articles/${slug}`, { body: request, token: TOKEN }));
+        const response = await fixture.ingest(apiEvent('PUT', `/articles/${slug}`, { body: request, token: TOKEN }));
         // Assess
         const status = response.statusCode ?? 0;
         expect(status === 201 || (status >= 400 && status < 500), `${status} ${response.body}`).toBe(true);
@@ -98,7 +80,7 @@ describe('Function: ingest, for any request', () => {
         accepted++;
         const stored = JSON.parse(response.body!) as { title: string; status: string };
         expect(stored.title).toBe(xmlSafe(String(request.title)).trim());
-        await regenerate(streamEvent([slug]));
+        await fixture.regenerate(streamEvent([slug]));
         const [rss, atom, json] = await Promise.all([read('feed.xml'), read('atom.xml'), read('feed.json')]);
         assertWellFormedXml(rss);
         assertWellFormedXml(atom);

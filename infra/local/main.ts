@@ -35,9 +35,13 @@ if (await runtime.isEmpty()) {
   const files = await storyFilesIn([path.join(root, 'content/articles')]);
   let loaded = 0;
   for (const file of files) {
-    const result = await client.put(await readStoryFile(file));
-    if (result.ok) loaded++;
-    else log(`Sample story ${path.basename(file)} was not loaded: ${result.message}`);
+    try {
+      const result = await client.put(await readStoryFile(file));
+      if (result.ok) loaded++;
+      else log(`Sample story ${path.basename(file)} was not loaded: ${result.message}`);
+    } catch (error) {
+      log(`Sample story ${path.basename(file)} was not loaded:\n${(error as Error).message}`);
+    }
   }
   await runtime.settled();
   log(`Loaded ${loaded} sample stories from content/articles`);
@@ -56,7 +60,10 @@ Ingest API     ${runtime.url}/articles
 Ingest token   ${runtime.tokenFile ? `in ${path.relative(process.cwd(), runtime.tokenFile) || runtime.tokenFile}` : 'from INGEST_TOKEN'}
 Data           ${dataDir}
 
-Publish a story:
+Publish a story file:
+  npm run publish -- content/articles/<story>.md
+
+or any JSON with curl:
   curl -X PUT ${runtime.url}/articles/hello-world \\
     -H "Authorization: Bearer $(cat ${runtime.tokenFile ? path.relative(process.cwd(), runtime.tokenFile) : '<token-file>'})" \\
     -H 'Content-Type: application/json' \\

@@ -1,0 +1,471 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { isStorySlug } from '../functions/domain/text.js';
+import { EndpointUnreachableError, IngestClient, type IngestPort, type IngestResult } from './ingest-client.js';
+import { findStoryFiles, formatProblem, parseStoryFile, StoryFileError, type StoryFile, type StoryFileProblem } from './story-files.js';
+
+/** `npm run publish`: sends story files to the ingest API (local or deployed) and retracts stories. */
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+export const USAGE = `Usage: npm run publish -- <file.md|directory>... [options]
+
+Checks every story file first and publishes nothing if any is invalid; then sends each with
+PUT /articles/<slug> (the slug is the file name without .md), so running it again is safe.
+
+Options:
+  --endpoint <url>     ingest API (default http://localhost:$PORT, PORT defaulting to 3000);
+                       for a deployed stack, its IngestApiUrl output
+  --outputs <file>     take the endpoint from a CDK outputs file (cdk deploy --outputs-file)
+  --token <token>      bearer token; better: INGEST_TOKEN in the environment. For a local
+                       endpoint it defaults to the file npm start writes, $DATA_DIR/ingest-token
+                       (DATA_DIR defaulting to .data)
+  --retract <slug>     take a story out of every feed (repeatable; may be the only action)
+  --dry-run, -n        check the files and show what would be sent; send nothing
+  --help, -h           show this help
+
+Exit status: 0 all done; 1 something could not be published or retracted; 2 usage error or
+invalid story files (nothing sent).`;
+
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** How many requests are in flight at once. */
+const CONCURRENCY = 4;
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export interface PublishOptions {
+  /** Story files and directories, as the editor typed them. */
+  paths: string[];
+  /** Slugs to retract. */
+  retract: string[];
+  endpoint: string;
+  /** The bearer token and where it came from (for messages); absent when none was found. */
+  token?: { value: string; from: string } | undefined;
+  /** Where the local server keeps its generated token (for messages). */
+  localTokenFile: string;
+  dryRun: boolean;
+  /** Relative paths are resolved against this directory (default: the process's). */
+  cwd?: string;
+  concurrency?: number;
+}
+
+export interface Output {
+  /** Progress and results (stdout). */
+  log(line: string): void;
+  /** Problems (stderr). */
+  error(line: string): void;
+}
+
+export interface PublishDependencies {
+  client: IngestPort;
+  output: Output;
+  now?: () => Date;
+}
+
+export interface PublishSummary {
+  exitCode: ExitCode;
+  created: number;
+  updated: number;
+  unchanged: number;
+  retracted: number;
+  failed: number;
+  notSent: number;
+}
+
+type Task = { kind: 'put'; story: StoryFile } | { kind: 'retract'; slug: string };
+
+type Outcome =
+  | { kind: 'created' | 'updated' | 'unchanged'; status: number; url: string; scheduledFor?: string | undefined; wasRetracted?: boolean }
+  | { kind: 'retracted'; status: number; already: boolean }
+  | { kind: 'failed'; status?: number; message: string };
+
+export function isLocalEndpoint(endpoint: string): boolean {
+  const host = new URL(endpoint).hostname;
+  return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]';
+}
+
+/** How to get a token that works, for the endpoint in use. */
+function tokenAdvice(options: PublishOptions, problem: 'missing' | 'refused'): string[] {
+  if (isLocalEndpoint(options.endpoint)) {
+    const dataDir = path.dirname(options.localTokenFile);
+    if (problem === 'missing') {
+      return [
+        `There is no local token file at ${options.localTokenFile}: \`npm start\` writes it when it first runs`,
+        `with data in ${dataDir} (set DATA_DIR to the same directory for both commands).`,
+      ];
+    }
+    if (options.token?.from === options.localTokenFile) {
+      return [
+        `That is the token of the local server keeping its data in ${dataDir}. If the server running now`,
+        'was started with another DATA_DIR or with INGEST_TOKEN, run this command with the same setting.',
+      ];
+    }
+    return [
+      `The local server (npm start) keeps its token in ${options.localTokenFile}`,
+      '(under DATA_DIR if it was started with one: run this command with the same DATA_DIR),',
+      'or uses INGEST_TOKEN if it was started with that set.',
+    ];
+  }
+  return [
+    'For a deployed stack the token is in the Secrets Manager secret named by the stack output',
+    'IngestTokensSecretName:',
+    '  aws secretsmanager get-secret-value --secret-id <IngestTokensSecretName> --query SecretString --output text',
+    'prints {"token":"…"}; pass that value as INGEST_TOKEN (or --token).',
+  ];
+}
+
+function unreachableAdvice(options: PublishOptions, error: EndpointUnreachableError): string[] {
+  if (isLocalEndpoint(options.endpoint)) {
+    return [
+      `Could not connect to ${options.endpoint} (${error.reason}): is the local server running?`,
+      `Start it in another terminal with \`npm start\` (\`PORT=${new URL(options.endpoint).port || 80} npm start\` for this port),`,
+      'or pass --endpoint with the address it printed.',
+    ];
+  }
+  return [
+    `Could not reach ${options.endpoint} (${error.reason}).`,
+    'Check --endpoint (the stack output IngestApiUrl) and your network connection.',
+  ];
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${count === 1 ? word : word.replace(/y$/, 'ie')}${count === 1 ? '' : 's'}`;
+}
+
+/** Runs `work` over the items, `limit` at a time, reporting results in the items' order. */
+async function inOrder<T, R>(
+  items: T[],
+  limit: number,
+  work: (item: T) => Promise<R>,
+  report: (result: R, index: number) => void,
+  stopped: () => boolean,
+): Promise<(R | undefined)[]> {
+  const results: (R | undefined)[] = new Array<R | undefined>(items.length).fill(undefined);
+  let next = 0;
+  let reported = 0;
+  const worker = async () => {
+    while (!stopped() && next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+      while (reported < items.length && results[reported] !== undefined) {
+        report(results[reported]!, reported);
+        reported++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Reads and checks every file; returns the stories, or every problem found. */
+async function loadStories(options: PublishOptions): Promise<{ stories: StoryFile[]; problems: StoryFileProblem[] }> {
+  const cwd = options.cwd ?? process.cwd();
+  const { files, problems } = await findStoryFiles(options.paths, cwd);
+  const stories: StoryFile[] = [];
+  for (const file of files) {
+    try {
+      stories.push(parseStoryFile(file, await readFile(path.resolve(cwd, file), 'utf8')));
+    } catch (error) {
+      if (error instanceof StoryFileError) problems.push(...error.problems);
+      else problems.push({ file, pointer: '/', field: 'file', detail: `cannot be read: ${(error as Error).message}` });
+    }
+  }
+  const bySlug = new Map<string, string>();
+  for (const story of stories) {
+    const first = bySlug.get(story.slug);
+    if (first !== undefined) {
+      problems.push({ file: story.file, pointer: '/slug', field: 'file name', detail: `has the same slug as ${first}: each story needs its own file name` });
+    } else {
+      bySlug.set(story.slug, story.file);
+    }
+  }
+  for (const slug of options.retract) {
+    if (!isStorySlug(slug)) {
+      problems.push({ file: '--retract', pointer: '/slug', field: 'slug', detail: `"${slug}" is not a story slug (lower-case a–z, digits and single hyphens)` });
+    } else if (bySlug.has(slug)) {
+      problems.push({ file: '--retract', pointer: '/slug', field: 'slug', detail: `"${slug}" is also being published from ${bySlug.get(slug)}` });
+    }
+  }
+  return { stories, problems };
+}
+
+/**
+ * The publish command without the process around it: checks every file, then (unless a dry run)
+ * publishes and retracts through the client, printing one line per story in a stable order and a
+ * summary. Never throws for anything an editor can cause; returns the exit code.
+ */
+export async function publishStories(options: PublishOptions, deps: PublishDependencies): Promise<PublishSummary> {
+  const { output, client } = deps;
+  const now = deps.now ?? (() => new Date());
+  const summary: PublishSummary = { exitCode: EXIT.ok, created: 0, updated: 0, unchanged: 0, retracted: 0, failed: 0, notSent: 0 };
+
+  const { stories, problems } = await loadStories(options);
+  if (problems.length) {
+    for (const problem of problems) output.error(formatProblem(problem));
+    const files = new Set(problems.filter((problem) => problem.file !== '--retract').map((problem) => problem.file)).size;
+    output.error(`${plural(problems.length, 'problem')}${files ? ` in ${plural(files, 'file')}` : ''}; nothing was published.`);
+    return { ...summary, exitCode: EXIT.usage };
+  }
+
+  const tasks: Task[] = [
+    ...stories.map((story): Task => ({ kind: 'put', story })),
+    ...options.retract.map((slug): Task => ({ kind: 'retract', slug })),
+  ];
+  const width = String(tasks.length).length;
+  const prefix = (index: number) => `[${String(index + 1).padStart(width)}/${tasks.length}]`;
+  const label = (task: Task) => (task.kind === 'put' ? task.story.slug : `retract ${task.slug}`);
+
+  if (options.dryRun) {
+    output.log(`Dry run: ${plural(stories.length, 'story')} checked and valid; nothing is sent to ${options.endpoint}.`);
+    tasks.forEach((task, index) => {
+      const publishedAt = task.kind === 'put' ? task.story.request.publishedAt : undefined;
+      const scheduled = typeof publishedAt === 'string' && Date.parse(publishedAt) > now().getTime();
+      const action = task.kind === 'put' ? `would PUT /articles/${task.story.slug}` : `would DELETE /articles/${task.slug}`;
+      output.log(`${prefix(index)} ${label(task)} … ${action}${scheduled ? `, scheduled for ${publishedAt}` : ''}`);
+    });
+    return summary;
+  }
+
+  if (!options.token) {
+    output.error('No ingest token: pass --token <token> or set INGEST_TOKEN.');
+    for (const line of tokenAdvice(options, 'missing')) output.error(line);
+    return { ...summary, exitCode: EXIT.usage };
+  }
+
+  let fatal: string[] | undefined;
+  const stop = (lines: string[]) => (fatal ??= lines);
+  const failure = (result: IngestResult): Outcome => {
+    if (result.status === 401) {
+      stop([`The endpoint refused the token (401 Unauthorized); the token came from ${options.token!.from}.`, ...tokenAdvice(options, 'refused')]);
+    }
+    return { kind: 'failed', status: result.status, message: result.message };
+  };
+
+  const perform = async (task: Task): Promise<Outcome> => {
+    try {
+      if (task.kind === 'retract') {
+        const before = await client.get(task.slug);
+        if (before.status === 401) return failure(before);
+        const result = await client.retract(task.slug);
+        if (!result.ok) return failure(result);
+        return { kind: 'retracted', status: result.status, already: before.article?.status === 'retracted' };
+      }
+      // Read first, so that a story sent again unchanged is told apart from a real update.
+      const before = await client.get(task.story.slug);
+      if (!before.ok && before.status !== 404) return failure(before);
+      const result = await client.put(task.story);
+      if (!result.ok) return failure(result);
+      const article = result.article;
+      const kind = result.status === 201 ? 'created' : before.article && article && before.article.revision === article.revision ? 'unchanged' : 'updated';
+      return {
+        kind,
+        status: result.status,
+        url: result.message,
+        scheduledFor: article?.status === 'scheduled' ? article.publishedAt : undefined,
+        wasRetracted: before.article?.status === 'retracted' && kind === 'updated',
+      };
+    } catch (error) {
+      if (error instanceof EndpointUnreachableError) {
+        stop(unreachableAdvice(options, error));
+        return { kind: 'failed', message: `could not reach the endpoint (${error.reason})` };
+      }
+      return { kind: 'failed', message: (error as Error).message };
+    }
+  };
+
+  const describeOutcome = (outcome: Outcome): string => {
+    switch (outcome.kind) {
+      case 'failed':
+        return `${outcome.status === undefined ? '' : `${outcome.status} `}failed: ${outcome.message}`;
+      case 'retracted':
+        return `${outcome.status} retracted${outcome.already ? ' (it already was)' : ''}`;
+      default: {
+        const notes = [outcome.wasRetracted ? 'was retracted' : '', outcome.scheduledFor ? `scheduled for ${outcome.scheduledFor}` : ''];
+        const note = notes.filter(Boolean).join(', ');
+        return `${outcome.status} ${outcome.kind}${note ? ` (${note})` : ''}  ${outcome.url}`;
+      }
+    }
+  };
+
+  const token = options.token;
+  const what = [
+    stories.length ? `publishing ${plural(stories.length, 'story')}` : '',
+    options.retract.length ? `retracting ${plural(options.retract.length, 'story')}` : '',
+  ]
+    .filter(Boolean)
+    .join(' and ');
+  output.log(`${what.charAt(0).toUpperCase()}${what.slice(1)} at ${options.endpoint} (token from ${token.from})`);
+  const outcomes = await inOrder(
+    tasks,
+    options.concurrency ?? CONCURRENCY,
+    perform,
+    (outcome, index) => output.log(`${prefix(index)} ${label(tasks[index]!)} … ${describeOutcome(outcome)}`),
+    () => fatal !== undefined,
+  );
+
+  let scheduled = 0;
+  let feedChanges = 0;
+  for (const outcome of outcomes) {
+    if (!outcome) summary.notSent++;
+    else if (outcome.kind === 'failed') summary.failed++;
+    else {
+      summary[outcome.kind]++;
+      if (outcome.kind === 'retracted') feedChanges += outcome.already ? 0 : 1;
+      else if (outcome.scheduledFor) scheduled++;
+      else if (outcome.kind !== 'unchanged') feedChanges++;
+    }
+  }
+  if (fatal) for (const line of fatal) output.error(line);
+
+  const counts = [
+    `${summary.created} created`,
+    `${summary.updated} updated`,
+    `${summary.unchanged} unchanged`,
+    ...(options.retract.length ? [`${summary.retracted} retracted`] : []),
+    `${summary.failed} failed`,
+    ...(summary.notSent ? [`${summary.notSent} not sent`] : []),
+  ];
+  output.log(`Done: ${counts.join(', ')}.`);
+  if (scheduled) {
+    output.log(`${scheduled === 1 ? '1 story is' : `${scheduled} stories are`} scheduled: each enters the feeds at its publishedAt (GET /articles?status=scheduled lists them).`);
+  }
+  if (isLocalEndpoint(options.endpoint) && feedChanges > 0) {
+    output.log(`The feeds change within a few seconds: ${options.endpoint}/feed.xml, /atom.xml and /feed.json`);
+  }
+  summary.exitCode = summary.failed || summary.notSent ? EXIT.failed : EXIT.ok;
+  return summary;
+}
+
+export interface CommandContext {
+  /** Where relative paths typed by the editor are resolved (npm run changes the directory). */
+  cwd: string;
+  /** The repository root, where npm start keeps `.data`. */
+  root: string;
+}
+
+export type Command = { help: true } | { help: false; options: PublishOptions };
+
+function endpointFrom(value: string, source: string): string {
+  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
+    throw new UsageError(`${source} must be an http(s) URL, not "${value}"`);
+  }
+  // The ingest routes start with /articles; accept the base with or without it.
+  return value.replace(/\/+$/, '').replace(/\/articles$/, '');
+}
+
+async function endpointFromOutputs(file: string): Promise<string> {
+  let outputs: unknown;
+  try {
+    outputs = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(`--outputs ${file}: cannot read it as JSON (${(error as Error).message})`);
+  }
+  const stacks = Object.entries(typeof outputs === 'object' && outputs !== null ? outputs : {}).filter(
+    ([, stack]) => typeof (stack as Record<string, unknown> | null)?.IngestApiUrl === 'string',
+  );
+  if (stacks.length === 0) {
+    throw new UsageError(`--outputs ${file}: no stack in it has an IngestApiUrl output (write it with cdk deploy --outputs-file ${file})`);
+  }
+  if (stacks.length > 1) {
+    throw new UsageError(`--outputs ${file}: several stacks (${stacks.map(([name]) => name).join(', ')}); pass --endpoint with the IngestApiUrl of one`);
+  }
+  const [name, stack] = stacks[0]!;
+  return endpointFrom((stack as { IngestApiUrl: string }).IngestApiUrl, `IngestApiUrl of ${name} in ${file}`);
+}
+
+async function readTokenFile(file: string): Promise<string | undefined> {
+  try {
+    return (await readFile(file, 'utf8')).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Turns the command line and environment into options; throws UsageError. */
+export async function resolveCommand(argv: string[], env: NodeJS.ProcessEnv, context: CommandContext): Promise<Command> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        endpoint: { type: 'string' },
+        outputs: { type: 'string' },
+        token: { type: 'string' },
+        retract: { type: 'string', multiple: true },
+        'dry-run': { type: 'boolean', short: 'n' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { help: true };
+  const retract = values.retract ?? [];
+  if (!positionals.length && !retract.length) throw new UsageError('Name at least one story file or directory (or --retract <slug>).');
+  if (values.endpoint !== undefined && values.outputs !== undefined) throw new UsageError('Give --endpoint or --outputs, not both.');
+
+  let endpoint: string;
+  if (values.endpoint !== undefined) endpoint = endpointFrom(values.endpoint, '--endpoint');
+  else if (values.outputs !== undefined) endpoint = await endpointFromOutputs(path.resolve(context.cwd, values.outputs));
+  else {
+    const port = env.PORT?.trim() || '3000';
+    if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new UsageError(`PORT must be a port number, not "${env.PORT}"`);
+    endpoint = `http://localhost:${port}`;
+  }
+
+  const localTokenFile = path.join(path.resolve(context.root, env.DATA_DIR?.trim() || '.data'), 'ingest-token');
+  let token: PublishOptions['token'];
+  if (values.token !== undefined) {
+    if (!values.token.trim()) throw new UsageError('--token is empty.');
+    token = { value: values.token.trim(), from: '--token' };
+  } else if (env.INGEST_TOKEN?.trim()) {
+    token = { value: env.INGEST_TOKEN.trim(), from: 'INGEST_TOKEN' };
+  } else if (isLocalEndpoint(endpoint)) {
+    // Only a local endpoint gets the local token: it is not sent to other servers.
+    const value = await readTokenFile(localTokenFile);
+    if (value) token = { value, from: localTokenFile };
+  }
+
+  return {
+    help: false,
+    options: { paths: positionals, retract, endpoint, token, localTokenFile, dryRun: values['dry-run'] ?? false, cwd: context.cwd },
+  };
+}
+
+const consoleOutput: Output = {
+  log: (line) => process.stdout.write(`${line}\n`),
+  error: (line) => process.stderr.write(`${line}\n`),
+};
+
+export async function main(argv = process.argv.slice(2), env = process.env, output = consoleOutput): Promise<ExitCode> {
+  let command: Command;
+  try {
+    // npm run starts scripts in the package root; INIT_CWD is where the editor typed the command.
+    command = await resolveCommand(argv, env, { cwd: env.INIT_CWD || process.cwd(), root });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    output.error(error.message);
+    output.error('Run `npm run publish -- --help` for usage.');
+    return EXIT.usage;
+  }
+  if (command.help) {
+    output.log(USAGE);
+    return EXIT.ok;
+  }
+  const { options } = command;
+  const client = new IngestClient(options.endpoint, options.token?.value ?? '');
+  return (await publishStories(options, { client, output })).exitCode;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main();
+}

@@ -1,13 +1,23 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import type { Article } from '../domain/article.js';
-import type { FeedIndex, FeedLease, FeedMembership } from '../use-cases/ports.js';
+import type { FeedCatalog, FeedDirectoryEntry, FeedIndex, FeedLease, FeedMembership } from '../use-cases/ports.js';
 import { batchWrite, type WriteRequest } from './batch-write.js';
-import { keys } from './table-keys.js';
+import { catalogKeys, keys } from './table-keys.js';
+
+type Item = Record<string, unknown>;
 
 const same = (a: FeedMembership, b: FeedMembership) => a.feedKey === b.feedKey && a.sortKey === b.sortKey;
 
-export class DynamoFeedIndex implements FeedIndex {
+export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -115,5 +125,184 @@ export class DynamoFeedIndex implements FeedIndex {
       startKey = page.LastEvaluatedKey;
     } while (startKey && articles.length < limit);
     return articles;
+  }
+
+  async between(feedKey: string, from: string, to: string): Promise<Article[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :feed AND SK BETWEEN :from AND :to',
+      // BETWEEN is inclusive; no sort key ends in the upper bound itself (it ends in 'T').
+      ExpressionAttributeValues: { ':feed': keys.feedPartition(feedKey), ':from': from, ':to': to },
+      ScanIndexForward: false,
+    });
+    return items.filter((item) => String(item.SK) < to).map((item) => item.article as Article);
+  }
+
+  async lastKeyBefore(feedKey: string, before: string): Promise<string | undefined> {
+    return this.oneKey({
+      KeyConditionExpression: 'PK = :feed AND SK < :before',
+      ExpressionAttributeValues: { ':feed': keys.feedPartition(feedKey), ':before': before },
+      ScanIndexForward: false,
+    });
+  }
+
+  async firstKeyFrom(feedKey: string, from: string): Promise<string | undefined> {
+    return this.oneKey({
+      KeyConditionExpression: 'PK = :feed AND SK >= :from',
+      ExpressionAttributeValues: { ':feed': keys.feedPartition(feedKey), ':from': from },
+      ScanIndexForward: true,
+    });
+  }
+
+  async renderedMark(pageKey: string): Promise<string | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.feedState(pageKey), ConsistentRead: true, ProjectionExpression: 'renderedMark' }),
+    );
+    return Item?.renderedMark as string | undefined;
+  }
+
+  async recordRendered(pageKey: string, mark: string): Promise<void> {
+    await this.client.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.feedState(pageKey),
+        UpdateExpression: 'SET renderedMark = :mark',
+        ExpressionAttributeValues: { ':mark': mark },
+      }),
+    );
+  }
+
+  async isStale(pageKey: string): Promise<boolean> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.feedState(pageKey) }));
+    return Number(Item?.version ?? 0) > Number(Item?.renderedVersion ?? -1);
+  }
+
+  async abandonLease(pageKey: string, owner: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.feedState(pageKey),
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          ConditionExpression: 'leaseOwner = :owner',
+          ExpressionAttributeValues: { ':owner': owner },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  }
+
+  async recordTombstones(slug: string, feedKeys: string[], when: string): Promise<void> {
+    if (!feedKeys.length) return;
+    const recorded = await this.storyTombstones(slug);
+    const wanted = feedKeys.map((feedKey) => ({ feedKey, SK: catalogKeys.tombstone(feedKey, when, slug).SK }));
+    const merged = [...recorded, ...wanted.filter((entry) => !recorded.some((old) => old.feedKey === entry.feedKey && old.SK === entry.SK))];
+    // The story's record is written first, so a tombstone can never exist without it being known.
+    if (merged.length > recorded.length) {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: { ...catalogKeys.storyTombstones(slug), tombstones: merged } }));
+    }
+    await batchWrite(
+      this.client,
+      this.tableName,
+      wanted.map(({ feedKey }) => ({ PutRequest: { Item: { ...catalogKeys.tombstone(feedKey, when, slug), slug, when } } })),
+    );
+  }
+
+  async clearTombstones(slug: string): Promise<string[]> {
+    const recorded = await this.storyTombstones(slug);
+    if (!recorded.length) return [];
+    await batchWrite(
+      this.client,
+      this.tableName,
+      recorded.map(({ feedKey, SK }) => ({ DeleteRequest: { Key: { PK: catalogKeys.tombstonePartition(feedKey), SK } } })),
+    );
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: catalogKeys.storyTombstones(slug) }));
+    return [...new Set(recorded.map(({ feedKey }) => feedKey))];
+  }
+
+  async tombstones(feedKey: string, since: Date): Promise<{ slug: string; when: string }[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :tomb AND SK >= :since',
+      ExpressionAttributeValues: { ':tomb': catalogKeys.tombstonePartition(feedKey), ':since': since.toISOString() },
+      ScanIndexForward: false,
+    });
+    return items.map((item) => ({ slug: String(item.slug), when: String(item.when) }));
+  }
+
+  async directory(): Promise<(FeedDirectoryEntry & { name: string })[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'PK = :directory',
+      ExpressionAttributeValues: { ':directory': catalogKeys.directoryPartition },
+    });
+    return items.map((item) => ({ feedKey: String(item.SK), name: String(item.name), hasStories: item.hasStories === true }));
+  }
+
+  async planDirectory(entries: FeedDirectoryEntry[]): Promise<{ writes: (FeedDirectoryEntry & { name: string })[]; listingChanged: boolean }> {
+    const unique = [...new Map(entries.map((entry) => [entry.feedKey, entry])).values()];
+    const stored = await this.batchGet(unique.map((entry) => catalogKeys.directoryEntry(entry.feedKey)));
+    let listingChanged = false;
+    const writes: (FeedDirectoryEntry & { name: string })[] = [];
+    for (const entry of unique) {
+      const old = stored.get(entry.feedKey);
+      const name = entry.name ?? (old?.name as string | undefined) ?? entry.feedKey.slice(entry.feedKey.indexOf(':') + 1);
+      const oldHasStories = old?.hasStories === true;
+      if (old && old.name === name && oldHasStories === entry.hasStories) continue;
+      writes.push({ feedKey: entry.feedKey, name, hasStories: entry.hasStories });
+      if (entry.hasStories || oldHasStories) listingChanged = true;
+    }
+    return { writes, listingChanged };
+  }
+
+  async writeDirectory(entries: (FeedDirectoryEntry & { name: string })[]): Promise<void> {
+    await batchWrite(
+      this.client,
+      this.tableName,
+      entries.map((entry) => ({ PutRequest: { Item: { ...catalogKeys.directoryEntry(entry.feedKey), name: entry.name, hasStories: entry.hasStories } } })),
+    );
+  }
+
+  private async storyTombstones(slug: string): Promise<{ feedKey: string; SK: string }[]> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: catalogKeys.storyTombstones(slug), ConsistentRead: true }),
+    );
+    return (Item?.tombstones as { feedKey: string; SK: string }[] | undefined) ?? [];
+  }
+
+  private async oneKey(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<string | undefined> {
+    const { Items = [] } = await this.client.send(
+      new QueryCommand({ ...query, TableName: this.tableName, ConsistentRead: true, Limit: 1, ProjectionExpression: 'SK' }),
+    );
+    return Items[0]?.SK as string | undefined;
+  }
+
+  private async queryAll(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...query, TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /** BatchGetItem in chunks of 100, re-asking for unprocessed keys; results by sort key. */
+  private async batchGet(itemKeys: { PK: string; SK: string }[]): Promise<Map<string, Item>> {
+    const found = new Map<string, Item>();
+    for (let start = 0; start < itemKeys.length; start += 100) {
+      let pending: Item[] = itemKeys.slice(start, start + 100);
+      for (let round = 0; pending.length; round++) {
+        if (round >= 8) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
+        const { Responses, UnprocessedKeys } = await this.client.send(
+          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[this.tableName] ?? []) found.set(String(item.SK), item);
+        pending = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Item[];
+      }
+    }
+    return found;
   }
 }

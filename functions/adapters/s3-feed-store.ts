@@ -22,7 +22,10 @@ export class S3FeedStore implements FeedStore {
   /** Writes the file unless the stored copy has the same bytes (so its ETag and CDN copy stay valid). */
   private async publishOne(file: FeedFile): Promise<string | undefined> {
     const body = Buffer.from(file.body, 'utf8');
-    const hash = createHash('sha256').update(body).digest('base64');
+    const cacheControl = file.cacheControl ?? FEED_CACHE_CONTROL;
+    // The headers are part of what is compared: an archive page whose month has ended gets its long
+    // Cache-Control even when its bytes are the same.
+    const hash = createHash('sha256').update(`${file.contentType}\n${cacheControl}\n`).update(body).digest('base64');
     if ((await this.storedHash(file.key)) === hash) return undefined;
     await this.client.send(
       new PutObjectCommand({
@@ -30,7 +33,7 @@ export class S3FeedStore implements FeedStore {
         Key: file.key,
         Body: body,
         ContentType: file.contentType,
-        CacheControl: file.cacheControl ?? FEED_CACHE_CONTROL,
+        CacheControl: cacheControl,
         Metadata: { [HASH_METADATA]: hash },
       }),
     );

@@ -18,6 +18,8 @@ export interface SiteSettings {
   tagAuthority: string;
   /** WebSub hubs every feed advertises and notifies. */
   hubs: string[];
+  /** How long an Atom feed keeps an RFC 6721 tombstone for a retracted story. */
+  tombstoneDays: number;
 }
 
 const httpUrl = z.url({ protocol: /^https?$/ });
@@ -34,6 +36,7 @@ const siteSettingsSchema = z
     logo: z.string().optional(),
     tagAuthority: z.string().regex(/^[A-Za-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?$/, 'domain,YYYY (RFC 4151)'),
     hubs: z.array(httpUrl).default([]),
+    tombstoneDays: z.number().int().min(0).max(3650).default(30),
   })
   .strict();
 

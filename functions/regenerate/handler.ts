@@ -5,6 +5,7 @@ import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.js';
 import { DynamoArticleRepository } from '../adapters/dynamo-article-repository.js';
 import { DynamoFeedIndex } from '../adapters/dynamo-feed-index.js';
 import { S3FeedStore } from '../adapters/s3-feed-store.js';
+import { WebSubHubNotifier } from '../adapters/websub-hub-notifier.js';
 import { documentClient } from '../commons/clients/dynamodb.js';
 import { s3Client } from '../commons/clients/s3.js';
 import { feedBucket, loadSite, tableName } from '../commons/config.js';
@@ -18,13 +19,20 @@ const logger = new Logger({ serviceName: 'regenerate' });
 const table = tableName();
 const distributionId = process.env.DISTRIBUTION_ID?.trim();
 
+const site = loadSite();
+const feedIndex = new DynamoFeedIndex(documentClient, table);
+
 const deps: RegenerateDependencies = {
   articles: new DynamoArticleRepository(documentClient, table),
-  index: new DynamoFeedIndex(documentClient, table),
+  index: feedIndex,
+  catalog: feedIndex,
   store: new S3FeedStore(s3Client, feedBucket()),
   cdn: distributionId ? new CloudFrontInvalidator(new CloudFrontClient({}), distributionId) : undefined,
+  hubs: site.hubs.length
+    ? new WebSubHubNotifier(site.hubs, { log: (message, details) => logger.warn(message, details) })
+    : undefined,
   clock: systemClock,
-  site: loadSite(),
+  site,
 };
 
 export async function handler(event: DynamoDBStreamEvent): Promise<void> {

@@ -1,9 +1,25 @@
 import type { Article, Author } from '../domain/article.js';
-import { categoryFeed } from '../domain/feeds.js';
-import { articleId, contentHtml, feedView, imageMimeType, summaryOf, type FeedDocument } from './feed-document.js';
+import { articleId, contentHtml, escapeHtml, feedView, imageMimeType, LOOKS_LIKE_MARKUP, summaryOf, type FeedDocument } from './feed-document.js';
 import { rfc3339 } from './dates.js';
-import { mediaContent } from './rss.js';
+import { FEED_HISTORY_NAMESPACE, mediaContent, navigationLinks } from './rss.js';
 import { serializeXml, type XmlNode } from './xml.js';
+
+/** RFC 6721 (The Atom "deleted-entry" Element). */
+export const TOMBSTONES_NAMESPACE = 'http://purl.org/atompub/tombstones/1.0';
+
+/**
+ * An Atom text construct for plain text. Text that looks like markup ("</b>", "&amp;") goes as
+ * escaped HTML, which says the same text unambiguously; everything else stays `type="text"`,
+ * which every parser reads back verbatim.
+ */
+export function textConstruct(text: string): XmlNode {
+  return LOOKS_LIKE_MARKUP.test(text) ? { '@type': 'html', '#text': escapeHtml(text) } : { '@type': 'text', '#text': text };
+}
+
+/** The categories' scheme: the site's category feeds. */
+function categoryScheme(document: FeedDocument): string {
+  return `${document.site.baseUrl}/categories/`;
+}
 
 function person(author: Author): XmlNode {
   return { name: author.name, uri: author.url, email: author.email };
@@ -14,7 +30,7 @@ function atomEntry(document: FeedDocument, article: Article): XmlNode {
   return {
     '@xml:lang': article.language !== document.site.language ? article.language : undefined,
     id: articleId(document.site, article),
-    title: { '@type': 'text', '#text': article.title },
+    title: textConstruct(article.title),
     link: [
       { '@rel': 'alternate', '@type': 'text/html', '@href': article.url },
       ...(image
@@ -25,41 +41,46 @@ function atomEntry(document: FeedDocument, article: Article): XmlNode {
     updated: rfc3339(article.updatedAt),
     author: article.authors.length ? article.authors.map(person) : undefined,
     category: article.categories.length
-      ? article.categories.map((name) => ({ '@term': categoryFeed(name).slug!, '@label': name }))
+      ? // The name as term too: many readers show only the term.
+        article.categories.map((name) => ({ '@term': name, '@scheme': categoryScheme(document), '@label': name }))
       : undefined,
-    summary: { '@type': 'text', '#text': summaryOf(article) },
+    summary: textConstruct(summaryOf(article)),
     content: { '@type': 'html', '#text': contentHtml(article) },
     'media:content': mediaContent(article),
   };
 }
 
-export function renderAtom(document: FeedDocument, options: { stylesheetHref?: string } = {}): string {
+export function renderAtom(document: FeedDocument, options: { stylesheetHref?: string | undefined } = {}): string {
   const view = feedView(document);
   const { site } = document;
+  const tombstones = document.tombstones ?? [];
   return serializeXml(
     {
       feed: {
         '@xmlns': 'http://www.w3.org/2005/Atom',
         '@xmlns:media': 'http://search.yahoo.com/mrss/',
+        '@xmlns:at': tombstones.length ? TOMBSTONES_NAMESPACE : undefined,
+        '@xmlns:fh': view.isArchive ? FEED_HISTORY_NAMESPACE : undefined,
         '@xml:lang': view.language,
         id: view.id,
-        title: { '@type': 'text', '#text': view.title },
-        subtitle: { '@type': 'text', '#text': view.description },
+        title: textConstruct(view.title),
+        subtitle: textConstruct(view.description),
         updated: view.updated,
-        link: [
-          { '@rel': 'self', '@type': 'application/atom+xml', '@href': view.selfUrl('atom') },
-          { '@rel': 'alternate', '@type': 'text/html', '@href': view.homeUrl },
-          ...site.hubs.map((hub) => ({ '@rel': 'hub', '@href': hub })),
-        ],
+        link: [{ '@rel': 'alternate', '@type': 'text/html', '@href': view.homeUrl }, ...navigationLinks(view, site.hubs, 'atom')],
         // Atom requires an author for every entry; entries without a byline inherit the newsroom.
         author: { name: site.title, uri: view.homeUrl },
         generator: 'newsroom-feeds',
         icon: view.iconUrl,
         logo: view.logoUrl,
         rights: site.copyright,
+        'fh:archive': view.isArchive ? '' : undefined,
+        // Extension elements go before the entries (RFC 4287's grammar puts entries last).
+        'at:deleted-entry': tombstones.length
+          ? tombstones.map((tombstone) => ({ '@ref': articleId(site, tombstone), '@when': rfc3339(tombstone.when) }))
+          : undefined,
         entry: document.articles.map((article) => atomEntry(document, article)),
       },
     },
-    options.stylesheetHref,
+    { stylesheetHref: options.stylesheetHref },
   );
 }

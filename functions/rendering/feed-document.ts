@@ -1,4 +1,5 @@
 import type { Article } from '../domain/article.js';
+import { archiveUrl, type ArchiveMonth } from '../domain/archives.js';
 import { feedUrl, type FeedFormat, type FeedRef } from '../domain/feeds.js';
 import { siteUrl, type SiteSettings } from '../domain/site.js';
 import { htmlToText } from '../domain/html.js';
@@ -10,8 +11,29 @@ export interface FeedDocument {
   feed: FeedRef;
   /** Newest first, already cut to the feed size; only published stories. */
   articles: Article[];
-  /** Used as the feed's update time only when it holds no story. */
+  /** Used as the feed's update time only when it holds no story (and no tombstone). */
   emptySince: Date;
+  /** RFC 5005 links: set on the site feed and on its monthly archive pages. */
+  paging?: FeedPaging | undefined;
+  /** RFC 6721: stories recently retracted from this feed (Atom announces them), newest first. */
+  tombstones?: Tombstone[] | undefined;
+}
+
+/** Where a document sits among the site feed's monthly archive pages (RFC 5005 §4). */
+export interface FeedPaging {
+  /** This document is the archive page of this month (absent for the subscription feed). */
+  archiveMonth?: ArchiveMonth | undefined;
+  /** The closest older month with stories: `prev-archive`, and JSON Feed's `next_url`. */
+  olderMonth?: ArchiveMonth | undefined;
+  /** The closest newer month with stories: `next-archive` (archive pages only). */
+  newerMonth?: ArchiveMonth | undefined;
+}
+
+/** A story withdrawn from a feed: its id and when it was withdrawn. */
+export interface Tombstone {
+  slug: string;
+  /** RFC 3339. */
+  when: string;
 }
 
 /** Strings and helpers derived from the document that every format shares. */
@@ -19,7 +41,14 @@ export interface FeedView {
   title: string;
   description: string;
   homeUrl: string;
+  /** This document's own URL (an archive page's, or the feed's). */
   selfUrl: (format: FeedFormat) => string;
+  /** The subscription feed's URL (the same as selfUrl except on archive pages). */
+  currentUrl: (format: FeedFormat) => string;
+  /** RFC 5005 neighbours, when there are any. */
+  olderUrl?: ((format: FeedFormat) => string) | undefined;
+  newerUrl?: ((format: FeedFormat) => string) | undefined;
+  isArchive: boolean;
   id: string;
   updated: string;
   language: string;
@@ -43,22 +72,42 @@ function nameFromArticles({ feed, articles }: FeedDocument): string | undefined 
   return undefined;
 }
 
+/** The latest of the stories' update times and the tombstones' retraction times. */
+function latestChange(document: FeedDocument): string | undefined {
+  const times = [...document.articles.map((article) => article.updatedAt), ...(document.tombstones ?? []).map((tombstone) => tombstone.when)];
+  return times.reduce<string | undefined>((latest, time) => (latest === undefined || Date.parse(time) > Date.parse(latest) ? time : latest), undefined);
+}
+
+/** S3 key of the XSL stylesheet. */
+export const FEED_STYLESHEET_KEY = 'feed.xsl';
+
+/** Path of the stylesheet on the feeds' own origin, under the base URL's path prefix if any. */
+export function stylesheetPath(site: Pick<SiteSettings, 'baseUrl'>): string {
+  return `${new URL(site.baseUrl).pathname.replace(/\/+$/, '')}/${FEED_STYLESHEET_KEY}`;
+}
+
 export function feedView(document: FeedDocument): FeedView {
-  const { site, feed, articles } = document;
-  const latestUpdate = articles.reduce<string | undefined>(
-    (latest, article) => (latest === undefined || Date.parse(article.updatedAt) > Date.parse(latest) ? article.updatedAt : latest),
-    undefined,
-  );
-  const title = feedTitle(document);
-  const description =
-    feed.kind === 'site' ? site.description || site.title : `${feed.kind === 'category' ? 'Stories in' : 'Stories by'} ${title.slice(site.title.length + 2)} from ${site.title}`;
+  const { site, feed, paging } = document;
+  const archiveMonth = paging?.archiveMonth;
+  const feedTitleText = feedTitle(document);
+  const title = archiveMonth ? `${feedTitleText} (archive ${archiveMonth})` : feedTitleText;
+  const baseDescription =
+    feed.kind === 'site' ? site.description || site.title : `${feed.kind === 'category' ? 'Stories in' : 'Stories by'} ${feedTitleText.slice(site.title.length + 2)} from ${site.title}`;
+  const description = archiveMonth ? `Stories published in ${archiveMonth} (UTC). ${baseDescription}` : baseDescription;
+  const currentUrl = (format: FeedFormat) => feedUrl(site.baseUrl, feed, format);
+  const { olderMonth, newerMonth } = paging ?? {};
   return {
     title,
     description,
     homeUrl: `${site.baseUrl}/`,
-    selfUrl: (format) => feedUrl(site.baseUrl, feed, format),
+    selfUrl: archiveMonth ? (format) => archiveUrl(site.baseUrl, archiveMonth, format) : currentUrl,
+    currentUrl,
+    olderUrl: olderMonth ? (format) => archiveUrl(site.baseUrl, olderMonth, format) : undefined,
+    newerUrl: archiveMonth && newerMonth ? (format) => archiveUrl(site.baseUrl, newerMonth, format) : undefined,
+    isArchive: archiveMonth !== undefined,
+    // One logical feed (RFC 5005): the archive pages keep the subscription feed's id.
     id: tagUri(site, `feed:${feed.key}`),
-    updated: new Date(latestUpdate ?? document.emptySince).toISOString(),
+    updated: new Date(latestChange(document) ?? document.emptySince).toISOString(),
     language: site.language,
     iconUrl: site.icon ? siteUrl(site, site.icon) : undefined,
     logoUrl: site.logo ? siteUrl(site, site.logo) : undefined,
@@ -114,3 +163,6 @@ export function contentHtml(article: Article): string {
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
+
+/** Plain text a reader or validator could take for markup: an end tag or a character reference. */
+export const LOOKS_LIKE_MARKUP = /<\/[A-Za-z]|&#?[A-Za-z0-9]+;/;

@@ -46,12 +46,21 @@ export function renderJsonFeed(document: FeedDocument): string {
     home_page_url: view.homeUrl,
     feed_url: view.selfUrl('json'),
     description: view.description,
+    user_comment: view.isArchive
+      ? `An archive page of this JSON Feed; subscribe to ${view.currentUrl('json')} instead.`
+      : 'This is a JSON Feed (https://jsonfeed.org). Paste its address into a feed reader to follow it.',
+    // Older stories (RFC 5005's prev-archive): the archive page of the previous month with stories.
+    next_url: view.olderUrl?.('json'),
     icon: view.logoUrl,
     favicon: view.iconUrl,
     language: view.language,
     authors: [{ name: site.title, url: view.homeUrl }],
-    hubs: site.hubs.length ? site.hubs.map((url) => ({ type: 'WebSub', url })) : undefined,
+    hubs: site.hubs.length && !view.isArchive ? site.hubs.map((url) => ({ type: 'WebSub', url })) : undefined,
     items: document.articles.map((article) => jsonItem(document, article)),
+    // Extension: what JSON Feed has no field for (RFC 5005 links of archive pages).
+    _newsroom: view.isArchive
+      ? { archive_month: document.paging?.archiveMonth, current_url: view.currentUrl('json'), newer_url: view.newerUrl?.('json') }
+      : undefined,
   };
   // The same cleaning as the XML formats, so a feed reader sees the same text everywhere.
   return JSON.stringify(feed, (_key, value: unknown) => (typeof value === 'string' ? xmlSafe(value) : value), 2);

@@ -1,30 +1,57 @@
+import { archiveObjectKey } from '../domain/archives.js';
 import { CONTENT_TYPES, feedObjectKey, type FeedFormat } from '../domain/feeds.js';
+import type { SiteSettings } from '../domain/site.js';
 import { renderAtom } from './atom.js';
-import type { FeedDocument } from './feed-document.js';
+import { FEED_STYLESHEET_KEY, stylesheetPath, type FeedDocument } from './feed-document.js';
+import { FEED_INDEX_CONTENT_TYPE, FEED_INDEX_KEY, renderFeedIndex, type FeedListing } from './feed-index.js';
+import { FEED_STYLESHEET, FEED_STYLESHEET_CONTENT_TYPE } from './feed-stylesheet.js';
 import { renderJsonFeed } from './json-feed.js';
 import { renderRss } from './rss.js';
 
 /** One file to publish. */
 export interface FeedFile {
   key: string;
-  format: FeedFormat;
+  /** A feed format, or the site's feed directory page or stylesheet. */
+  format: FeedFormat | 'html' | 'xsl';
   contentType: string;
   /** Overrides the store's default Cache-Control (immutable archive pages, for example). */
   cacheControl?: string;
   body: string;
 }
 
-/** The three formats of one feed. */
-export function renderFeedFiles(document: FeedDocument): FeedFile[] {
+/** The three formats of one feed, or of one archive page when the document has an archive month. */
+export function renderFeedFiles(document: FeedDocument, options: { cacheControl?: string | undefined } = {}): FeedFile[] {
+  const stylesheetHref = stylesheetPath(document.site);
   const bodies: Record<FeedFormat, string> = {
-    rss: renderRss(document),
-    atom: renderAtom(document),
+    rss: renderRss(document, { stylesheetHref }),
+    atom: renderAtom(document, { stylesheetHref }),
     json: renderJsonFeed(document),
   };
+  const month = document.paging?.archiveMonth;
   return (Object.keys(bodies) as FeedFormat[]).map((format) => ({
-    key: feedObjectKey(document.feed, format),
+    key: month ? archiveObjectKey(month, format) : feedObjectKey(document.feed, format),
     format,
     contentType: CONTENT_TYPES[format],
+    ...(options.cacheControl ? { cacheControl: options.cacheControl } : {}),
     body: bodies[format],
   }));
+}
+
+/** The page at the site's root that lists (and lets browsers discover) every feed. */
+export function renderFeedIndexFile(site: SiteSettings, listings: FeedListing[]): FeedFile {
+  return { key: FEED_INDEX_KEY, format: 'html', contentType: FEED_INDEX_CONTENT_TYPE, body: renderFeedIndex(site, listings) };
+}
+
+/** The stylesheet changes only with a deployment; a day in caches is harmless. */
+export const STYLESHEET_CACHE_CONTROL = 'public, max-age=86400';
+
+/** The XSL stylesheet RSS and Atom point at, for people who open a feed in a browser. */
+export function renderFeedStylesheetFile(): FeedFile {
+  return {
+    key: FEED_STYLESHEET_KEY,
+    format: 'xsl',
+    contentType: FEED_STYLESHEET_CONTENT_TYPE,
+    cacheControl: STYLESHEET_CACHE_CONTROL,
+    body: FEED_STYLESHEET,
+  };
 }

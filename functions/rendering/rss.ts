@@ -1,6 +1,16 @@
 import type { Article } from '../domain/article.js';
-import { articleId, contentHtml, feedView, imageMimeType, summaryOf, type FeedDocument } from './feed-document.js';
-import { rfc822 } from './dates.js';
+import {
+  articleId,
+  contentHtml,
+  escapeHtml,
+  feedView,
+  imageMimeType,
+  LOOKS_LIKE_MARKUP,
+  summaryOf,
+  type FeedDocument,
+  type FeedView,
+} from './feed-document.js';
+import { rfc3339, rfc822 } from './dates.js';
 import { serializeXml, type XmlNode } from './xml.js';
 
 export const RSS_NAMESPACES = {
@@ -9,6 +19,21 @@ export const RSS_NAMESPACES = {
   '@xmlns:dc': 'http://purl.org/dc/elements/1.1/',
   '@xmlns:media': 'http://search.yahoo.com/mrss/',
 };
+
+/** RFC 5005 (Feed Paging and Archiving). */
+export const FEED_HISTORY_NAMESPACE = 'http://purl.org/syndication/history/1.0';
+
+/** RSS elements whose text is plain text (see SerializeOptions.plainTextElements). */
+const RSS_PLAIN_TEXT = new Set(['title', 'description', 'category', 'dc:creator', 'author', 'copyright', 'media:title', 'media:description', 'media:credit']);
+
+/**
+ * A Media RSS text: `plain`, or `html` (escaped) when it looks like markup, so that a caption that
+ * mentions "</em>" is not taken for markup.
+ */
+function mediaText(text: string | undefined): XmlNode | undefined {
+  if (!text) return undefined;
+  return LOOKS_LIKE_MARKUP.test(text) ? { '@type': 'html', '#text': escapeHtml(text) } : { '@type': 'plain', '#text': text };
+}
 
 /** Media RSS for the lead photo: the caption and the credit travel with it. */
 export function mediaContent(article: Article): XmlNode | undefined {
@@ -21,32 +46,58 @@ export function mediaContent(article: Article): XmlNode | undefined {
     '@fileSize': image.length,
     '@width': image.width,
     '@height': image.height,
-    'media:title': image.alt ? { '@type': 'plain', '#text': image.alt } : undefined,
-    'media:description': image.caption ? { '@type': 'plain', '#text': image.caption } : undefined,
+    'media:title': mediaText(image.alt),
+    'media:description': mediaText(image.caption),
     'media:credit': image.credit,
   };
 }
 
+/**
+ * RSS 2.0 allows one `<author>`, and it must be an email address; names belong in `dc:creator`.
+ * Carrying both makes the pair ambiguous (and the W3C validator warns), so a sole byline with an
+ * email gets `<author>email (Name)</author>`, and every other byline gets one `dc:creator` per name
+ * (the emails then travel in Atom and JSON Feed only).
+ */
+function bylines(article: Article): XmlNode {
+  const [only, ...others] = article.authors;
+  if (only?.email && !others.length) return { author: `${only.email} (${only.name})` };
+  return { 'dc:creator': article.authors.length ? article.authors.map((author) => author.name) : undefined };
+}
+
 function rssItem(document: FeedDocument, article: Article): XmlNode {
   const { image } = article;
-  const withEmail = article.authors.find((author) => author.email);
   return {
     title: article.title,
     link: article.url,
-    description: summaryOf(article),
+    // RSS descriptions are HTML: the plain-text summary is escaped so "<b>" in it stays text.
+    description: escapeHtml(summaryOf(article)),
     'content:encoded': contentHtml(article),
-    // RSS <author> must be an email address; names go in dc:creator.
-    author: withEmail ? `${withEmail.email} (${withEmail.name})` : undefined,
-    'dc:creator': article.authors.length ? article.authors.map((author) => author.name) : undefined,
+    ...bylines(article),
     category: article.categories.length ? article.categories : undefined,
     guid: { '@isPermaLink': 'false', '#text': articleId(document.site, article) },
     pubDate: rfc822(article.publishedAt),
+    // A correction moves this, never pubDate (RSS 2.0 has no element of its own for it).
+    'atom:updated': rfc3339(article.updatedAt),
     enclosure: image ? { '@url': image.url, '@length': image.length ?? 0, '@type': imageMimeType(image) } : undefined,
     'media:content': mediaContent(article),
   };
 }
 
-export function renderRss(document: FeedDocument, options: { stylesheetHref?: string } = {}): string {
+/** `atom:link`s of a channel or `link`s of an Atom feed: self, hubs and RFC 5005 neighbours. */
+export function navigationLinks(view: FeedView, hubs: string[], format: 'rss' | 'atom'): XmlNode[] {
+  const type = format === 'rss' ? 'application/rss+xml' : 'application/atom+xml';
+  const link = (rel: string, href: string, withType = true): XmlNode => ({ '@rel': rel, '@type': withType ? type : undefined, '@href': href });
+  return [
+    link('self', view.selfUrl(format)),
+    // Archive pages are not subscribed to, so only the subscription feed advertises the hubs.
+    ...(view.isArchive ? [] : hubs.map((hub) => link('hub', hub, false))),
+    ...(view.isArchive ? [link('current', view.currentUrl(format))] : []),
+    ...(view.olderUrl ? [link('prev-archive', view.olderUrl(format))] : []),
+    ...(view.newerUrl ? [link('next-archive', view.newerUrl(format))] : []),
+  ];
+}
+
+export function renderRss(document: FeedDocument, options: { stylesheetHref?: string | undefined } = {}): string {
   const view = feedView(document);
   const { site } = document;
   return serializeXml(
@@ -54,6 +105,7 @@ export function renderRss(document: FeedDocument, options: { stylesheetHref?: st
       rss: {
         '@version': '2.0',
         ...RSS_NAMESPACES,
+        '@xmlns:fh': view.isArchive ? FEED_HISTORY_NAMESPACE : undefined,
         channel: {
           title: view.title,
           link: view.homeUrl,
@@ -63,15 +115,13 @@ export function renderRss(document: FeedDocument, options: { stylesheetHref?: st
           lastBuildDate: rfc822(view.updated),
           generator: 'newsroom-feeds',
           docs: 'https://www.rssboard.org/rss-specification',
-          'atom:link': [
-            { '@href': view.selfUrl('rss'), '@rel': 'self', '@type': 'application/rss+xml' },
-            ...site.hubs.map((hub) => ({ '@href': hub, '@rel': 'hub' })),
-          ],
+          'atom:link': navigationLinks(view, site.hubs, 'rss').map(({ '@rel': rel, '@type': type, '@href': href }) => ({ '@href': href, '@rel': rel, '@type': type })),
+          'fh:archive': view.isArchive ? '' : undefined,
           image: view.logoUrl ? { url: view.logoUrl, title: view.title, link: view.homeUrl } : undefined,
           item: document.articles.map((article) => rssItem(document, article)),
         },
       },
     },
-    options.stylesheetHref,
+    { stylesheetHref: options.stylesheetHref, plainTextElements: RSS_PLAIN_TEXT },
   );
 }

@@ -87,3 +87,55 @@ export interface FeedStore {
 export interface CdnInvalidator {
   invalidate(keys: string[]): Promise<void>;
 }
+
+/** A category or author feed as the feed directory (index.html) lists it. */
+export interface FeedDirectoryEntry {
+  feedKey: string;
+  /** Display name; `undefined` keeps the recorded one (a story left the feed). */
+  name: string | undefined;
+  /** Whether the feed holds any story; empty feeds are kept but not listed. */
+  hasStories: boolean;
+}
+
+/**
+ * What the regenerator keeps beside the feed index for archives, tombstones and the feed directory
+ * (added for RFC 5005 archives, RFC 6721 tombstones and index.html). Every read is a key lookup or
+ * a key-range Query: nothing here is proportional to the whole archive.
+ */
+export interface FeedCatalog {
+  /** Stories of a feed whose sort keys are in [from, to), newest first (strongly consistent). */
+  between(feedKey: string, from: string, to: string): Promise<Article[]>;
+  /** The largest sort key of a feed below `before`, if any. */
+  lastKeyBefore(feedKey: string, before: string): Promise<string | undefined>;
+  /** The smallest sort key of a feed at or after `from`, if any. */
+  firstKeyFrom(feedKey: string, from: string): Promise<string | undefined>;
+  /** What `recordRendered` last stored for a page (e.g. the neighbours its links point at). */
+  renderedMark(pageKey: string): Promise<string | undefined>;
+  recordRendered(pageKey: string, mark: string): Promise<void>;
+  /** Whether a page's data changed since it was last rendered (a cheap, eventually consistent check). */
+  isStale(pageKey: string): Promise<boolean>;
+  /**
+   * Gives up a lease this owner holds without recording a render (the render failed), so that a
+   * retry can take the page at once instead of waiting for the lease to expire.
+   */
+  abandonLease(pageKey: string, owner: string): Promise<void>;
+  /** Remembers that a retracted story left these feeds at `when` (RFC 3339). Idempotent. */
+  recordTombstones(slug: string, feedKeys: string[], when: string): Promise<void>;
+  /** Forgets a story's tombstones (it is published again); returns the feeds that carried them. */
+  clearTombstones(slug: string): Promise<string[]>;
+  /** A feed's tombstones from `since` on, newest first. */
+  tombstones(feedKey: string, since: Date): Promise<{ slug: string; when: string }[]>;
+  /** Every category and author feed recorded, with its name. */
+  directory(): Promise<(FeedDirectoryEntry & { name: string })[]>;
+  /**
+   * Compares names and emptiness with the recorded ones: the entries to write, and whether what
+   * the directory lists changes. Nothing is written, so the caller can first mark the page changed.
+   */
+  planDirectory(entries: FeedDirectoryEntry[]): Promise<{ writes: (FeedDirectoryEntry & { name: string })[]; listingChanged: boolean }>;
+  writeDirectory(entries: (FeedDirectoryEntry & { name: string })[]): Promise<void>;
+}
+
+/** Tells WebSub hubs which feeds changed. Never throws: a hub outage must not fail a publish. */
+export interface HubNotifier {
+  notify(feedUrls: string[]): Promise<void>;
+}

@@ -1,9 +1,28 @@
 import { randomUUID } from 'node:crypto';
 import { isPublic, type Article } from '../domain/article.js';
-import { feedFromKey, feedsOf, type FeedRef } from '../domain/feeds.js';
+import {
+  archiveFeedKey,
+  archiveMonthOf,
+  isPastMonth,
+  monthOfSortKey,
+  monthSortKeyRange,
+  type ArchiveMonth,
+} from '../domain/archives.js';
+import { FEED_FORMATS, feedFromKey, feedObjectKey, feedsOf, feedUrl, SITE_FEED, type FeedRef } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
-import { renderFeedFiles } from '../rendering/render-feed.js';
-import type { ArticleRepository, CdnInvalidator, Clock, FeedIndex, FeedMembership, FeedStore } from './ports.js';
+import type { FeedDocument, FeedPaging } from '../rendering/feed-document.js';
+import { renderFeedFiles, renderFeedIndexFile, renderFeedStylesheetFile, type FeedFile } from '../rendering/render-feed.js';
+import type {
+  ArticleRepository,
+  CdnInvalidator,
+  Clock,
+  FeedCatalog,
+  FeedDirectoryEntry,
+  FeedIndex,
+  FeedMembership,
+  FeedStore,
+  HubNotifier,
+} from './ports.js';
 
 export interface RegenerateDependencies {
   articles: ArticleRepository;
@@ -12,6 +31,15 @@ export interface RegenerateDependencies {
   cdn?: CdnInvalidator | undefined;
   clock: Clock;
   site: SiteSettings;
+  /**
+   * Archives (RFC 5005), tombstones (RFC 6721) and the feed directory (index.html). Without it
+   * only the feeds themselves are rendered.
+   */
+  catalog?: FeedCatalog | undefined;
+  /** WebSub hubs told about every feed whose files changed. */
+  hubs?: HubNotifier | undefined;
+  /** How long a retracted story is announced in Atom feeds; default the site's `tombstoneDays` or 30. */
+  tombstoneDays?: number | undefined;
   /** How long a feed lease lasts; must outlive one regeneration (the function timeout in AWS). */
   leaseMs?: number;
   /** How long to wait for another regeneration to finish with a feed before giving up. */
@@ -32,6 +60,14 @@ export class FeedBusyError extends Error {
   override readonly name = 'FeedBusyError';
 }
 
+/** Archive pages of months that are over: their stories rarely change, so caches may keep them long. */
+export const PAST_ARCHIVE_CACHE_CONTROL = 'public, max-age=2592000, stale-while-revalidate=86400';
+
+export const DEFAULT_TOMBSTONE_DAYS = 30;
+
+/** The page key under which the feed directory (index.html) keeps its version and lease. */
+export const DIRECTORY_PAGE_KEY = 'directory';
+
 /** Newest-first position of a story: its UTC publish time, then its slug for equal times. */
 export function sortKeyOf(article: Pick<Article, 'publishedAt' | 'slug'>): string {
   return `${new Date(article.publishedAt).toISOString()}#${article.slug}`;
@@ -44,62 +80,258 @@ export function membershipsOf(article: Article | undefined): { memberships: Feed
   return { memberships: feeds.map((feed) => ({ feedKey: feed.key, sortKey })), feeds };
 }
 
+function tombstoneDays(deps: RegenerateDependencies): number {
+  return deps.tombstoneDays ?? deps.site.tombstoneDays ?? DEFAULT_TOMBSTONE_DAYS;
+}
+
 const sleeper = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** Stores that already hold this process's stylesheet (it changes only with a deployment). */
+const stylesheetPublished = new WeakSet<FeedStore>();
+
 /**
- * Brings every feed that the given stories are (or were) in up to date with the table.
+ * Brings every feed that the given stories are (or were) in up to date with the table, and with
+ * them the site feed's monthly archive pages, the Atom tombstones of retracted stories and the
+ * feed directory; then tells the CDN and the WebSub hubs which files changed.
  *
  * It reads each story's current state rather than trusting the change records, so replays,
  * duplicates and out-of-order deliveries all converge on the same result. Then each touched feed
- * is rendered under a per-feed lease; a regeneration that finds the data moved while it rendered
- * renders again, and one that finds the files already current does nothing.
+ * (and archive page) is rendered under a per-page lease; a regeneration that finds the data moved
+ * while it rendered renders again, and one that finds the files already current does nothing.
  */
 export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateDependencies): Promise<RegenerationReport> {
+  const { catalog } = deps;
   const changed = new Map<string, FeedRef>();
+  /** Feeds a story is in now, with a name for the directory. */
+  const named = new Map<string, string>();
+  const months = new Set<ArchiveMonth>();
   for (const slug of new Set(slugs)) {
     const article = await deps.articles.get(slug);
     const { memberships, feeds } = membershipsOf(article);
     const previous = await deps.index.projectionOf(slug);
+    if (catalog) {
+      const leaving = previous.filter((old) => !memberships.some((wanted) => wanted.feedKey === old.feedKey)).map((old) => old.feedKey);
+      // Recorded before the entries go, so a crash in between still leaves the tombstones to find.
+      if (article?.status === 'retracted') await catalog.recordTombstones(slug, leaving, article.retractedAt ?? article.updatedAt);
+      // A story back in the feeds after a retraction must not stay announced as deleted.
+      if (memberships.length && !previous.length) for (const feedKey of await catalog.clearTombstones(slug)) changed.set(feedKey, feedFromKey(feedKey));
+    }
     await deps.index.project(slug, article, memberships, previous);
-    for (const feed of feeds) changed.set(feed.key, feed);
+    for (const feed of feeds) {
+      changed.set(feed.key, feed);
+      if (feed.name) named.set(feed.key, feed.name);
+    }
     for (const { feedKey } of previous) if (!changed.has(feedKey)) changed.set(feedKey, feedFromKey(feedKey));
+    for (const { feedKey, sortKey } of [...previous, ...memberships]) if (feedKey === SITE_FEED.key) months.add(monthOfSortKey(sortKey));
   }
-  await deps.index.markChanged([...changed.keys()]);
-  const filesWritten = await renderFeeds([...changed.values()], deps);
+
+  const pages: RenderTarget[] = [...changed.values()].map((feed) => feedTarget(feed, deps));
+  const pageKeys = [...changed.keys()];
+  let directory: Awaited<ReturnType<FeedCatalog['planDirectory']>> | undefined;
+  if (catalog) {
+    const archiveTargets = await archiveTargetsFor(months, catalog, deps);
+    pages.push(...archiveTargets.targets);
+    pageKeys.push(...archiveTargets.markKeys);
+    directory = await planDirectory(changed, named, catalog, deps);
+    if (directory.listingChanged) pageKeys.push(DIRECTORY_PAGE_KEY);
+  }
+  // Marked before the directory is written: a crash in between is repaired by the retry's compare,
+  // and one after it by the page being stale.
+  await deps.index.markChanged(pageKeys);
+  if (catalog && directory?.writes.length) await catalog.writeDirectory(directory.writes);
+  if (catalog && (pageKeys.includes(DIRECTORY_PAGE_KEY) || (await catalog.isStale(DIRECTORY_PAGE_KEY)))) {
+    pages.push(directoryTarget(catalog, deps));
+  }
+
+  const filesWritten = [...(await publishStylesheet(deps)), ...(await renderTargets(pages, deps))];
   if (filesWritten.length && deps.cdn) await deps.cdn.invalidate(filesWritten);
+  if (deps.hubs) {
+    const topics = topicUrls([...changed.values()], deps.site, filesWritten);
+    if (topics.length) await deps.hubs.notify(topics);
+  }
   return { feedsChanged: [...changed.keys()], filesWritten };
 }
 
 /** Renders feeds whether or not their data changed (the repair tool's second half). */
 export async function renderFeeds(feeds: FeedRef[], deps: RegenerateDependencies): Promise<string[]> {
+  return renderTargets(
+    feeds.map((feed) => feedTarget(feed, deps)),
+    deps,
+  );
+}
+
+/** Renders the archive pages of these months (the repair tool's way to rebuild archives). */
+export async function renderArchiveMonths(months: ArchiveMonth[], deps: RegenerateDependencies & { catalog: FeedCatalog }): Promise<string[]> {
+  await deps.index.markChanged(months.map(archiveFeedKey));
+  return renderTargets(
+    months.map((month) => archiveTarget(month, deps.catalog, deps)),
+    deps,
+  );
+}
+
+/** A page rendered under the lease and version protocol: a feed, an archive page or the directory. */
+interface RenderTarget {
+  key: string;
+  render(): Promise<FeedFile[]>;
+  /** Runs after the files are stored, before the lease is given up. */
+  afterPublish?: () => Promise<void>;
+}
+
+function feedTarget(feed: FeedRef, deps: RegenerateDependencies): RenderTarget {
+  return {
+    key: feed.key,
+    async render() {
+      const now = deps.clock.now();
+      const articles = await deps.index.latest(feed.key, deps.site.feedSize);
+      const since = new Date(now.getTime() - tombstoneDays(deps) * 86_400_000);
+      const tombstones = deps.catalog ? await deps.catalog.tombstones(feed.key, since) : [];
+      const newest = articles[0];
+      // The subscription feed points at the newest archive page (the month of its newest story).
+      const paging: FeedPaging | undefined =
+        deps.catalog && feed.key === SITE_FEED.key && newest ? { olderMonth: archiveMonthOf(newest.publishedAt) } : undefined;
+      return renderFeedFiles({ site: deps.site, feed, articles, emptySince: now, paging, tombstones });
+    },
+  };
+}
+
+/** The months on either side of `month` that have stories. */
+async function neighbours(month: ArchiveMonth, catalog: FeedCatalog): Promise<{ olderMonth?: ArchiveMonth; newerMonth?: ArchiveMonth }> {
+  const { from, to } = monthSortKeyRange(month);
+  const [older, newer] = await Promise.all([catalog.lastKeyBefore(SITE_FEED.key, from), catalog.firstKeyFrom(SITE_FEED.key, to)]);
+  return { olderMonth: older && monthOfSortKey(older), newerMonth: newer && monthOfSortKey(newer) };
+}
+
+/** What an archive page's links depend on, recorded once it is rendered. */
+function linksMark(links: { olderMonth?: ArchiveMonth | undefined; newerMonth?: ArchiveMonth | undefined }): string {
+  return `${links.olderMonth ?? ''}|${links.newerMonth ?? ''}`;
+}
+
+function archiveTarget(month: ArchiveMonth, catalog: FeedCatalog, deps: RegenerateDependencies): RenderTarget {
+  let mark = '';
+  return {
+    key: archiveFeedKey(month),
+    async render() {
+      const now = deps.clock.now();
+      const { from, to } = monthSortKeyRange(month);
+      const [articles, links] = await Promise.all([catalog.between(SITE_FEED.key, from, to), neighbours(month, catalog)]);
+      mark = linksMark(links);
+      const document: FeedDocument = { site: deps.site, feed: SITE_FEED, articles, emptySince: now, paging: { archiveMonth: month, ...links } };
+      return renderFeedFiles(document, isPastMonth(month, now) ? { cacheControl: PAST_ARCHIVE_CACHE_CONTROL } : {});
+    },
+    afterPublish: () => catalog.recordRendered(archiveFeedKey(month), mark),
+  };
+}
+
+/**
+ * The archive pages to render: the months the changed stories are (or were) in, and those months'
+ * neighbours when a month appearing or emptying changed the neighbour's prev/next links. A
+ * neighbour's links are compared with what it was last rendered with, so a crash between the two
+ * steps is repaired by the next run rather than remembered. A few key lookups per month: never a
+ * read of the whole archive.
+ */
+async function archiveTargetsFor(
+  months: Set<ArchiveMonth>,
+  catalog: FeedCatalog,
+  deps: RegenerateDependencies,
+): Promise<{ targets: RenderTarget[]; markKeys: string[] }> {
+  const toRender = new Set(months);
+  for (const month of months) {
+    const { olderMonth, newerMonth } = await neighbours(month, catalog);
+    for (const neighbour of [olderMonth, newerMonth]) {
+      if (!neighbour || toRender.has(neighbour)) continue;
+      const [links, rendered] = await Promise.all([neighbours(neighbour, catalog), catalog.renderedMark(archiveFeedKey(neighbour))]);
+      if (linksMark(links) !== rendered) toRender.add(neighbour);
+    }
+  }
+  const sorted = [...toRender].sort();
+  return { targets: sorted.map((month) => archiveTarget(month, catalog, deps)), markKeys: sorted.map(archiveFeedKey) };
+}
+
+/**
+ * What the directory of category and author feeds (names, and whether they hold stories) needs for
+ * the feeds this run touched, and whether what index.html lists changes.
+ */
+async function planDirectory(
+  changed: Map<string, FeedRef>,
+  named: Map<string, string>,
+  catalog: FeedCatalog,
+  deps: RegenerateDependencies,
+): Promise<Awaited<ReturnType<FeedCatalog['planDirectory']>>> {
+  const entries: FeedDirectoryEntry[] = [];
+  for (const feed of changed.values()) {
+    if (feed.kind === 'site') continue;
+    const name = named.get(feed.key);
+    // A feed a story is in has stories; one a story left is looked at (one item read).
+    const hasStories = name !== undefined || (await deps.index.latest(feed.key, 1)).length > 0;
+    entries.push({ feedKey: feed.key, name, hasStories });
+  }
+  return entries.length ? catalog.planDirectory(entries) : { writes: [], listingChanged: false };
+}
+
+function directoryTarget(catalog: FeedCatalog, deps: RegenerateDependencies): RenderTarget {
+  return {
+    key: DIRECTORY_PAGE_KEY,
+    async render() {
+      const listings = (await catalog.directory())
+        .filter((entry) => entry.hasStories)
+        .map((entry) => ({ feed: { ...feedFromKey(entry.feedKey), name: entry.name }, name: entry.name }));
+      return [renderFeedIndexFile(deps.site, listings)];
+    },
+  };
+}
+
+/** Writes the stylesheet once per process (the store skips it when the bytes are unchanged). */
+async function publishStylesheet(deps: RegenerateDependencies): Promise<string[]> {
+  if (stylesheetPublished.has(deps.store)) return [];
+  const written = await deps.store.publish([renderFeedStylesheetFile()]);
+  stylesheetPublished.add(deps.store);
+  return written;
+}
+
+/** Public URLs of the subscription feeds among the written files (archive pages are not topics). */
+function topicUrls(feeds: FeedRef[], site: SiteSettings, written: string[]): string[] {
+  const byKey = new Map(feeds.flatMap((feed) => FEED_FORMATS.map((format) => [feedObjectKey(feed, format), feedUrl(site.baseUrl, feed, format)] as const)));
+  return written.flatMap((key) => {
+    const url = byKey.get(key);
+    return url ? [url] : [];
+  });
+}
+
+async function renderTargets(targets: RenderTarget[], deps: RegenerateDependencies): Promise<string[]> {
   const owner = randomUUID();
-  const queue = [...feeds];
+  const queue = [...targets];
   const written: string[] = [];
   const worker = async () => {
-    for (let feed = queue.shift(); feed; feed = queue.shift()) written.push(...(await renderOneFeed(feed, owner, deps)));
+    for (let target = queue.shift(); target; target = queue.shift()) written.push(...(await renderOne(target, owner, deps)));
   };
   await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 4, queue.length) }, worker));
   return written;
 }
 
-async function renderOneFeed(feed: FeedRef, owner: string, deps: RegenerateDependencies): Promise<string[]> {
+async function renderOne(target: RenderTarget, owner: string, deps: RegenerateDependencies): Promise<string[]> {
   const leaseMs = deps.leaseMs ?? 120_000;
   const sleep = deps.sleep ?? sleeper;
   const written: string[] = [];
   const giveUpAt = Date.now() + (deps.waitForLeaseMs ?? leaseMs + 5_000);
   for (let wait = 25; ; ) {
-    const lease = await deps.index.acquire(feed.key, owner, leaseMs);
+    const lease = await deps.index.acquire(target.key, owner, leaseMs);
     if (!lease) {
-      if (Date.now() > giveUpAt) throw new FeedBusyError(`Feed ${feed.key} is held by another regeneration`);
+      if (Date.now() > giveUpAt) throw new FeedBusyError(`Feed ${target.key} is held by another regeneration`);
       await sleep(wait);
       wait = Math.min(wait * 2, 1_000);
       continue;
     }
     if (lease.renderedVersion < lease.version) {
-      const articles = await deps.index.latest(feed.key, deps.site.feedSize);
-      const files = renderFeedFiles({ site: deps.site, feed, articles, emptySince: deps.clock.now() });
-      written.push(...(await deps.store.publish(files)));
+      try {
+        written.push(...(await deps.store.publish(await target.render())));
+        await target.afterPublish?.();
+      } catch (error) {
+        // The version stays unrendered; a retry may take the page at once. Files already written
+        // came from data no older than the table's, so nothing older is ever published.
+        await deps.catalog?.abandonLease(target.key, owner).catch(() => undefined);
+        throw error;
+      }
     }
-    if (await deps.index.release(feed.key, owner, lease.version)) return written;
+    if (await deps.index.release(target.key, owner, lease.version)) return written;
   }
 }

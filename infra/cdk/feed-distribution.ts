@@ -5,6 +5,25 @@ import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Construct } from 'constructs';
 import type { FeedBucket } from './feed-bucket.js';
 
+/**
+ * CloudFront Function (viewer response) with the rule of functions/rendering/browser-view.ts: a
+ * browser navigation (Accept asks for text/html and names no feed type) to an RSS or Atom file
+ * gets `application/xml`, everything else the stored type. Runs after the cache, so one cached
+ * object serves both; a test checks it agrees with the shared rule.
+ */
+export const BROWSER_VIEW_FUNCTION_CODE = `function handler(event) {
+  var response = event.response;
+  var type = response.headers['content-type'] ? response.headers['content-type'].value : '';
+  var accept = event.request.headers['accept'] ? event.request.headers['accept'].value : '';
+  if (/^application\\/(rss|atom)\\+xml\\b/i.test(type) && accept) {
+    var wantsHtml = /(^|,)\\s*text\\/html\\s*(;|,|$)/i.test(accept);
+    var namesFeedType = /application\\/(rss|atom)\\+xml/i.test(accept);
+    if (wantsHtml && !namesFeedType) response.headers['content-type'] = { value: 'application/xml; charset=utf-8' };
+    response.headers['vary'] = { value: 'Accept, Accept-Encoding' };
+  }
+  return response;
+}`;
+
 /** A custom domain for the feeds; the certificate must be an ACM certificate in us-east-1. */
 export interface CustomDomain {
   readonly domainName: string;
@@ -63,6 +82,13 @@ export class FeedDistribution extends Construct {
       },
     });
 
+    // Browsers show feed types as plain text; served as XML they apply the feed's XSL view.
+    const browserView = new cloudfront.Function(this, 'BrowserViewFunction', {
+      comment: 'Serve RSS/Atom as application/xml to browser navigations so the XSL view applies',
+      runtime: cloudfront.FunctionRuntime.JS_2_0,
+      code: cloudfront.FunctionCode.fromInline(BROWSER_VIEW_FUNCTION_CODE),
+    });
+
     const domain = props.customDomain;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Newsroom feeds',
@@ -75,6 +101,7 @@ export class FeedDistribution extends Construct {
         compress: true,
         cachePolicy,
         responseHeadersPolicy,
+        functionAssociations: [{ function: browserView, eventType: cloudfront.FunctionEventType.VIEWER_RESPONSE }],
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableLogging: true,

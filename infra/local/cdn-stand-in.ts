@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { contentTypeForViewer } from '../../functions/rendering/browser-view.js';
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -19,7 +20,8 @@ interface StoredObject {
 }
 
 /**
- * Serves the feed bucket the way the CloudFront distribution does: the stored Content-Type and
+ * Serves the feed bucket the way the CloudFront distribution does: the stored Content-Type (XML
+ * for a browser opening an RSS or Atom file, as the distribution's viewer-response function does) and
  * Cache-Control, ETag and 304 on If-None-Match, gzip or brotli when the client accepts it, CORS
  * open for GET so browser-based readers can fetch feeds, and index.html for directories.
  */
@@ -49,12 +51,13 @@ export class CdnStandIn {
       response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('Not Found\n');
       return;
     }
+    const viewerType = contentTypeForViewer(object.contentType, request.headers.accept);
     const headers: Record<string, string> = {
-      'content-type': object.contentType,
+      'content-type': viewerType,
       etag: object.etag,
       'access-control-allow-origin': '*',
       'x-content-type-options': 'nosniff',
-      vary: 'Accept-Encoding',
+      vary: viewerType === object.contentType && !/^application\/(rss|atom)\+xml/.test(object.contentType) ? 'Accept-Encoding' : 'Accept, Accept-Encoding',
     };
     if (object.cacheControl) headers['cache-control'] = object.cacheControl;
     if (object.lastModified) headers['last-modified'] = object.lastModified.toUTCString();

@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { contentTypeForViewer } from '../../functions/rendering/browser-view.js';
+import { BROWSER_VIEW_FUNCTION_CODE } from '../../infra/cdk/feed-distribution.js';
 import { getAtt, ref, synthesizeStack, type SynthesizedStack } from './support/synthesize.js';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
@@ -146,3 +148,42 @@ function findChild(synth: SynthesizedStack, id: string): { node: { defaultChild?
   if (!child) throw new Error(`FeedDistribution has no child ${id}`);
   return child;
 }
+
+describe('Construct: FeedDistribution browser view', () => {
+  let synth: SynthesizedStack;
+
+  beforeAll(() => {
+    synth = synthesizeStack();
+  }, 60_000);
+
+  it('runs the browser-view function on viewer responses, with the same rule as the local CDN', () => {
+    // Prepare
+    const handler = new Function(`${BROWSER_VIEW_FUNCTION_CODE}; return handler;`)() as (event: unknown) => {
+      headers: Record<string, { value: string }>;
+    };
+    const types = ['application/rss+xml; charset=utf-8', 'application/atom+xml; charset=utf-8', 'application/feed+json; charset=utf-8', 'text/html'];
+    const accepts = [
+      undefined,
+      'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
+      'application/rss+xml, text/html;q=0.5',
+      'application/atom+xml',
+      '*/*',
+    ];
+    // Act
+    const config = distributionConfig(synth);
+    // Assess
+    expect((config.DefaultCacheBehavior as { FunctionAssociations: unknown[] }).FunctionAssociations).toEqual([
+      { EventType: 'viewer-response', FunctionARN: { 'Fn::GetAtt': [expect.stringMatching(/BrowserViewFunction/), 'FunctionARN'] } },
+    ]);
+    synth.template.hasResourceProperties('AWS::CloudFront::Function', { FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }) });
+    for (const type of types) {
+      for (const accept of accepts) {
+        const response = handler({
+          request: { headers: accept ? { accept: { value: accept } } : {} },
+          response: { headers: { 'content-type': { value: type } } },
+        });
+        expect(response.headers['content-type']!.value, `${type} / ${accept}`).toBe(contentTypeForViewer(type, accept));
+      }
+    }
+  });
+});

@@ -1,0 +1,272 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startStandIns, type StandIns } from '../../../infra/local/aws-stand-ins.js';
+import { DynamoArticleRepository } from '../../../functions/adapters/dynamo-article-repository.js';
+import { DynamoFeedIndex } from '../../../functions/adapters/dynamo-feed-index.js';
+import { S3FeedStore } from '../../../functions/adapters/s3-feed-store.js';
+import { WebSubHubNotifier } from '../../../functions/adapters/websub-hub-notifier.js';
+import type { Article } from '../../../functions/domain/article.js';
+import type { FeedFile } from '../../../functions/rendering/render-feed.js';
+import { ensureArticlesTable } from '../../../infra/local/table-definition.js';
+import { PAST_ARCHIVE_CACHE_CONTROL, regenerateFeeds, type RegenerateDependencies } from '../../../functions/use-cases/regenerate-feeds.js';
+import { SITE } from '../../unit/rendering/support/stories.js';
+import { atomEntries, atomFeed, rssChannel, type XmlObject } from '../../validation/support/xml-tree.js';
+
+const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
+
+let standIns: StandIns;
+let dynamo: DynamoDBClient;
+let s3: S3Client;
+let hub: { url: string; pings: string[]; server: Server };
+let tableCount = 0;
+
+beforeAll(async () => {
+  standIns = await startStandIns();
+  dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamoEndpoint, credentials });
+  s3 = new S3Client({ region: 'us-east-1', endpoint: standIns.s3Endpoint, credentials, forcePathStyle: true });
+  const pings: string[] = [];
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      pings.push(new URLSearchParams(body).get('hub.url') ?? '');
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  hub = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, pings, server };
+}, 60_000);
+
+afterAll(async () => {
+  hub?.server.closeAllConnections();
+  await new Promise((resolve) => hub?.server.close(resolve));
+  dynamo?.destroy();
+  s3?.destroy();
+  await standIns?.close();
+});
+
+/** A fresh table and key prefix-free bucket state per test: each test gets its own table. */
+interface World {
+  deps: RegenerateDependencies;
+  articles: DynamoArticleRepository;
+  clock: { now: Date };
+  read(key: string): Promise<string>;
+  cacheControl(key: string): Promise<string | undefined>;
+  publish(slug: string, fields: Partial<Article> & Pick<Article, 'publishedAt'>): Promise<Article>;
+  retract(slug: string, at: string): Promise<void>;
+}
+
+async function world(): Promise<World> {
+  const tableName = `articles-${++tableCount}`;
+  await ensureArticlesTable(dynamo, tableName);
+  const documents = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  const articles = new DynamoArticleRepository(documents, tableName);
+  const index = new DynamoFeedIndex(documents, tableName);
+  // One bucket for all tests: each test uses its own site base path, so keys never collide.
+  const base = `t${tableCount}`;
+  const clock = { now: new Date('2026-03-10T12:00:00Z') };
+  const store = new S3FeedStore(s3, standIns.bucket);
+  const prefixed: RegenerateDependencies['store'] = {
+    publish: async (files) => (await store.publish(files.map((file) => ({ ...file, key: `${base}/${file.key}` })))).map((key) => key.slice(base.length + 1)),
+  };
+  const deps: RegenerateDependencies = {
+    articles,
+    index,
+    catalog: index,
+    store: prefixed,
+    clock: { now: () => clock.now },
+    site: { ...SITE, baseUrl: `https://news.example.com/${base}`, hubs: [hub.url] },
+    hubs: new WebSubHubNotifier([hub.url], { timeoutMs: 1_000, backoffMs: 10 }),
+  };
+  const read = async (key: string) => {
+    const result = await s3.send(new GetObjectCommand({ Bucket: standIns.bucket, Key: `${base}/${key}` }));
+    return result.Body!.transformToString('utf8');
+  };
+  const cacheControl = async (key: string) => (await s3.send(new HeadObjectCommand({ Bucket: standIns.bucket, Key: `${base}/${key}` }))).CacheControl;
+  const publish = async (slug: string, fields: Partial<Article> & Pick<Article, 'publishedAt'>) => {
+    const existing = await articles.get(slug);
+    const article: Article = {
+      slug,
+      title: `Story ${slug}`,
+      body: '<p>Text.</p>',
+      authors: [{ name: 'Nadia Rahman' }],
+      categories: ['World'],
+      updatedAt: fields.publishedAt,
+      url: `https://news.example.com/articles/${slug}`,
+      language: 'en',
+      status: 'published',
+      revision: (existing?.revision ?? 0) + 1,
+      ...(existing ?? {}),
+      ...fields,
+    };
+    await articles.save({ ...article, revision: (existing?.revision ?? 0) + 1 }, existing?.revision);
+    return article;
+  };
+  const retract = async (slug: string, at: string) => {
+    const existing = (await articles.get(slug))!;
+    await articles.save({ ...existing, status: 'retracted', retractedAt: at, updatedAt: at, revision: existing.revision + 1 }, existing.revision);
+  };
+  return { deps, articles, clock, read, cacheControl, publish, retract };
+}
+
+const linkHrefs = (feed: XmlObject) => Object.fromEntries((feed.link as XmlObject[]).map((link) => [link['@rel'], link['@href']]));
+
+describe('Use case: regenerateFeeds with archives, tombstones, the directory and WebSub', () => {
+  let w: World;
+  beforeEach(async () => {
+    w = await world();
+    hub.pings.length = 0;
+  });
+
+  it('builds monthly archive pages linked to each other and to the current feed', async () => {
+    // Prepare
+    await w.publish('january', { publishedAt: '2026-01-15T10:00:00+01:00' });
+    await w.publish('march', { publishedAt: '2026-03-09T09:00:00Z' });
+    // Act
+    await regenerateFeeds(['january', 'march'], w.deps);
+    // Assess
+    const base = w.deps.site.baseUrl;
+    expect(linkHrefs(atomFeed(await w.read('atom.xml')))['prev-archive']).toBe(`${base}/archive/2026-03/atom.xml`);
+    expect(JSON.parse(await w.read('feed.json')).next_url).toBe(`${base}/archive/2026-03/feed.json`);
+    const january = atomFeed(await w.read('archive/2026-01/atom.xml'));
+    expect(linkHrefs(january)).toMatchObject({ current: `${base}/atom.xml`, 'next-archive': `${base}/archive/2026-03/atom.xml` });
+    expect(linkHrefs(january)).not.toHaveProperty('prev-archive');
+    expect(atomEntries(await w.read('archive/2026-01/atom.xml')).map((entry) => entry.id)).toEqual(['tag:news.example.com,2026:article:january']);
+    expect(linkHrefs(atomFeed(await w.read('archive/2026-03/atom.xml')))['prev-archive']).toBe(`${base}/archive/2026-01/atom.xml`);
+    // Past months may be cached for long; the current month only briefly.
+    expect(await w.cacheControl('archive/2026-01/feed.xml')).toBe(PAST_ARCHIVE_CACHE_CONTROL);
+    expect(await w.cacheControl('archive/2026-03/feed.xml')).toMatch(/max-age=60\b/);
+    expect(JSON.parse(await w.read('archive/2026-01/feed.json')).next_url).toBeUndefined();
+    expect(JSON.parse(await w.read('archive/2026-03/feed.json')).next_url).toBe(`${base}/archive/2026-01/feed.json`);
+  });
+
+  it('re-renders only the month a story lands in and the neighbours whose links change', async () => {
+    // Prepare
+    await w.publish('january', { publishedAt: '2026-01-15T10:00:00Z' });
+    await w.publish('march', { publishedAt: '2026-03-01T10:00:00Z' });
+    await regenerateFeeds(['january', 'march'], w.deps);
+    await w.publish('another-march', { publishedAt: '2026-03-02T10:00:00Z' });
+    // Act: one more story in March touches no other month.
+    const sameMonth = await regenerateFeeds(['another-march'], w.deps);
+    // A backdated story opens February between them.
+    await w.publish('february', { publishedAt: '2026-02-10T10:00:00Z' });
+    const newMonth = await regenerateFeeds(['february'], w.deps);
+    // Assess
+    const archives = (keys: string[]) => [...new Set(keys.filter((key) => key.startsWith('archive/')).map((key) => key.split('/')[1]))].sort();
+    expect(archives(sameMonth.filesWritten)).toEqual(['2026-03']);
+    expect(archives(newMonth.filesWritten)).toEqual(['2026-01', '2026-02', '2026-03']);
+    const base = w.deps.site.baseUrl;
+    expect(linkHrefs(atomFeed(await w.read('archive/2026-01/atom.xml')))['next-archive']).toBe(`${base}/archive/2026-02/atom.xml`);
+    expect(linkHrefs(atomFeed(await w.read('archive/2026-03/atom.xml')))['prev-archive']).toBe(`${base}/archive/2026-02/atom.xml`);
+  });
+
+  it('moves only the update time on a correction, never the publish time or the order', async () => {
+    // Prepare
+    await w.publish('older', { publishedAt: '2026-03-01T10:00:00Z' });
+    await w.publish('newer', { publishedAt: '2026-03-05T10:00:00Z' });
+    await regenerateFeeds(['older', 'newer'], w.deps);
+    await w.publish('older', { publishedAt: '2026-03-01T10:00:00Z', title: 'Older, corrected', updatedAt: '2026-03-10T11:00:00.000Z' });
+    // Act
+    await regenerateFeeds(['older'], w.deps);
+    // Assess
+    const entries = atomEntries(await w.read('atom.xml'));
+    expect(entries.map((entry) => [entry.id, entry.published, entry.updated])).toEqual([
+      ['tag:news.example.com,2026:article:newer', '2026-03-05T10:00:00Z', '2026-03-05T10:00:00Z'],
+      ['tag:news.example.com,2026:article:older', '2026-03-01T10:00:00Z', '2026-03-10T11:00:00.000Z'],
+    ]);
+  });
+
+  it('announces a retraction with a tombstone in every Atom feed the story left, for tombstoneDays', async () => {
+    // Prepare
+    await w.publish('kept', { publishedAt: '2026-03-01T10:00:00Z' });
+    await w.publish('withdrawn', { publishedAt: '2026-03-02T10:00:00Z', categories: ['Politics'], authors: [{ name: 'Ana Lima' }] });
+    await regenerateFeeds(['kept', 'withdrawn'], w.deps);
+    await w.retract('withdrawn', '2026-03-10T12:00:00.000Z');
+    // Act
+    await regenerateFeeds(['withdrawn'], w.deps);
+    // Assess
+    const tombstone = { '@ref': 'tag:news.example.com,2026:article:withdrawn', '@when': '2026-03-10T12:00:00.000Z' };
+    for (const key of ['atom.xml', 'categories/politics/atom.xml', 'authors/ana-lima/atom.xml']) {
+      const xml = await w.read(key);
+      expect(atomFeed(xml)['at:deleted-entry']).toEqual([tombstone]);
+      expect(atomEntries(xml).map((entry) => entry.id)).not.toContain(tombstone['@ref']);
+    }
+    expect(await w.read('feed.xml')).not.toContain('withdrawn');
+    // After tombstoneDays the next regeneration of the feed drops it.
+    w.clock.now = new Date('2026-04-10T12:00:01Z');
+    await w.publish('later', { publishedAt: '2026-04-10T12:00:00Z' });
+    await regenerateFeeds(['later'], w.deps);
+    expect(atomFeed(await w.read('atom.xml'))).not.toHaveProperty('at:deleted-entry');
+  });
+
+  it('withdraws the tombstone when a retracted story is published again', async () => {
+    // Prepare
+    await w.publish('back', { publishedAt: '2026-03-02T10:00:00Z' });
+    await regenerateFeeds(['back'], w.deps);
+    await w.retract('back', '2026-03-10T10:00:00.000Z');
+    await regenerateFeeds(['back'], w.deps);
+    await w.publish('back', { publishedAt: '2026-03-02T10:00:00Z', status: 'published', updatedAt: '2026-03-10T11:00:00.000Z' });
+    // Act
+    await regenerateFeeds(['back'], w.deps);
+    // Assess
+    const xml = await w.read('categories/world/atom.xml');
+    expect(atomFeed(xml)).not.toHaveProperty('at:deleted-entry');
+    expect(atomEntries(xml).map((entry) => entry.id)).toEqual(['tag:news.example.com,2026:article:back']);
+  });
+
+  it('keeps index.html listing every category and author feed that has stories', async () => {
+    // Prepare
+    await w.publish('one', { publishedAt: '2026-03-01T10:00:00Z', categories: ['Tech & Data'], authors: [{ name: 'محمد علي' }] });
+    await regenerateFeeds(['one'], w.deps);
+    const before = await w.read('index.html');
+    await w.publish('one', { publishedAt: '2026-03-01T10:00:00Z', categories: ['Science'], authors: [{ name: 'محمد علي' }] });
+    // Act
+    await regenerateFeeds(['one'], w.deps);
+    // Assess
+    const base = w.deps.site.baseUrl;
+    expect(before).toContain(`<link rel="alternate" type="application/rss+xml" title="The Daily Meridian: Tech &amp; Data (RSS)" href="${base}/categories/tech-data/feed.xml">`);
+    const after = await w.read('index.html');
+    expect(after).toContain(`href="${base}/categories/science/atom.xml"`);
+    expect(after).toContain('محمد علي');
+    expect(after).not.toContain('tech-data');
+    const xsl = await s3.send(new HeadObjectCommand({ Bucket: standIns.bucket, Key: `${base.split('/').pop()}/feed.xsl` }));
+    expect(xsl.ContentType).toBe('text/xsl; charset=utf-8');
+  });
+
+  it('gives up the leases of a failed render, so the retry renders at once', async () => {
+    // Prepare
+    await w.publish('during-outage', { publishedAt: '2026-03-01T10:00:00Z' });
+    // The stylesheet gets through; every feed file fails after its page's lease was taken.
+    const store = { publish: (files: FeedFile[]) => (files.every((file) => file.format === 'xsl') ? w.deps.store.publish(files) : Promise.reject(new Error('S3 is down'))) };
+    const failing = { ...w.deps, waitForLeaseMs: 200, store };
+    await expect(regenerateFeeds(['during-outage'], failing)).rejects.toThrow('S3 is down');
+    // Act
+    const retry = await regenerateFeeds(['during-outage'], { ...w.deps, waitForLeaseMs: 200 });
+    // Assess
+    expect(retry.filesWritten).toEqual(expect.arrayContaining(['feed.xml', 'atom.xml', 'feed.json', 'archive/2026-03/atom.xml']));
+    expect(atomEntries(await w.read('atom.xml')).map((entry) => entry.id)).toEqual(['tag:news.example.com,2026:article:during-outage']);
+  });
+
+  it('pings the hub for exactly the subscription feeds whose files changed', async () => {
+    // Prepare
+    await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
+    await regenerateFeeds(['first'], w.deps);
+    hub.pings.length = 0;
+    await w.publish('second', { publishedAt: '2026-03-02T10:00:00Z', categories: ['Science'], authors: [{ name: 'Ana Lima' }] });
+    // Act
+    await regenerateFeeds(['second'], w.deps);
+    const again = hub.pings.length;
+    await regenerateFeeds(['second'], w.deps);
+    // Assess
+    const base = w.deps.site.baseUrl;
+    const expected = ['', 'categories/science/', 'authors/ana-lima/'].flatMap((dir) => ['feed.xml', 'atom.xml', 'feed.json'].map((file) => `${base}/${dir}${file}`));
+    expect(hub.pings.slice(0, again).sort()).toEqual(expected.sort());
+    // A replay that changes no file pings nobody.
+    expect(hub.pings).toHaveLength(again);
+    expect(rssChannel(await w.read('categories/world/feed.xml')).title).toBe('The Daily Meridian: World');
+  });
+});

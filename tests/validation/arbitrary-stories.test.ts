@@ -1,0 +1,116 @@
+import fc from 'fast-check';
+import { parseFeed } from '@rowanmanning/feed-parser';
+import { describe, expect, it } from 'vitest';
+import type { Article } from '../../functions/domain/article.js';
+import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
+import { categoryFeed, SITE_FEED } from '../../functions/domain/feeds.js';
+import { renderFeedFiles } from '../../functions/rendering/render-feed.js';
+import { assertWellFormedXml, jsonFeedErrors } from '../support/feed-checks.js';
+import { document, NOW } from '../unit/rendering/support/stories.js';
+import { atomGrammarErrors } from './support/atom-grammar.js';
+import { atomEntries, plainTextOf, rssItems, textOf, unescapeHtml, type XmlObject } from './support/xml-tree.js';
+
+/** Pieces that have broken feeds: markup, CDATA ends, references, controls, lone surrogates, RTL, emoji. */
+const NASTY = [
+  ']]>', '<![CDATA[', '<b>', '</b>', '<script>alert(1)</script>', '&', '&amp;', '&#x26;', '&lt;', '"', "'", '\u0000', '\u0001',
+  '\u0008', '\u000B', '\u001F', '\u007F', '\u0085', '\uD800', '\uDFFF', '\uFFFE', '\uFFFF', '\uFDD0', '\r\n', '\r', '\t', '\u2028',
+  'مرحبا بالعالم', '\u202E', '\u200F', 'שלום', '🎉', '👩🏽‍💻', '中文', '\u0301', ' ',
+];
+
+const fragment = fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ maxLength: 12 }));
+const text = (maxParts: number) => fc.array(fragment, { maxLength: maxParts }).map((parts) => parts.join(''));
+
+/** Story requests as an editor could send them; every field has room for trouble. */
+const storyRequest = fc.record({
+  title: text(8).map((value) => `${value} T`),
+  summary: fc.option(text(8), { nil: undefined }),
+  kicker: fc.option(text(4), { nil: undefined }),
+  bodyMarkdown: text(10),
+  authors: fc.array(fc.record({ name: text(4).map((value) => `${value} A`) }), { maxLength: 3 }),
+  categories: fc.array(text(3).map((value) => `${value} c`), { maxLength: 3 }),
+  image: fc.option(
+    fc.record({
+      url: fc.constant('https://images.example.com/photo.jpg'),
+      alt: fc.option(text(4), { nil: undefined }),
+      caption: fc.option(text(6).map((value) => `${value} cap`), { nil: undefined }),
+      credit: fc.option(text(3).map((value) => `${value} cr`), { nil: undefined }),
+    }),
+    { nil: undefined },
+  ),
+});
+
+/** The story the domain stores for a request (its cleaning applied), as the renderers get it. */
+function stored(request: unknown, slug: string, index: number): Article {
+  return draftArticle(parseArticleInput(request), {
+    slug,
+    defaultUrl: `https://news.example.com/articles/${slug}`,
+    defaultLanguage: 'en',
+    now: new Date(NOW.getTime() - index * 60_000),
+  });
+}
+
+const isXmlSafe = (value: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+
+/** XML parsers report text with trimmed ends and CR-LF as LF; compare like with like. */
+const asRead = (value: string | undefined) => value?.trim();
+
+describe('Feeds: any story an editor can submit', () => {
+  it('stays well-formed, schema-valid and carries the text in RSS, Atom and JSON Feed', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(storyRequest, { minLength: 1, maxLength: 3 }), async (requests) => {
+        // Prepare
+        const articles = requests.map((request, index) => stored(request, `story-${index}`, index));
+        const feed = articles[0]!.categories[0] ? categoryFeed(articles[0]!.categories[0]) : SITE_FEED;
+        // Act
+        const [rss, atom, json] = renderFeedFiles(document(feed, articles, { tombstones: [{ slug: 'gone', when: NOW.toISOString() }] }));
+        // Assess
+        for (const body of [rss!.body, atom!.body, json!.body]) expect(isXmlSafe(body)).toBe(true);
+        assertWellFormedXml(rss!.body);
+        assertWellFormedXml(atom!.body);
+        expect(jsonFeedErrors(JSON.parse(json!.body))).toEqual([]);
+
+        const rssRead = rssItems(rss!.body);
+        const atomRead = atomEntries(atom!.body);
+        const jsonRead = (JSON.parse(json!.body) as { items: Record<string, unknown>[] }).items;
+        articles.forEach((article, index) => {
+          const item = rssRead[index]!;
+          const entry = atomRead[index]!;
+          const jsonItem = jsonRead[index]!;
+          expect(textOf(item.title)).toBe(asRead(article.title));
+          expect(plainTextOf(entry.title)).toBe(asRead(article.title));
+          expect(jsonItem.title).toBe(article.title);
+          expect(((item['dc:creator'] as string[] | undefined) ?? []).map(asRead)).toEqual(article.authors.map((author) => asRead(author.name)));
+          expect(((entry.author as XmlObject[] | undefined) ?? []).map((author) => textOf(author.name))).toEqual(
+            article.authors.map((author) => asRead(author.name)),
+          );
+          expect(((item.category as unknown[] | undefined) ?? []).map(textOf)).toEqual(article.categories.map(asRead));
+          expect(((entry.category as XmlObject[] | undefined) ?? []).map((category) => category['@label'])).toEqual(article.categories);
+          expect(jsonItem.tags ?? []).toEqual(article.categories);
+          const summary = unescapeHtml(textOf(item.description) ?? '');
+          expect(summary).toBe(asRead(plainTextOf(entry.summary)) ?? '');
+          const media = item['media:content'] as XmlObject | undefined;
+          expect(asRead(plainTextOf(media?.['media:description']))).toBe(asRead(article.image?.caption));
+          expect(asRead(textOf(media?.['media:credit']))).toBe(asRead(article.image?.credit));
+          expect((jsonItem._newsroom as { image?: { caption?: string; credit?: string } }).image?.caption).toBe(article.image?.caption);
+        });
+        // An independent parser reads the same titles back.
+        expect(parseFeed(atom!.body).items.map((item) => item.title)).toEqual(articles.map((article) => asRead(article.title)));
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('stays valid against the Atom grammar of RFC 4287', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(storyRequest, { minLength: 1, maxLength: 3 }), async (requests) => {
+        // Prepare
+        const articles = requests.map((request, index) => stored(request, `story-${index}`, index));
+        // Act
+        const [, atom] = renderFeedFiles(document(SITE_FEED, articles, { tombstones: [{ slug: 'gone', when: NOW.toISOString() }] }));
+        // Assess
+        expect(await atomGrammarErrors(atom!.body)).toEqual([]);
+      }),
+      { numRuns: 20 },
+    );
+  });
+});

@@ -56,6 +56,18 @@ export interface RegenerationReport {
   filesWritten: string[];
 }
 
+/**
+ * A feed's lease lasts longer than a regeneration may run (the Lambda timeout), so a regeneration
+ * killed at its timeout can never write after another has taken the lease over.
+ */
+export const FEED_LEASE_MS = 120_000;
+
+/**
+ * How long a regeneration waits for a feed another one holds before failing (and being retried
+ * by the stream): well inside the Lambda timeout, so the wait itself never times the function out.
+ */
+export const FEED_LEASE_WAIT_MS = 30_000;
+
 export class FeedBusyError extends Error {
   override readonly name = 'FeedBusyError';
 }
@@ -309,10 +321,10 @@ async function renderTargets(targets: RenderTarget[], deps: RegenerateDependenci
 }
 
 async function renderOne(target: RenderTarget, owner: string, deps: RegenerateDependencies): Promise<string[]> {
-  const leaseMs = deps.leaseMs ?? 120_000;
+  const leaseMs = deps.leaseMs ?? FEED_LEASE_MS;
   const sleep = deps.sleep ?? sleeper;
   const written: string[] = [];
-  const giveUpAt = Date.now() + (deps.waitForLeaseMs ?? leaseMs + 5_000);
+  const giveUpAt = Date.now() + (deps.waitForLeaseMs ?? FEED_LEASE_WAIT_MS);
   for (let wait = 25; ; ) {
     const lease = await deps.index.acquire(target.key, owner, leaseMs);
     if (!lease) {

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { FEED_LEASE_MS, FEED_LEASE_WAIT_MS } from '../../functions/use-cases/regenerate-feeds.js';
 import {
   allowedActions,
   environmentOf,
@@ -81,6 +82,9 @@ describe('Construct: Regenerator', () => {
     // Assess
     expect(properties.ReservedConcurrentExecutions).toBe(1);
     expect(properties.Timeout).toBe(60);
+    // A killed regeneration's lease outlives it; waiting for a lease never outlives the function.
+    expect(FEED_LEASE_MS).toBeGreaterThan(properties.Timeout * 1000);
+    expect(FEED_LEASE_WAIT_MS).toBeLessThan(properties.Timeout * 1000);
   });
 
   it('knows the table, bucket, distribution, site and WebSub hubs', () => {

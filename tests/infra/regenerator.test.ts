@@ -83,8 +83,8 @@ describe('Construct: Regenerator', () => {
     expect(properties.ReservedConcurrentExecutions).toBe(1);
     expect(properties.Timeout).toBe(60);
     // A killed regeneration's lease outlives it; waiting for a lease never outlives the function.
-    expect(FEED_LEASE_MS).toBeGreaterThan(properties.Timeout * 1000);
-    expect(FEED_LEASE_WAIT_MS).toBeLessThan(properties.Timeout * 1000);
+    expect(FEED_LEASE_MS).toBeGreaterThan(Number(properties.Timeout) * 1000);
+    expect(FEED_LEASE_WAIT_MS).toBeLessThan(Number(properties.Timeout) * 1000);
   });
 
   it('knows the table, bucket, distribution, site and WebSub hubs', () => {

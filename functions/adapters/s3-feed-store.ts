@@ -6,7 +6,14 @@ import type { FeedStore } from '../use-cases/ports.js';
 /** Feeds change on every publish; readers and the CDN may keep a copy for a minute. */
 export const FEED_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=60';
 
-const HASH_METADATA = 'content-sha256';
+/** SHA-256 of the body alone (base64); the local CDN stand-in also uses it to detect torn reads. */
+export const HASH_METADATA = 'content-sha256';
+
+interface StoredVersion {
+  hash?: string | undefined;
+  contentType?: string | undefined;
+  cacheControl?: string | undefined;
+}
 
 export class S3FeedStore implements FeedStore {
   constructor(
@@ -19,14 +26,17 @@ export class S3FeedStore implements FeedStore {
     return written.filter((key): key is string => key !== undefined);
   }
 
-  /** Writes the file unless the stored copy has the same bytes (so its ETag and CDN copy stay valid). */
+  /**
+   * Writes the file unless the stored copy has the same bytes and headers (so its ETag and the CDN's
+   * copy stay valid). Headers count too: an archive page whose period has ended gets its long
+   * Cache-Control even when its bytes are the same.
+   */
   private async publishOne(file: FeedFile): Promise<string | undefined> {
     const body = Buffer.from(file.body, 'utf8');
     const cacheControl = file.cacheControl ?? FEED_CACHE_CONTROL;
-    // The headers are part of what is compared: an archive page whose month has ended gets its long
-    // Cache-Control even when its bytes are the same.
-    const hash = createHash('sha256').update(`${file.contentType}\n${cacheControl}\n`).update(body).digest('base64');
-    if ((await this.storedHash(file.key)) === hash) return undefined;
+    const hash = createHash('sha256').update(body).digest('base64');
+    const stored = await this.stored(file.key);
+    if (stored.hash === hash && stored.contentType === file.contentType && stored.cacheControl === cacheControl) return undefined;
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -40,13 +50,13 @@ export class S3FeedStore implements FeedStore {
     return file.key;
   }
 
-  private async storedHash(key: string): Promise<string | undefined> {
+  private async stored(key: string): Promise<StoredVersion> {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return head.Metadata?.[HASH_METADATA];
+      return { hash: head.Metadata?.[HASH_METADATA], contentType: head.ContentType, cacheControl: head.CacheControl };
     } catch (error) {
       if (error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
-        return undefined;
+        return {};
       }
       throw error;
     }

@@ -1,69 +1,70 @@
 import type { FeedFormat } from './feeds.js';
 
 /**
- * RFC 5005 archives of the site feed: one archive page per calendar month (UTC) that has stories,
- * in all three formats, at `archive/YYYY-MM/{feed.xml,atom.xml,feed.json}`.
+ * RFC 5005 archives of the site feed: one archive page per calendar day (UTC) that has stories,
+ * in all three formats, at `archive/YYYY-MM-DD/{feed.xml,atom.xml,feed.json}`.
  *
- * A month is a contiguous range of the site feed's sort keys (`<UTC ISO publish time>#<slug>`), so
- * one page is one key-range read, and the months on either side are found with a one-item read
- * each: no list of months has to be kept in step with the stories.
+ * A day is a contiguous range of the site feed's sort keys (`<UTC ISO publish time>#<slug>`), so
+ * one page is one key-range read, and the days on either side are found with a one-item read
+ * each: no list of days has to be kept in step with the stories. A page holds one day's stories,
+ * so the work a publish does on its page depends on how much the newsroom publishes in a day, never
+ * on the size of the archive (a monthly page did: the benchmark showed it).
  */
 
-/** `YYYY-MM`, a calendar month in UTC. */
-export type ArchiveMonth = string;
+/** `YYYY-MM-DD`, a calendar day in UTC. */
+export type ArchiveDay = string;
 
-const MONTH = /^(\d{4})-(0[1-9]|1[0-2])$/;
+const DAY = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
-export function isArchiveMonth(value: string): value is ArchiveMonth {
-  return MONTH.test(value);
+export function isArchiveDay(value: string): value is ArchiveDay {
+  return DAY.test(value);
 }
 
-/** The UTC month a story's publish time falls in. */
-export function archiveMonthOf(publishedAt: string): ArchiveMonth {
-  return new Date(publishedAt).toISOString().slice(0, 7);
+/** The UTC day a story's publish time falls in. */
+export function archiveDayOf(publishedAt: string): ArchiveDay {
+  return new Date(publishedAt).toISOString().slice(0, 10);
 }
 
-/** The month after `month`. */
-export function monthAfter(month: ArchiveMonth): ArchiveMonth {
-  const [year, monthNumber] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(year, monthNumber, 1)).toISOString().slice(0, 7);
+/** The day after `day`. */
+export function dayAfter(day: ArchiveDay): ArchiveDay {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
 /**
- * The sort-key range of a month: every key `k` of a story published in it has `from <= k < to`
+ * The sort-key range of a day: every key `k` of a story published on it has `from <= k < to`
  * (sort keys start with the UTC ISO time, which sorts as text).
  */
-export function monthSortKeyRange(month: ArchiveMonth): { from: string; to: string } {
-  return { from: `${month}-01T`, to: `${monthAfter(month)}-01T` };
+export function daySortKeyRange(day: ArchiveDay): { from: string; to: string } {
+  return { from: `${day}T`, to: `${dayAfter(day)}T` };
 }
 
-/** The month of a feed sort key (`<UTC ISO time>#<slug>`). */
-export function monthOfSortKey(sortKey: string): ArchiveMonth {
-  return sortKey.slice(0, 7);
+/** The day of a feed sort key (`<UTC ISO time>#<slug>`). */
+export function dayOfSortKey(sortKey: string): ArchiveDay {
+  return sortKey.slice(0, 10);
 }
 
 /** Feed key under which an archive page keeps its version and lease, as feeds do. */
-export function archiveFeedKey(month: ArchiveMonth): string {
-  return `archive:${month}`;
+export function archiveFeedKey(day: ArchiveDay): string {
+  return `archive:${day}`;
 }
 
-export function monthOfArchiveFeedKey(key: string): ArchiveMonth | undefined {
-  const month = key.startsWith('archive:') ? key.slice('archive:'.length) : '';
-  return isArchiveMonth(month) ? month : undefined;
+export function dayOfArchiveFeedKey(key: string): ArchiveDay | undefined {
+  const day = key.startsWith('archive:') ? key.slice('archive:'.length) : '';
+  return isArchiveDay(day) ? day : undefined;
 }
 
 const FILE_NAMES: Record<FeedFormat, string> = { rss: 'feed.xml', atom: 'atom.xml', json: 'feed.json' };
 
-/** S3 key of one format of a month's archive page. */
-export function archiveObjectKey(month: ArchiveMonth, format: FeedFormat): string {
-  return `archive/${month}/${FILE_NAMES[format]}`;
+/** S3 key of one format of a day's archive page. */
+export function archiveObjectKey(day: ArchiveDay, format: FeedFormat): string {
+  return `archive/${day}/${FILE_NAMES[format]}`;
 }
 
-export function archiveUrl(baseUrl: string, month: ArchiveMonth, format: FeedFormat): string {
-  return `${baseUrl}/${archiveObjectKey(month, format)}`;
+export function archiveUrl(baseUrl: string, day: ArchiveDay, format: FeedFormat): string {
+  return `${baseUrl}/${archiveObjectKey(day, format)}`;
 }
 
-/** Whether a month is over at `now` (its page can then be cached for a long time). */
-export function isPastMonth(month: ArchiveMonth, now: Date): boolean {
-  return monthAfter(month) <= now.toISOString().slice(0, 7);
+/** Whether a day is over at `now` (its page can then be cached for a long time). */
+export function isPastDay(day: ArchiveDay, now: Date): boolean {
+  return dayAfter(day) <= now.toISOString().slice(0, 10);
 }

@@ -1,5 +1,5 @@
 import type { Article } from '../domain/article.js';
-import { archiveUrl, type ArchiveMonth } from '../domain/archives.js';
+import { archiveUrl, type ArchiveDay } from '../domain/archives.js';
 import { feedUrl, type FeedFormat, type FeedRef } from '../domain/feeds.js';
 import { siteUrl, type SiteSettings } from '../domain/site.js';
 import { htmlToText } from '../domain/html.js';
@@ -13,20 +13,20 @@ export interface FeedDocument {
   articles: Article[];
   /** Used as the feed's update time only when it holds no story (and no tombstone). */
   emptySince: Date;
-  /** RFC 5005 links: set on the site feed and on its monthly archive pages. */
+  /** RFC 5005 links: set on the site feed and on its daily archive pages. */
   paging?: FeedPaging | undefined;
   /** RFC 6721: stories recently retracted from this feed (Atom announces them), newest first. */
   tombstones?: Tombstone[] | undefined;
 }
 
-/** Where a document sits among the site feed's monthly archive pages (RFC 5005 §4). */
+/** Where a document sits among the site feed's daily archive pages (RFC 5005 §4). */
 export interface FeedPaging {
-  /** This document is the archive page of this month (absent for the subscription feed). */
-  archiveMonth?: ArchiveMonth | undefined;
-  /** The closest older month with stories: `prev-archive`, and JSON Feed's `next_url`. */
-  olderMonth?: ArchiveMonth | undefined;
-  /** The closest newer month with stories: `next-archive` (archive pages only). */
-  newerMonth?: ArchiveMonth | undefined;
+  /** This document is the archive page of this day (absent for the subscription feed). */
+  archiveDay?: ArchiveDay | undefined;
+  /** The closest older day with stories: `prev-archive`, and JSON Feed's `next_url`. */
+  olderDay?: ArchiveDay | undefined;
+  /** The closest newer day with stories: `next-archive` (archive pages only). */
+  newerDay?: ArchiveDay | undefined;
 }
 
 /** A story withdrawn from a feed: its id and when it was withdrawn. */
@@ -88,23 +88,23 @@ export function stylesheetPath(site: Pick<SiteSettings, 'baseUrl'>): string {
 
 export function feedView(document: FeedDocument): FeedView {
   const { site, feed, paging } = document;
-  const archiveMonth = paging?.archiveMonth;
+  const archiveDay = paging?.archiveDay;
   const feedTitleText = feedTitle(document);
-  const title = archiveMonth ? `${feedTitleText} (archive ${archiveMonth})` : feedTitleText;
+  const title = archiveDay ? `${feedTitleText} (archive ${archiveDay})` : feedTitleText;
   const baseDescription =
     feed.kind === 'site' ? site.description || site.title : `${feed.kind === 'category' ? 'Stories in' : 'Stories by'} ${feedTitleText.slice(site.title.length + 2)} from ${site.title}`;
-  const description = archiveMonth ? `Stories published in ${archiveMonth} (UTC). ${baseDescription}` : baseDescription;
+  const description = archiveDay ? `Stories published in ${archiveDay} (UTC). ${baseDescription}` : baseDescription;
   const currentUrl = (format: FeedFormat) => feedUrl(site.baseUrl, feed, format);
-  const { olderMonth, newerMonth } = paging ?? {};
+  const { olderDay, newerDay } = paging ?? {};
   return {
     title,
     description,
     homeUrl: `${site.baseUrl}/`,
-    selfUrl: archiveMonth ? (format) => archiveUrl(site.baseUrl, archiveMonth, format) : currentUrl,
+    selfUrl: archiveDay ? (format) => archiveUrl(site.baseUrl, archiveDay, format) : currentUrl,
     currentUrl,
-    olderUrl: olderMonth ? (format) => archiveUrl(site.baseUrl, olderMonth, format) : undefined,
-    newerUrl: archiveMonth && newerMonth ? (format) => archiveUrl(site.baseUrl, newerMonth, format) : undefined,
-    isArchive: archiveMonth !== undefined,
+    olderUrl: olderDay ? (format) => archiveUrl(site.baseUrl, olderDay, format) : undefined,
+    newerUrl: archiveDay && newerDay ? (format) => archiveUrl(site.baseUrl, newerDay, format) : undefined,
+    isArchive: archiveDay !== undefined,
     // One logical feed (RFC 5005): the archive pages keep the subscription feed's id.
     id: tagUri(site, `feed:${feed.key}`),
     updated: new Date(latestChange(document) ?? document.emptySince).toISOString(),

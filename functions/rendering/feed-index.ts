@@ -67,7 +67,7 @@ ${alternates.join('\n')}
 <header>
   <h1>${text(site.title)}: feeds</h1>
   <p>${text(site.description || site.title)}</p>
-  <p>Copy a feed's address into a feed reader to follow it. Every feed comes as RSS 2.0, Atom 1.0 and JSON Feed 1.1 with the same stories; older stories of the whole site are in monthly archives linked from each feed.</p>
+  <p>Copy a feed's address into a feed reader to follow it. Every feed comes as RSS 2.0, Atom 1.0 and JSON Feed 1.1 with the same stories; older stories of the whole site are in daily archives linked from each feed.</p>
 </header>
 <main>
 ${sections.join('\n')}

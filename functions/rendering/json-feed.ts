@@ -49,7 +49,7 @@ export function renderJsonFeed(document: FeedDocument): string {
     user_comment: view.isArchive
       ? `An archive page of this JSON Feed; subscribe to ${view.currentUrl('json')} instead.`
       : 'This is a JSON Feed (https://jsonfeed.org). Paste its address into a feed reader to follow it.',
-    // Older stories (RFC 5005's prev-archive): the archive page of the previous month with stories.
+    // Older stories (RFC 5005's prev-archive): the archive page of the previous day with stories.
     next_url: view.olderUrl?.('json'),
     icon: view.logoUrl,
     favicon: view.iconUrl,
@@ -59,7 +59,7 @@ export function renderJsonFeed(document: FeedDocument): string {
     items: document.articles.map((article) => jsonItem(document, article)),
     // Extension: what JSON Feed has no field for (RFC 5005 links of archive pages).
     _newsroom: view.isArchive
-      ? { archive_month: document.paging?.archiveMonth, current_url: view.currentUrl('json'), newer_url: view.newerUrl?.('json') }
+      ? { archive_day: document.paging?.archiveDay, current_url: view.currentUrl('json'), newer_url: view.newerUrl?.('json') }
       : undefined,
   };
   // The same cleaning as the XML formats, so a feed reader sees the same text everywhere.

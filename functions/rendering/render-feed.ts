@@ -19,7 +19,7 @@ export interface FeedFile {
   body: string;
 }
 
-/** The three formats of one feed, or of one archive page when the document has an archive month. */
+/** The three formats of one feed, or of one archive page when the document has an archive day. */
 export function renderFeedFiles(document: FeedDocument, options: { cacheControl?: string | undefined } = {}): FeedFile[] {
   const stylesheetHref = stylesheetPath(document.site);
   const bodies: Record<FeedFormat, string> = {
@@ -27,9 +27,9 @@ export function renderFeedFiles(document: FeedDocument, options: { cacheControl?
     atom: renderAtom(document, { stylesheetHref }),
     json: renderJsonFeed(document),
   };
-  const month = document.paging?.archiveMonth;
+  const day = document.paging?.archiveDay;
   return (Object.keys(bodies) as FeedFormat[]).map((format) => ({
-    key: month ? archiveObjectKey(month, format) : feedObjectKey(document.feed, format),
+    key: day ? archiveObjectKey(day, format) : feedObjectKey(document.feed, format),
     format,
     contentType: CONTENT_TYPES[format],
     ...(options.cacheControl ? { cacheControl: options.cacheControl } : {}),

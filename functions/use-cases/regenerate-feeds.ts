@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { isPublic, type Article } from '../domain/article.js';
 import {
   archiveFeedKey,
-  archiveMonthOf,
-  isPastMonth,
-  monthOfSortKey,
-  monthSortKeyRange,
-  type ArchiveMonth,
+  archiveDayOf,
+  isPastDay,
+  dayOfSortKey,
+  daySortKeyRange,
+  type ArchiveDay,
 } from '../domain/archives.js';
 import { FEED_FORMATS, feedFromKey, feedObjectKey, feedsOf, feedUrl, SITE_FEED, type FeedRef } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
@@ -72,7 +72,7 @@ export class FeedBusyError extends Error {
   override readonly name = 'FeedBusyError';
 }
 
-/** Archive pages of months that are over: their stories rarely change, so caches may keep them long. */
+/** Archive pages of days that are over: their stories rarely change, so caches may keep them long. */
 export const PAST_ARCHIVE_CACHE_CONTROL = 'public, max-age=2592000, stale-while-revalidate=86400';
 
 export const DEFAULT_TOMBSTONE_DAYS = 30;
@@ -103,7 +103,7 @@ const stylesheetPublished = new WeakSet<FeedStore>();
 
 /**
  * Brings every feed that the given stories are (or were) in up to date with the table, and with
- * them the site feed's monthly archive pages, the Atom tombstones of retracted stories and the
+ * them the site feed's daily archive pages, the Atom tombstones of retracted stories and the
  * feed directory; then tells the CDN and the WebSub hubs which files changed.
  *
  * It reads each story's current state rather than trusting the change records, so replays,
@@ -116,7 +116,7 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   const changed = new Map<string, FeedRef>();
   /** Feeds a story is in now, with a name for the directory. */
   const named = new Map<string, string>();
-  const months = new Set<ArchiveMonth>();
+  const days = new Set<ArchiveDay>();
   for (const slug of new Set(slugs)) {
     const article = await deps.articles.get(slug);
     const { memberships, feeds } = membershipsOf(article);
@@ -134,14 +134,14 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
       if (feed.name) named.set(feed.key, feed.name);
     }
     for (const { feedKey } of previous) if (!changed.has(feedKey)) changed.set(feedKey, feedFromKey(feedKey));
-    for (const { feedKey, sortKey } of [...previous, ...memberships]) if (feedKey === SITE_FEED.key) months.add(monthOfSortKey(sortKey));
+    for (const { feedKey, sortKey } of [...previous, ...memberships]) if (feedKey === SITE_FEED.key) days.add(dayOfSortKey(sortKey));
   }
 
   const pages: RenderTarget[] = [...changed.values()].map((feed) => feedTarget(feed, deps));
   const pageKeys = [...changed.keys()];
   let directory: Awaited<ReturnType<FeedCatalog['planDirectory']>> | undefined;
   if (catalog) {
-    const archiveTargets = await archiveTargetsFor(months, catalog, deps);
+    const archiveTargets = await archiveTargetsFor(days, catalog, deps);
     pages.push(...archiveTargets.targets);
     pageKeys.push(...archiveTargets.markKeys);
     directory = await planDirectory(changed, named, catalog, deps);
@@ -172,11 +172,11 @@ export async function renderFeeds(feeds: FeedRef[], deps: RegenerateDependencies
   );
 }
 
-/** Renders the archive pages of these months (the repair tool's way to rebuild archives). */
-export async function renderArchiveMonths(months: ArchiveMonth[], deps: RegenerateDependencies & { catalog: FeedCatalog }): Promise<string[]> {
-  await deps.index.markChanged(months.map(archiveFeedKey));
+/** Renders the archive pages of these days (the repair tool's way to rebuild archives). */
+export async function renderArchiveDays(days: ArchiveDay[], deps: RegenerateDependencies & { catalog: FeedCatalog }): Promise<string[]> {
+  await deps.index.markChanged(days.map(archiveFeedKey));
   return renderTargets(
-    months.map((month) => archiveTarget(month, deps.catalog, deps)),
+    days.map((day) => archiveTarget(day, deps.catalog, deps)),
     deps,
   );
 }
@@ -198,65 +198,65 @@ function feedTarget(feed: FeedRef, deps: RegenerateDependencies): RenderTarget {
       const since = new Date(now.getTime() - tombstoneDays(deps) * 86_400_000);
       const tombstones = deps.catalog ? await deps.catalog.tombstones(feed.key, since) : [];
       const newest = articles[0];
-      // The subscription feed points at the newest archive page (the month of its newest story).
+      // The subscription feed points at the newest archive page (the day of its newest story).
       const paging: FeedPaging | undefined =
-        deps.catalog && feed.key === SITE_FEED.key && newest ? { olderMonth: archiveMonthOf(newest.publishedAt) } : undefined;
+        deps.catalog && feed.key === SITE_FEED.key && newest ? { olderDay: archiveDayOf(newest.publishedAt) } : undefined;
       return renderFeedFiles({ site: deps.site, feed, articles, emptySince: now, paging, tombstones });
     },
   };
 }
 
-/** The months on either side of `month` that have stories. */
-async function neighbours(month: ArchiveMonth, catalog: FeedCatalog): Promise<{ olderMonth?: ArchiveMonth; newerMonth?: ArchiveMonth }> {
-  const { from, to } = monthSortKeyRange(month);
+/** The days on either side of `day` that have stories. */
+async function neighbours(day: ArchiveDay, catalog: FeedCatalog): Promise<{ olderDay?: ArchiveDay; newerDay?: ArchiveDay }> {
+  const { from, to } = daySortKeyRange(day);
   const [older, newer] = await Promise.all([catalog.lastKeyBefore(SITE_FEED.key, from), catalog.firstKeyFrom(SITE_FEED.key, to)]);
-  return { olderMonth: older && monthOfSortKey(older), newerMonth: newer && monthOfSortKey(newer) };
+  return { olderDay: older && dayOfSortKey(older), newerDay: newer && dayOfSortKey(newer) };
 }
 
 /** What an archive page's links depend on, recorded once it is rendered. */
-function linksMark(links: { olderMonth?: ArchiveMonth | undefined; newerMonth?: ArchiveMonth | undefined }): string {
-  return `${links.olderMonth ?? ''}|${links.newerMonth ?? ''}`;
+function linksMark(links: { olderDay?: ArchiveDay | undefined; newerDay?: ArchiveDay | undefined }): string {
+  return `${links.olderDay ?? ''}|${links.newerDay ?? ''}`;
 }
 
-function archiveTarget(month: ArchiveMonth, catalog: FeedCatalog, deps: RegenerateDependencies): RenderTarget {
+function archiveTarget(day: ArchiveDay, catalog: FeedCatalog, deps: RegenerateDependencies): RenderTarget {
   let mark = '';
   return {
-    key: archiveFeedKey(month),
+    key: archiveFeedKey(day),
     async render() {
       const now = deps.clock.now();
-      const { from, to } = monthSortKeyRange(month);
-      const [articles, links] = await Promise.all([catalog.between(SITE_FEED.key, from, to), neighbours(month, catalog)]);
+      const { from, to } = daySortKeyRange(day);
+      const [articles, links] = await Promise.all([catalog.between(SITE_FEED.key, from, to), neighbours(day, catalog)]);
       mark = linksMark(links);
-      const document: FeedDocument = { site: deps.site, feed: SITE_FEED, articles, emptySince: now, paging: { archiveMonth: month, ...links } };
-      return renderFeedFiles(document, isPastMonth(month, now) ? { cacheControl: PAST_ARCHIVE_CACHE_CONTROL } : {});
+      const document: FeedDocument = { site: deps.site, feed: SITE_FEED, articles, emptySince: now, paging: { archiveDay: day, ...links } };
+      return renderFeedFiles(document, isPastDay(day, now) ? { cacheControl: PAST_ARCHIVE_CACHE_CONTROL } : {});
     },
-    afterPublish: () => catalog.recordRendered(archiveFeedKey(month), mark),
+    afterPublish: () => catalog.recordRendered(archiveFeedKey(day), mark),
   };
 }
 
 /**
- * The archive pages to render: the months the changed stories are (or were) in, and those months'
- * neighbours when a month appearing or emptying changed the neighbour's prev/next links. A
+ * The archive pages to render: the days the changed stories are (or were) in, and those days'
+ * neighbours when a day appearing or emptying changed the neighbour's prev/next links. A
  * neighbour's links are compared with what it was last rendered with, so a crash between the two
- * steps is repaired by the next run rather than remembered. A few key lookups per month: never a
+ * steps is repaired by the next run rather than remembered. A few key lookups per day: never a
  * read of the whole archive.
  */
 async function archiveTargetsFor(
-  months: Set<ArchiveMonth>,
+  days: Set<ArchiveDay>,
   catalog: FeedCatalog,
   deps: RegenerateDependencies,
 ): Promise<{ targets: RenderTarget[]; markKeys: string[] }> {
-  const toRender = new Set(months);
-  for (const month of months) {
-    const { olderMonth, newerMonth } = await neighbours(month, catalog);
-    for (const neighbour of [olderMonth, newerMonth]) {
+  const toRender = new Set(days);
+  for (const day of days) {
+    const { olderDay, newerDay } = await neighbours(day, catalog);
+    for (const neighbour of [olderDay, newerDay]) {
       if (!neighbour || toRender.has(neighbour)) continue;
       const [links, rendered] = await Promise.all([neighbours(neighbour, catalog), catalog.renderedMark(archiveFeedKey(neighbour))]);
       if (linksMark(links) !== rendered) toRender.add(neighbour);
     }
   }
   const sorted = [...toRender].sort();
-  return { targets: sorted.map((month) => archiveTarget(month, catalog, deps)), markKeys: sorted.map(archiveFeedKey) };
+  return { targets: sorted.map((day) => archiveTarget(day, catalog, deps)), markKeys: sorted.map(archiveFeedKey) };
 }
 
 /**

@@ -122,46 +122,46 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     hub.pings.length = 0;
   });
 
-  it('builds monthly archive pages linked to each other and to the current feed', async () => {
+  it('builds daily archive pages linked to each other and to the current feed', async () => {
     // Prepare
     await w.publish('january', { publishedAt: '2026-01-15T10:00:00+01:00' });
-    await w.publish('march', { publishedAt: '2026-03-09T09:00:00Z' });
+    await w.publish('march', { publishedAt: '2026-03-10T09:00:00Z' });
     // Act
     await regenerateFeeds(['january', 'march'], w.deps);
     // Assess
     const base = w.deps.site.baseUrl;
-    expect(linkHrefs(atomFeed(await w.read('atom.xml')))['prev-archive']).toBe(`${base}/archive/2026-03/atom.xml`);
-    expect(JSON.parse(await w.read('feed.json')).next_url).toBe(`${base}/archive/2026-03/feed.json`);
-    const january = atomFeed(await w.read('archive/2026-01/atom.xml'));
-    expect(linkHrefs(january)).toMatchObject({ current: `${base}/atom.xml`, 'next-archive': `${base}/archive/2026-03/atom.xml` });
+    expect(linkHrefs(atomFeed(await w.read('atom.xml')))['prev-archive']).toBe(`${base}/archive/2026-03-10/atom.xml`);
+    expect(JSON.parse(await w.read('feed.json')).next_url).toBe(`${base}/archive/2026-03-10/feed.json`);
+    const january = atomFeed(await w.read('archive/2026-01-15/atom.xml'));
+    expect(linkHrefs(january)).toMatchObject({ current: `${base}/atom.xml`, 'next-archive': `${base}/archive/2026-03-10/atom.xml` });
     expect(linkHrefs(january)).not.toHaveProperty('prev-archive');
-    expect(atomEntries(await w.read('archive/2026-01/atom.xml')).map((entry) => entry.id)).toEqual(['tag:news.example.com,2026:article:january']);
-    expect(linkHrefs(atomFeed(await w.read('archive/2026-03/atom.xml')))['prev-archive']).toBe(`${base}/archive/2026-01/atom.xml`);
-    // Past months may be cached for long; the current month only briefly.
-    expect(await w.cacheControl('archive/2026-01/feed.xml')).toBe(PAST_ARCHIVE_CACHE_CONTROL);
-    expect(await w.cacheControl('archive/2026-03/feed.xml')).toMatch(/max-age=60\b/);
-    expect(JSON.parse(await w.read('archive/2026-01/feed.json')).next_url).toBeUndefined();
-    expect(JSON.parse(await w.read('archive/2026-03/feed.json')).next_url).toBe(`${base}/archive/2026-01/feed.json`);
+    expect(atomEntries(await w.read('archive/2026-01-15/atom.xml')).map((entry) => entry.id)).toEqual(['tag:news.example.com,2026:article:january']);
+    expect(linkHrefs(atomFeed(await w.read('archive/2026-03-10/atom.xml')))['prev-archive']).toBe(`${base}/archive/2026-01-15/atom.xml`);
+    // Past days may be cached for long; the current day only briefly (the clock is at 2026-03-10).
+    expect(await w.cacheControl('archive/2026-01-15/feed.xml')).toBe(PAST_ARCHIVE_CACHE_CONTROL);
+    expect(await w.cacheControl('archive/2026-03-10/feed.xml')).toMatch(/max-age=60\b/);
+    expect(JSON.parse(await w.read('archive/2026-01-15/feed.json')).next_url).toBeUndefined();
+    expect(JSON.parse(await w.read('archive/2026-03-10/feed.json')).next_url).toBe(`${base}/archive/2026-01-15/feed.json`);
   });
 
-  it('re-renders only the month a story lands in and the neighbours whose links change', async () => {
+  it('re-renders only the day a story lands in and the neighbours whose links change', async () => {
     // Prepare
     await w.publish('january', { publishedAt: '2026-01-15T10:00:00Z' });
     await w.publish('march', { publishedAt: '2026-03-01T10:00:00Z' });
     await regenerateFeeds(['january', 'march'], w.deps);
-    await w.publish('another-march', { publishedAt: '2026-03-02T10:00:00Z' });
-    // Act: one more story in March touches no other month.
-    const sameMonth = await regenerateFeeds(['another-march'], w.deps);
-    // A backdated story opens February between them.
+    await w.publish('another-march', { publishedAt: '2026-03-01T18:00:00Z' });
+    // Act: one more story on 1 March touches no other day.
+    const sameDay = await regenerateFeeds(['another-march'], w.deps);
+    // A backdated story opens 10 February between them.
     await w.publish('february', { publishedAt: '2026-02-10T10:00:00Z' });
-    const newMonth = await regenerateFeeds(['february'], w.deps);
+    const newDay = await regenerateFeeds(['february'], w.deps);
     // Assess
     const archives = (keys: string[]) => [...new Set(keys.filter((key) => key.startsWith('archive/')).map((key) => key.split('/')[1]))].sort();
-    expect(archives(sameMonth.filesWritten)).toEqual(['2026-03']);
-    expect(archives(newMonth.filesWritten)).toEqual(['2026-01', '2026-02', '2026-03']);
+    expect(archives(sameDay.filesWritten)).toEqual(['2026-03-01']);
+    expect(archives(newDay.filesWritten)).toEqual(['2026-01-15', '2026-02-10', '2026-03-01']);
     const base = w.deps.site.baseUrl;
-    expect(linkHrefs(atomFeed(await w.read('archive/2026-01/atom.xml')))['next-archive']).toBe(`${base}/archive/2026-02/atom.xml`);
-    expect(linkHrefs(atomFeed(await w.read('archive/2026-03/atom.xml')))['prev-archive']).toBe(`${base}/archive/2026-02/atom.xml`);
+    expect(linkHrefs(atomFeed(await w.read('archive/2026-01-15/atom.xml')))['next-archive']).toBe(`${base}/archive/2026-02-10/atom.xml`);
+    expect(linkHrefs(atomFeed(await w.read('archive/2026-03-01/atom.xml')))['prev-archive']).toBe(`${base}/archive/2026-02-10/atom.xml`);
   });
 
   it('moves only the update time on a correction, never the publish time or the order', async () => {
@@ -247,7 +247,7 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // Act
     const retry = await regenerateFeeds(['during-outage'], { ...w.deps, waitForLeaseMs: 200 });
     // Assess
-    expect(retry.filesWritten).toEqual(expect.arrayContaining(['feed.xml', 'atom.xml', 'feed.json', 'archive/2026-03/atom.xml']));
+    expect(retry.filesWritten).toEqual(expect.arrayContaining(['feed.xml', 'atom.xml', 'feed.json', 'archive/2026-03-01/atom.xml']));
     expect(atomEntries(await w.read('atom.xml')).map((entry) => entry.id)).toEqual(['tag:news.example.com,2026:article:during-outage']);
   });
 

@@ -20,7 +20,7 @@ describe('Function: renderAtom', () => {
       ['alternate', 'https://news.example.com/'],
       ['self', 'https://news.example.com/atom.xml'],
       ['hub', 'https://hub.example.net/'],
-      ['prev-archive', 'https://news.example.com/archive/2026-03/atom.xml'],
+      ['prev-archive', 'https://news.example.com/archive/2026-03-09/atom.xml'],
     ]);
     expect([feed.icon, feed.logo]).toEqual(['https://news.example.com/icon.png', 'https://news.example.com/logo.png']);
   });
@@ -84,10 +84,10 @@ describe('Function: renderAtom', () => {
     expect(feed.id).toBe('tag:news.example.com,2026:feed:site');
     expect(links(feed)).toEqual([
       ['alternate', 'https://news.example.com/'],
-      ['self', 'https://news.example.com/archive/2026-02/atom.xml'],
+      ['self', 'https://news.example.com/archive/2026-02-20/atom.xml'],
       ['current', 'https://news.example.com/atom.xml'],
-      ['prev-archive', 'https://news.example.com/archive/2026-01/atom.xml'],
-      ['next-archive', 'https://news.example.com/archive/2026-03/atom.xml'],
+      ['prev-archive', 'https://news.example.com/archive/2026-02-01/atom.xml'],
+      ['next-archive', 'https://news.example.com/archive/2026-02-27/atom.xml'],
     ]);
   });
 

@@ -15,7 +15,7 @@ describe('Function: renderJsonFeed', () => {
       version: 'https://jsonfeed.org/version/1.1',
       home_page_url: 'https://news.example.com/',
       feed_url: 'https://news.example.com/feed.json',
-      next_url: 'https://news.example.com/archive/2026-03/feed.json',
+      next_url: 'https://news.example.com/archive/2026-03-09/feed.json',
       language: 'en',
       icon: 'https://news.example.com/logo.png',
       favicon: 'https://news.example.com/icon.png',
@@ -45,15 +45,15 @@ describe('Function: renderJsonFeed', () => {
     });
   });
 
-  it('links an archive page to the older month and names its current feed, without hubs', () => {
+  it('links an archive page to the older day and names its current feed, without hubs', () => {
     // Act
     const feed = JSON.parse(renderJsonFeed(archiveDocument())) as Json;
     // Assess
     expect(jsonFeedErrors(feed)).toEqual([]);
     expect(feed).toMatchObject({
-      feed_url: 'https://news.example.com/archive/2026-02/feed.json',
-      next_url: 'https://news.example.com/archive/2026-01/feed.json',
-      _newsroom: { archive_month: '2026-02', current_url: 'https://news.example.com/feed.json', newer_url: 'https://news.example.com/archive/2026-03/feed.json' },
+      feed_url: 'https://news.example.com/archive/2026-02-20/feed.json',
+      next_url: 'https://news.example.com/archive/2026-02-01/feed.json',
+      _newsroom: { archive_day: '2026-02-20', current_url: 'https://news.example.com/feed.json', newer_url: 'https://news.example.com/archive/2026-02-27/feed.json' },
     });
     expect(feed).not.toHaveProperty('hubs');
   });

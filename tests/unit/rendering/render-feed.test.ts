@@ -19,9 +19,9 @@ describe('Function: renderFeedFiles', () => {
     const files = renderFeedFiles(archiveDocument(), { cacheControl: 'public, max-age=2592000' });
     // Assess
     expect(files.map((file) => [file.key, file.cacheControl])).toEqual([
-      ['archive/2026-02/feed.xml', 'public, max-age=2592000'],
-      ['archive/2026-02/atom.xml', 'public, max-age=2592000'],
-      ['archive/2026-02/feed.json', 'public, max-age=2592000'],
+      ['archive/2026-02-20/feed.xml', 'public, max-age=2592000'],
+      ['archive/2026-02-20/atom.xml', 'public, max-age=2592000'],
+      ['archive/2026-02-20/feed.json', 'public, max-age=2592000'],
     ]);
   });
 });

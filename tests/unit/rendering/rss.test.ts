@@ -17,7 +17,7 @@ describe('Function: renderRss', () => {
     expect(head['atom:link']).toEqual([
       { '@href': 'https://news.example.com/feed.xml', '@rel': 'self', '@type': 'application/rss+xml' },
       { '@href': 'https://hub.example.net/', '@rel': 'hub' },
-      { '@href': 'https://news.example.com/archive/2026-03/feed.xml', '@rel': 'prev-archive', '@type': 'application/rss+xml' },
+      { '@href': 'https://news.example.com/archive/2026-03-09/feed.xml', '@rel': 'prev-archive', '@type': 'application/rss+xml' },
     ]);
     expect(head.image).toEqual({ url: 'https://news.example.com/logo.png', title: 'The Daily Meridian', link: 'https://news.example.com/' });
   });
@@ -72,12 +72,12 @@ describe('Function: renderRss', () => {
     const head = channel(renderRss(archiveDocument()));
     // Assess
     expect(head).toHaveProperty('fh:archive');
-    expect(head.title).toBe('The Daily Meridian (archive 2026-02)');
+    expect(head.title).toBe('The Daily Meridian (archive 2026-02-20)');
     expect((head['atom:link'] as Node[]).map((link) => [link['@rel'], link['@href']])).toEqual([
-      ['self', 'https://news.example.com/archive/2026-02/feed.xml'],
+      ['self', 'https://news.example.com/archive/2026-02-20/feed.xml'],
       ['current', 'https://news.example.com/feed.xml'],
-      ['prev-archive', 'https://news.example.com/archive/2026-01/feed.xml'],
-      ['next-archive', 'https://news.example.com/archive/2026-03/feed.xml'],
+      ['prev-archive', 'https://news.example.com/archive/2026-02-01/feed.xml'],
+      ['next-archive', 'https://news.example.com/archive/2026-02-27/feed.xml'],
     ]);
   });
 

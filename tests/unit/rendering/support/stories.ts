@@ -115,7 +115,7 @@ export function document(feed: FeedRef, articles: Article[], extra: Partial<Feed
   return { site: SITE, feed, articles, emptySince: NOW, ...extra };
 }
 
-export const siteDocument = (): FeedDocument => document(SITE_FEED, STORIES, { paging: { olderMonth: '2026-03' } });
+export const siteDocument = (): FeedDocument => document(SITE_FEED, STORIES, { paging: { olderDay: '2026-03-09' } });
 
 export const categoryDocument = (): FeedDocument =>
   document(
@@ -130,10 +130,10 @@ export const authorDocument = (): FeedDocument =>
     STORIES.filter((article) => article.authors.some((author) => author.name === 'Priya Nair')),
   );
 
-/** The archive page of February 2026, between January and March. */
+/** The archive page of 20 February 2026, between 1 and 27 February. */
 export const archiveDocument = (): FeedDocument =>
   document(
     SITE_FEED,
-    STORIES.filter((article) => new Date(article.publishedAt).toISOString().startsWith('2026-02')),
-    { paging: { archiveMonth: '2026-02', olderMonth: '2026-01', newerMonth: '2026-03' } },
+    STORIES.filter((article) => new Date(article.publishedAt).toISOString().startsWith('2026-02-20')),
+    { paging: { archiveDay: '2026-02-20', olderDay: '2026-02-01', newerDay: '2026-02-27' } },
   );

@@ -117,7 +117,9 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   /** Feeds a story is in now, with a name for the directory. */
   const named = new Map<string, string>();
   const days = new Set<ArchiveDay>();
-  for (const slug of new Set(slugs)) {
+  // Stories are projected a few at a time: each touches only its own entries, and a burst
+  // coalesced into one batch would otherwise wait on thousands of sequential round trips.
+  await inParallel([...new Set(slugs)], deps.concurrency ?? 8, async (slug) => {
     const article = await deps.articles.get(slug);
     const { memberships, feeds } = membershipsOf(article);
     const previous = await deps.index.projectionOf(slug);
@@ -135,7 +137,7 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
     }
     for (const { feedKey } of previous) if (!changed.has(feedKey)) changed.set(feedKey, feedFromKey(feedKey));
     for (const { feedKey, sortKey } of [...previous, ...memberships]) if (feedKey === SITE_FEED.key) days.add(dayOfSortKey(sortKey));
-  }
+  });
 
   const pages: RenderTarget[] = [...changed.values()].map((feed) => feedTarget(feed, deps));
   const pageKeys = [...changed.keys()];
@@ -311,13 +313,20 @@ function topicUrls(feeds: FeedRef[], site: SiteSettings, written: string[]): str
 
 async function renderTargets(targets: RenderTarget[], deps: RegenerateDependencies): Promise<string[]> {
   const owner = randomUUID();
-  const queue = [...targets];
   const written: string[] = [];
-  const worker = async () => {
-    for (let target = queue.shift(); target; target = queue.shift()) written.push(...(await renderOne(target, owner, deps)));
-  };
-  await Promise.all(Array.from({ length: Math.min(deps.concurrency ?? 4, queue.length) }, worker));
+  await inParallel(targets, deps.concurrency ?? 4, async (target) => {
+    written.push(...(await renderOne(target, owner, deps)));
+  });
   return written;
+}
+
+/** Runs `task` over the items with at most `limit` in flight; the first failure fails the whole. */
+async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  const worker = async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
 }
 
 async function renderOne(target: RenderTarget, owner: string, deps: RegenerateDependencies): Promise<string[]> {

@@ -1,0 +1,100 @@
+import { markdownTable } from './table.js';
+import type { TargetRow } from './targets.js';
+
+/* Scenario results are plain JSON written by other processes. */
+type Json = any;
+
+const kb = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en')} KB`;
+const ms = (value: number) => `${Math.round(value).toLocaleString('en')} ms`;
+
+/** The figures as Markdown tables, for docs/performance.md (written next to the JSON results). */
+export function markdownReport(report: { mode: string; startedAt: string; durationS: number; machine: Json; git: Json; targets: TargetRow[]; scenarios: Json }): string {
+  const { machine, scenarios: s } = report;
+  const out: string[] = [];
+  out.push(
+    `Run ${report.startedAt.slice(0, 16).replace('T', ' ')} UTC, \`npm run bench${report.mode === 'quick' ? ' -- --quick' : ''}\` (${report.durationS} s), ` +
+      `${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node ${machine.node}, load average ${machine.loadAverageAtStart[0]} at the start` +
+      `${report.git?.commit ? `, commit ${report.git.commit} plus ${report.git.uncommittedFiles} uncommitted files at the start` : ''}.`,
+  );
+  out.push('', markdownTable(['target', 'measured', ''], report.targets.map((row) => [row.target, row.measured, row.status === 'pass' ? 'pass' : row.status === 'miss' ? '**miss**' : 'n/a'])));
+
+  const archives: Json[] = [s.archiveSmall, s.archiveLarge].filter(Boolean);
+  if (archives.length) {
+    const calls = (a: Json) => {
+      const c = a.growth.callsPerRegeneration as Record<string, { count: number; itemsRead: number }>;
+      const count = (prefix: string) => Math.round(Object.entries(c).filter(([name]) => name.startsWith(prefix)).reduce((sum, [, v]) => sum + v.count, 0));
+      const items = Math.round(Object.entries(c).filter(([name]) => name.startsWith('dynamodb')).reduce((sum, [, v]) => sum + v.itemsRead, 0));
+      return `${count('dynamodb')} DynamoDB (${items} items read), ${count('s3')} S3`;
+    };
+    out.push(
+      '',
+      markdownTable(
+        ['', ...archives.map((a) => `${a.stories.toLocaleString('en')} stories`)],
+        [
+          ['seeding (time, items/s)', ...archives.map((a) => `${(a.seed.ms / 1000).toFixed(1)} s, ${a.seed.itemsPerSecond.toLocaleString('en')}/s`)],
+          ['seeded stories published today (UTC)', ...archives.map((a) => a.seed.todayStories.toLocaleString('en'))],
+          ['regeneration of one story (handler) p50 / p95', ...archives.map((a) => `${ms(a.growth.handler.p50)} / ${ms(a.growth.handler.p95)}`)],
+          ['… files and bytes it writes', ...archives.map((a) => `${a.growth.filesWritten.length} files, ${kb(a.growth.bytesWritten)}`)],
+          ['… SDK calls it makes', ...archives.map(calls)],
+          ['… CPU of the process per regeneration', ...archives.map((a) => ms(a.growth.cpuMsPerRegeneration))],
+          ['what-if: feeds only (no archive page, directory, tombstones) p50', ...archives.map((a) => (a.growth.whatIf ? ms(a.growth.whatIf.feedsOnly.p50) : '—'))],
+          ['what-if: feeds only, and no HEAD before each PUT, p50', ...archives.map((a) => (a.growth.whatIf ? ms(a.growth.whatIf.feedsOnlyWithoutHead.p50) : '—'))],
+          ['publish-to-feed p50 / p95 (publishes measured)', ...archives.map((a) => (a.latency ? `${ms(a.latency.total.p50)} / ${ms(a.latency.total.p95)} (${a.latency.publishes})` : '—'))],
+          ['… PUT acknowledged (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ingestAck.p50) : '—'))],
+          ['… stream + regeneration (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.streamAndRegeneration.p50) : '—'))],
+          ['… reading the 9 files over HTTP (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.readNineFiles.p50) : '—'))],
+        ],
+      ),
+    );
+    const burst = s.archiveLarge?.burst;
+    if (burst) {
+      out.push(
+        '',
+        `Burst at ${s.archiveLarge.stories.toLocaleString('en')} stories: ${burst.publishes.toLocaleString('en')} PUTs, ${burst.concurrency} in flight, over ${burst.spread.categories} categories and ${burst.spread.authors} authors: ` +
+          `accepted in ${ms(burst.acceptMs)} (${burst.acceptedPerSecond}/s; the same PUTs of stories scheduled for tomorrow, whose regenerations render nothing: ${burst.ingestOnly?.acceptedPerSecond ?? '—'}/s); ${burst.regenerations} regenerations; every feed complete ${ms(burst.feedsCompleteAfterLastAckMs)} after the last acknowledgement; ` +
+          `checked by reading ${burst.filesVerified} feed files (done ${ms(burst.verifiedAfterLastAckMs)} after it). Process RSS at the end: ${s.archiveLarge.memoryMb.toLocaleString('en')} MB.`,
+      );
+    }
+    const bytes = s.archiveLarge?.bytes;
+    if (bytes) {
+      out.push(
+        '',
+        markdownTable(
+          ['file', 'items', 'raw', 'gzip', 'brotli', 'brotli / raw', 'conditional GET'],
+          bytes.files.map((f: Json) => [`\`${f.path}\``, f.items, kb(f.raw), kb(f.gzip), kb(f.brotli), `${Math.round(f.brotliShare * 1000) / 10}%`, `${f.notModified.status}, ${f.notModified.bodyBytes} bytes`]),
+        ),
+        '',
+        `An unchanged \`feed.xml\` takes ${ms(bytes.unchangedReadMs.p50)} to read through the CDN stand-in (p50 of 5)${bytes.storedHashMatchesBody ? '' : '; its stored `content-sha256` does not match its bytes, so the stand-in retries every read'}.`,
+      );
+    }
+  }
+  if (s.render) {
+    const r = s.render;
+    out.push(
+      '',
+      markdownTable(
+        [`render 50 stories × 3 formats (median of ${r.runs})`, 'ours', '`feed` 6', 'overhead (wall)', 'overhead (CPU time)'],
+        [
+          ['stories with an editor summary', ms(r.withSummaries.ours.p50).replace(' ms', '') + ' ms', `${r.withSummaries.feedLibrary.p50} ms`, `${r.withSummaries.overheadPercent}%`, `${r.withSummaries.cpu.overheadPercent}%`],
+          ['summary derived from the body', `${r.withoutSummaries.ours.p50} ms`, `${r.withoutSummaries.feedLibrary.p50} ms`, `${r.withoutSummaries.overheadPercent}%`, `${r.withoutSummaries.cpu.overheadPercent}%`],
+        ],
+      ),
+    );
+  }
+  if (s.coldStart) {
+    const c = s.coldStart;
+    out.push(
+      '',
+      markdownTable(
+        [`bundle / cold start (median of ${c.runs})`, 'size', 'import', 'first request', 'import + first request'],
+        Object.entries(c.coldStarts).map(([name, v]: [string, Json]) => [name, kb(v.bundleBytes), ms(v.importMs), ms(v.firstRequestMs), ms(v.importAndFirstRequestMs.p50)]),
+      ),
+    );
+    const ingest = c.bundles['sdk-external/ingest'];
+    if (ingest) out.push('', `What fills the ingest bundle: ${ingest.composition.slice(0, 8).map((part: Json) => `${part.owner} ${kb(part.bytes)}`).join(', ')}.`);
+    if (c.importCosts) {
+      out.push('', markdownTable(['one dependency alone, bundled like a handler', 'size', 'import in a fresh process'], c.importCosts.map((row: Json) => [row.name, kb(row.bytes), ms(row.importMs)])));
+    }
+  }
+  return `${out.join('\n')}\n`;
+}

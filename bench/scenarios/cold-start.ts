@@ -1,0 +1,266 @@
+/**
+ * Scenario 5, cold start: each Lambda bundle built with the CDK's own esbuild options (imported
+ * from infra/cdk/publisher-function.ts), its size and what fills it, and the time a fresh Node
+ * process takes to import it and serve its first event against local DynamoDB and S3 stand-ins.
+ *
+ * Variants: the AWS SDK left to the Lambda runtime (as deployed), the SDK bundled, and the
+ * deployed bundle without `--enable-source-maps` (which the functions set in NODE_OPTIONS).
+ * Bundles are written under bench/.tmp/ so that an external `@aws-sdk/*` import resolves from the
+ * repository's node_modules, as it resolves from the runtime's in Lambda.
+ */
+import '../lib/quiet-sdk.js';
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { build, type Metafile } from 'esbuild';
+import { publisherEsbuildOptions, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../../infra/cdk/publisher-function.js';
+import { startStandIns } from '../../infra/local/aws-stand-ins.js';
+import { articleItem } from '../../functions/adapters/dynamo-article-repository.js';
+import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
+import { loadSite } from '../../functions/commons/config.js';
+import { measureImportCosts } from '../lib/import-cost.js';
+import { seedArchive } from '../lib/seed.js';
+import { AUTHORS, CATEGORIES, storyInput } from '../lib/stories.js';
+import { BenchmarkBrokenError, deadline, machineLoad, numberArg, progress, scenarioArgs, writeResult } from '../lib/scenario.js';
+import { distribution, round } from '../lib/stats.js';
+
+const args = scenarioArgs();
+const runs = numberArg(args, 'runs', 20);
+/** Runs of the comparison variants (the deployed one gets `--runs`). */
+const variantRuns: Record<string, number> = {
+  'sdk-external': runs,
+  'sdk-bundled': numberArg(args, 'bundled-runs', runs),
+  'sdk-external-no-maps': numberArg(args, 'no-maps-runs', runs),
+};
+const archiveStories = numberArg(args, 'stories', 400);
+const importRuns = numberArg(args, 'import-runs', 5);
+/** Stop starting new rounds after this long (but not before `--min-runs`), so the whole benchmark keeps to its time limit. */
+const budgetMs = numberArg(args, 'budget-s', 3_600) * 1000;
+const minRuns = numberArg(args, 'min-runs', 5);
+const log = progress('cold start');
+deadline(numberArg(args, 'deadline-s', 300) * 1000, 'cold start');
+
+const WORK_DIR = path.join(REPO_ROOT, 'bench', '.tmp', 'cold-start');
+const CHILD = path.join(REPO_ROOT, 'bench', 'scenarios', 'cold-start-child.mjs');
+const SITE_BASE_URL = 'https://news.example.com';
+
+const HANDLERS = [
+  { name: 'ingest', entry: 'functions/ingest/handler.ts' },
+  { name: 'regenerate', entry: 'functions/regenerate/handler.ts' },
+  { name: 'publish-due', entry: 'functions/publish-due/handler.ts' },
+] as const;
+
+interface Variant {
+  name: string;
+  bundle: 'sdk-external' | 'sdk-bundled';
+  sourceMaps: boolean;
+  description: string;
+}
+
+const VARIANTS: Variant[] = [
+  { name: 'sdk-external', bundle: 'sdk-external', sourceMaps: true, description: 'as deployed: @aws-sdk/* and @smithy/* from the runtime, --enable-source-maps' },
+  { name: 'sdk-bundled', bundle: 'sdk-bundled', sourceMaps: true, description: 'the SDK bundled too, --enable-source-maps' },
+  { name: 'sdk-external-no-maps', bundle: 'sdk-external', sourceMaps: false, description: 'as deployed, without --enable-source-maps' },
+];
+
+type HandlerName = (typeof HANDLERS)[number]['name'];
+
+/** Bytes in a bundle per npm package (or `functions/…` for our code), heaviest first. */
+function composition(metafile: Metafile, outfile: string, top = 12): { owner: string; bytes: number }[] {
+  const output = Object.entries(metafile.outputs).find(([file]) => path.resolve(REPO_ROOT, file) === outfile)?.[1];
+  const owners = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output?.inputs ?? {})) {
+    const modules = input.lastIndexOf('node_modules/');
+    let owner: string;
+    if (modules >= 0) {
+      const parts = input.slice(modules + 'node_modules/'.length).split('/');
+      owner = parts[0]!.startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0]!;
+    } else owner = input.split('/').slice(0, 2).join('/');
+    owners.set(owner, (owners.get(owner) ?? 0) + bytesInOutput);
+  }
+  return [...owners.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([owner, bytes]) => ({ owner, bytes }));
+}
+
+async function buildBundles() {
+  const bundles: Record<string, { file: string; bytes: number; mapBytes: number; buildMs: number; composition: { owner: string; bytes: number }[] }> = {};
+  for (const kind of ['sdk-external', 'sdk-bundled'] as const) {
+    for (const handler of HANDLERS) {
+      const outfile = path.join(WORK_DIR, kind, handler.name, 'index.mjs');
+      const started = performance.now();
+      const { metafile } = await build({ ...publisherEsbuildOptions(handler.entry, outfile, kind === 'sdk-external' ? RUNTIME_PROVIDED_MODULES : []), metafile: true });
+      bundles[`${kind}/${handler.name}`] = {
+        file: outfile,
+        bytes: statSync(outfile).size,
+        mapBytes: statSync(`${outfile}.map`).size,
+        buildMs: Math.round(performance.now() - started),
+        composition: composition(metafile!, outfile),
+      };
+    }
+  }
+  return bundles;
+}
+
+interface RunResult {
+  bootMs: number;
+  importMs: number;
+  firstRequestMs: number;
+  sinceProcessStartMs: number;
+  wallMs: number;
+  status: string;
+  detail?: string;
+}
+
+function runChild(bundle: string, eventFile: string, env: Record<string, string>): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = spawn(process.execPath, [CHILD, bundle, eventFile], { cwd: path.dirname(bundle), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.once('error', reject);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      const line = out.split('\n').find((entry) => entry.startsWith('COLD_START '));
+      if (!line) return reject(new BenchmarkBrokenError(`Cold-start child exited ${code} without a result:\n${err.slice(-1500)}${out.slice(-500)}`));
+      resolve({ ...(JSON.parse(line.slice('COLD_START '.length)) as Omit<RunResult, 'wallMs'>), wallMs: performance.now() - started });
+    });
+  });
+}
+
+mkdirSync(WORK_DIR, { recursive: true });
+const result: Record<string, unknown> = { scenario: 'cold-start', runs, node: process.version, loadBefore: machineLoad() };
+log('building bundles');
+const bundles = await buildBundles();
+result.bundles = Object.fromEntries(Object.entries(bundles).map(([name, bundle]) => [name, { ...bundle, file: path.relative(REPO_ROOT, bundle.file) }]));
+
+const standIns = await startStandIns({});
+try {
+  const token = randomBytes(24).toString('base64url');
+  const baseEnv: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    ...standIns.env,
+    SITE_BASE_URL,
+    INGEST_TOKENS: token,
+    POWERTOOLS_SERVICE_NAME: 'newsroom-feeds',
+    LOG_LEVEL: 'INFO',
+    AWS_LAMBDA_FUNCTION_NAME: 'bench',
+  };
+  // A full archive for the regenerator to render from, and one unrendered story per run.
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamoEndpoint, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const site = loadSite({ SITE_BASE_URL });
+  const seeded = await seedArchive({ client, tableName: standIns.tableName, site, to: archiveStories });
+  const eventsDir = path.join(WORK_DIR, 'events');
+  mkdirSync(eventsDir, { recursive: true });
+  const streamEvent = (slugs: string[]) => ({ Records: slugs.map((slug) => ({ dynamodb: { Keys: { PK: { S: `ARTICLE#${slug}` }, SK: { S: 'A' } } } })) });
+  const writeEvent = (name: string, event: unknown) => {
+    const file = path.join(eventsDir, `${name}.json`);
+    writeFileSync(file, JSON.stringify(event));
+    return file;
+  };
+  // A first regeneration (the newest story: the site feed, its archive month, the directory), not timed.
+  const warmup = await runChild(bundles['sdk-external/regenerate']!.file, writeEvent('warmup', streamEvent([seeded.newestPerFeed.get('site')!.slug])), { ...baseEnv, NODE_OPTIONS: '--enable-source-maps' });
+  if (warmup.status !== 'ok') throw new BenchmarkBrokenError(`The warm-up regeneration failed: ${warmup.detail}`);
+  log(`seeded ${seeded.stories} stories; first regeneration ${Math.round(warmup.firstRequestMs)} ms`);
+
+  const samples = new Map<string, RunResult[]>();
+  let story = 0;
+  const mostRuns = Math.max(...Object.values(variantRuns));
+  const giveUpAt = performance.now() + budgetMs;
+  for (let run = 0; run < mostRuns; run++) {
+    if (run >= minRuns && performance.now() > giveUpAt) {
+      log(`time budget spent after ${run} rounds`);
+      break;
+    }
+    for (const handler of HANDLERS) {
+      for (const variant of VARIANTS) {
+        if (run >= variantRuns[variant.name]!) continue;
+        story++;
+        const slug = `cold-${story}`;
+        let event: unknown;
+        if (handler.name === 'ingest') {
+          const body = JSON.stringify(storyInput({ index: 300_000 + story, categories: [CATEGORIES[story % CATEGORIES.length]!], authors: [AUTHORS[story % AUTHORS.length]!] }));
+          event = ingestEvent(slug, body, token);
+        } else if (handler.name === 'regenerate') {
+          const input = parseArticleInput(storyInput({ index: 400_000 + story, categories: [CATEGORIES[story % CATEGORIES.length]!], authors: [AUTHORS[story % AUTHORS.length]!] }));
+          const article = draftArticle(input, { slug, defaultUrl: `${SITE_BASE_URL}/articles/${slug}`, defaultLanguage: site.language, now: new Date() });
+          await client.send(new PutCommand({ TableName: standIns.tableName, Item: articleItem(article) }));
+          event = streamEvent([slug]);
+        } else {
+          event = { version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
+        }
+        const bundle = bundles[`${variant.bundle}/${handler.name}`]!.file;
+        const env = { ...baseEnv, ...(variant.sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}) };
+        const sample = await runChild(bundle, writeEvent(`${handler.name}-${variant.name}`, event), env);
+        if (sample.status !== 'ok') throw new BenchmarkBrokenError(`${variant.name}/${handler.name} failed its first request: ${sample.detail}`);
+        const key = `${variant.name}/${handler.name}`;
+        samples.set(key, [...(samples.get(key) ?? []), sample]);
+      }
+    }
+    if (run === 0 || (run + 1) % 5 === 0) log(`run ${run + 1} of ${mostRuns}`);
+  }
+  client.destroy();
+
+  const summary: Record<string, unknown> = {};
+  for (const variant of VARIANTS) {
+    if (!variantRuns[variant.name]) continue;
+    for (const handler of HANDLERS) {
+      const list = samples.get(`${variant.name}/${handler.name}`) ?? [];
+      summary[`${variant.name}/${handler.name}`] = {
+        variant: variant.description,
+        runs: list.length,
+        handler: handler.name as HandlerName,
+        bundleBytes: bundles[`${variant.bundle}/${handler.name}`]!.bytes,
+        /** The figure the target is about: import (INIT) plus the first event, in a fresh process. */
+        importAndFirstRequestMs: distribution(list.map((sample) => sample.importMs + sample.firstRequestMs)),
+        importMs: distribution(list.map((sample) => sample.importMs)).p50,
+        firstRequestMs: distribution(list.map((sample) => sample.firstRequestMs)).p50,
+        nodeBootMs: distribution(list.map((sample) => sample.bootMs)).p50,
+        processWallMs: distribution(list.map((sample) => sample.wallMs)).p50,
+      };
+    }
+  }
+  result.coldStarts = summary;
+  log(`import cost of single dependencies (${importRuns} runs each)`);
+  result.importCosts = await measureImportCosts(path.join(WORK_DIR, 'probes'), importRuns);
+  result.loadAfter = machineLoad();
+  writeResult(args.out, result);
+  const deployed = summary['sdk-external/ingest'] as { importAndFirstRequestMs: { p50: number } };
+  log(`ingest as deployed: ${round(deployed.importAndFirstRequestMs.p50)} ms to import and serve`);
+} finally {
+  await standIns.close();
+  if (args.keep !== 'true') rmSync(path.join(WORK_DIR, 'events'), { recursive: true, force: true });
+}
+
+/** A `PUT /articles/{slug}` as API Gateway's HTTP API (payload format 2.0) delivers it. */
+function ingestEvent(slug: string, body: string, bearer: string) {
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: 'PUT /articles/{slug}',
+    rawPath: `/articles/${slug}`,
+    rawQueryString: '',
+    headers: { authorization: `Bearer ${bearer}`, 'content-type': 'application/json', host: 'api.example.com', 'user-agent': 'bench' },
+    pathParameters: { slug },
+    requestContext: {
+      accountId: '123456789012',
+      apiId: 'bench',
+      domainName: 'api.example.com',
+      domainPrefix: 'api',
+      http: { method: 'PUT', path: `/articles/${slug}`, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
+      requestId: `bench-${slug}`,
+      routeKey: 'PUT /articles/{slug}',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+}

@@ -20,6 +20,9 @@ const table = tableName();
 const distributionId = process.env.DISTRIBUTION_ID?.trim();
 
 const site = loadSite();
+// The embedded runtime runs one regeneration at a time in one process, so only a killed earlier
+// process can hold a lease there: it sets a short lease to take such leases over quickly.
+const leaseMs = Number(process.env.FEED_LEASE_MS) || undefined;
 const feedIndex = new DynamoFeedIndex(documentClient, table);
 
 const deps: RegenerateDependencies = {
@@ -33,6 +36,7 @@ const deps: RegenerateDependencies = {
     : undefined,
   clock: systemClock,
   site,
+  leaseMs,
 };
 
 export async function handler(event: DynamoDBStreamEvent): Promise<void> {

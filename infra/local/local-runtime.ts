@@ -82,6 +82,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     INGEST_TOKENS: token,
     SITE_BASE_URL: options.baseUrl ?? process.env.SITE_BASE_URL ?? url,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    // Deliveries to the regenerator are serialised in this process, so a lease can only be held by
+    // a process that was killed mid-regeneration; a short lease lets the restart take it over.
+    FEED_LEASE_MS: process.env.FEED_LEASE_MS ?? '5000',
   });
   // Imported only now: handlers read their configuration from the environment at load, as in Lambda.
   const ingest = (await import('../../functions/ingest/handler.js')).handler as IngestHandler;

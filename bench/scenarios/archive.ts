@@ -83,6 +83,7 @@ const { DynamoFeedIndex } = await import('../../functions/adapters/dynamo-feed-i
 const { S3FeedStore, FEED_CACHE_CONTROL } = await import('../../functions/adapters/s3-feed-store.js');
 const { regenerateFeeds } = await import('../../functions/use-cases/regenerate-feeds.js');
 const { systemClock } = await import('../../functions/use-cases/ports.js');
+const { RenderedEntries } = await import('../../functions/rendering/rendered-entries.js');
 type RegenerateDependencies = import('../../functions/use-cases/regenerate-feeds.js').RegenerateDependencies;
 type FeedFile = import('../../functions/rendering/render-feed.js').FeedFile;
 type FeedRef = import('../../functions/domain/feeds.js').FeedRef;
@@ -322,6 +323,7 @@ async function measureWhatIfs(size: number) {
     store: new S3FeedStore(s3Client, feedBucket()),
     clock: systemClock,
     site,
+    entries: new RenderedEntries(),
   };
   const withoutHead: RegenerateDependencies = { ...feedsOnly, store: { publish: (files) => putWithoutHead(files) } };
   const variants: [string, RegenerateDependencies][] = [

@@ -9,6 +9,7 @@ import { WebSubHubNotifier } from '../adapters/websub-hub-notifier.js';
 import { documentClient } from '../commons/clients/dynamodb.js';
 import { s3Client } from '../commons/clients/s3.js';
 import { feedBucket, loadSite, tableName } from '../commons/config.js';
+import { RenderedEntries } from '../rendering/rendered-entries.js';
 import { systemClock } from '../use-cases/ports.js';
 import { regenerateFeeds, type RegenerateDependencies } from '../use-cases/regenerate-feeds.js';
 import { changedSlugs } from './stream-records.js';
@@ -37,6 +38,8 @@ const deps: RegenerateDependencies = {
   clock: systemClock,
   site,
   leaseMs,
+  // Kept across invocations of a warm function, like the clients.
+  entries: new RenderedEntries(),
 };
 
 export async function handler(event: DynamoDBStreamEvent): Promise<void> {

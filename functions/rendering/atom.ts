@@ -1,8 +1,9 @@
 import type { Article, Author } from '../domain/article.js';
 import { articleId, contentHtml, escapeHtml, feedView, imageMimeType, LOOKS_LIKE_MARKUP, summaryOf, type FeedDocument } from './feed-document.js';
 import { rfc3339 } from './dates.js';
-import { FEED_HISTORY_NAMESPACE, mediaContent, navigationLinks } from './rss.js';
-import { serializeXml, type XmlNode } from './xml.js';
+import { entryFragment, Splices } from './rendered-entries.js';
+import { FEED_HISTORY_NAMESPACE, mediaContent, navigationLinks, type RenderOptions } from './rss.js';
+import { serializeXml, serializeXmlElement, type XmlNode } from './xml.js';
 
 /** RFC 6721 (The Atom "deleted-entry" Element). */
 export const TOMBSTONES_NAMESPACE = 'http://purl.org/atompub/tombstones/1.0';
@@ -50,10 +51,14 @@ function atomEntry(document: FeedDocument, article: Article): XmlNode {
   };
 }
 
-export function renderAtom(document: FeedDocument, options: { stylesheetHref?: string | undefined } = {}): string {
+export function renderAtom(document: FeedDocument, options: RenderOptions = {}): string {
   const view = feedView(document);
   const { site } = document;
   const tombstones = document.tombstones ?? [];
+  const splices = new Splices();
+  const entry = document.articles.map((article) =>
+    splices.placeholder(entryFragment(options.entries, 'atom', site, article, () => serializeXmlElement('entry', atomEntry(document, article), 1))),
+  );
   return serializeXml(
     {
       feed: {
@@ -78,9 +83,9 @@ export function renderAtom(document: FeedDocument, options: { stylesheetHref?: s
         'at:deleted-entry': tombstones.length
           ? tombstones.map((tombstone) => ({ '@ref': articleId(site, tombstone), '@when': rfc3339(tombstone.when) }))
           : undefined,
-        entry: document.articles.map((article) => atomEntry(document, article)),
+        entry,
       },
     },
-    { stylesheetHref: options.stylesheetHref },
+    { stylesheetHref: options.stylesheetHref, splices },
   );
 }

@@ -2,6 +2,7 @@ import type { Article, Author } from '../domain/article.js';
 import { xmlSafe } from '../domain/text.js';
 import { articleId, contentHtml, feedView, imageMimeType, summaryOf, type FeedDocument } from './feed-document.js';
 import { rfc3339 } from './dates.js';
+import { entryFragment, Splices, type RenderedEntries } from './rendered-entries.js';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined } | undefined;
 
@@ -36,10 +37,22 @@ function jsonItem(document: FeedDocument, article: Article): Json {
   };
 }
 
+/** The same cleaning as the XML formats, so a feed reader sees the same text everywhere. */
+const cleanStrings = (_key: string, value: unknown) => (typeof value === 'string' ? xmlSafe(value) : value);
+
+/** Items sit two levels deep (in `items`, in the feed object); JSON strings never hold a raw line break. */
+function serializeItem(item: Json): string {
+  return JSON.stringify(item, cleanStrings, 2).replace(/\n/g, '\n    ');
+}
+
 /** JSON Feed 1.1 (https://jsonfeed.org/version/1.1). */
-export function renderJsonFeed(document: FeedDocument): string {
+export function renderJsonFeed(document: FeedDocument, options: { entries?: RenderedEntries | undefined } = {}): string {
   const view = feedView(document);
   const { site } = document;
+  const splices = new Splices();
+  const items = document.articles.map((article) =>
+    splices.placeholder(entryFragment(options.entries, 'json', site, article, () => serializeItem(jsonItem(document, article)))),
+  );
   const feed: Json = {
     version: 'https://jsonfeed.org/version/1.1',
     title: view.title,
@@ -56,12 +69,12 @@ export function renderJsonFeed(document: FeedDocument): string {
     language: view.language,
     authors: [{ name: site.title, url: view.homeUrl }],
     hubs: site.hubs.length && !view.isArchive ? site.hubs.map((url) => ({ type: 'WebSub', url })) : undefined,
-    items: document.articles.map((article) => jsonItem(document, article)),
+    items,
     // Extension: what JSON Feed has no field for (RFC 5005 links of archive pages).
     _newsroom: view.isArchive
       ? { archive_day: document.paging?.archiveDay, current_url: view.currentUrl('json'), newer_url: view.newerUrl?.('json') }
       : undefined,
   };
-  // The same cleaning as the XML formats, so a feed reader sees the same text everywhere.
-  return JSON.stringify(feed, (_key, value: unknown) => (typeof value === 'string' ? xmlSafe(value) : value), 2);
+  // Each item's placeholder string (quotes included) becomes the item serialised beforehand.
+  return splices.apply(JSON.stringify(feed, cleanStrings, 2), (marker) => `"${marker}"`);
 }

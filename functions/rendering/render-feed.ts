@@ -6,6 +6,7 @@ import { FEED_STYLESHEET_KEY, stylesheetPath, type FeedDocument } from './feed-d
 import { FEED_INDEX_CONTENT_TYPE, FEED_INDEX_KEY, renderFeedIndex, type FeedListing } from './feed-index.js';
 import { FEED_STYLESHEET, FEED_STYLESHEET_CONTENT_TYPE } from './feed-stylesheet.js';
 import { renderJsonFeed } from './json-feed.js';
+import type { RenderedEntries } from './rendered-entries.js';
 import { renderRss } from './rss.js';
 
 /** One file to publish. */
@@ -20,12 +21,16 @@ export interface FeedFile {
 }
 
 /** The three formats of one feed, or of one archive page when the document has an archive day. */
-export function renderFeedFiles(document: FeedDocument, options: { cacheControl?: string | undefined } = {}): FeedFile[] {
+export function renderFeedFiles(
+  document: FeedDocument,
+  options: { cacheControl?: string | undefined; entries?: RenderedEntries | undefined } = {},
+): FeedFile[] {
   const stylesheetHref = stylesheetPath(document.site);
+  const { entries } = options;
   const bodies: Record<FeedFormat, string> = {
-    rss: renderRss(document, { stylesheetHref }),
-    atom: renderAtom(document, { stylesheetHref }),
-    json: renderJsonFeed(document),
+    rss: renderRss(document, { stylesheetHref, entries }),
+    atom: renderAtom(document, { stylesheetHref, entries }),
+    json: renderJsonFeed(document, { entries }),
   };
   const day = document.paging?.archiveDay;
   return (Object.keys(bodies) as FeedFormat[]).map((format) => ({

@@ -11,7 +11,8 @@ import {
   type FeedView,
 } from './feed-document.js';
 import { rfc3339, rfc822 } from './dates.js';
-import { serializeXml, type XmlNode } from './xml.js';
+import { entryFragment, Splices, type RenderedEntries } from './rendered-entries.js';
+import { serializeXml, serializeXmlElement, type XmlNode } from './xml.js';
 
 export const RSS_NAMESPACES = {
   '@xmlns:atom': 'http://www.w3.org/2005/Atom',
@@ -97,9 +98,24 @@ export function navigationLinks(view: FeedView, hubs: string[], format: 'rss' | 
   ];
 }
 
-export function renderRss(document: FeedDocument, options: { stylesheetHref?: string | undefined } = {}): string {
+export interface RenderOptions {
+  /** Site-relative href of the XSL stylesheet browsers show the feed with. */
+  stylesheetHref?: string | undefined;
+  /** Entries rendered before, reused for stories that have not changed since. */
+  entries?: RenderedEntries | undefined;
+}
+
+export function renderRss(document: FeedDocument, options: RenderOptions = {}): string {
   const view = feedView(document);
   const { site } = document;
+  const splices = new Splices();
+  const item = document.articles.map((article) =>
+    splices.placeholder(
+      entryFragment(options.entries, 'rss', site, article, () =>
+        serializeXmlElement('item', rssItem(document, article), 2, { plainTextElements: RSS_PLAIN_TEXT }),
+      ),
+    ),
+  );
   return serializeXml(
     {
       rss: {
@@ -118,10 +134,10 @@ export function renderRss(document: FeedDocument, options: { stylesheetHref?: st
           'atom:link': navigationLinks(view, site.hubs, 'rss').map(({ '@rel': rel, '@type': type, '@href': href }) => ({ '@href': href, '@rel': rel, '@type': type })),
           'fh:archive': view.isArchive ? '' : undefined,
           image: view.logoUrl ? { url: view.logoUrl, title: view.title, link: view.homeUrl } : undefined,
-          item: document.articles.map((article) => rssItem(document, article)),
+          item,
         },
       },
     },
-    { stylesheetHref: options.stylesheetHref, plainTextElements: RSS_PLAIN_TEXT },
+    { stylesheetHref: options.stylesheetHref, plainTextElements: RSS_PLAIN_TEXT, splices },
   );
 }

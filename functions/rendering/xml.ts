@@ -1,5 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { xmlSafe } from '../domain/text.js';
+import type { Splices } from './rendered-entries.js';
 
 /** An element tree in fast-xml-parser's builder notation: `@name` attributes, `#text` text. */
 export type XmlNode = { [name: string]: XmlValue };
@@ -26,6 +27,8 @@ export interface SerializeOptions {
    * Profile reserves for plain text, so no reader or validator takes "AT&T <Data>" for markup.
    */
   plainTextElements?: ReadonlySet<string> | undefined;
+  /** Elements serialised beforehand (see serializeXmlElement), standing in the tree as placeholders. */
+  splices?: Splices | undefined;
 }
 
 // A carriage return is written as a reference: XML parsers turn a literal one into a line feed.
@@ -71,5 +74,18 @@ function clean(value: XmlValue, element: string, options: SerializeOptions): Xml
 export function serializeXml(root: XmlNode, options: SerializeOptions = {}): string {
   const document: XmlNode = { '?xml': { '@version': '1.0', '@encoding': 'utf-8' } };
   if (options.stylesheetHref) document['?xml-stylesheet'] = { '@href': escapeAttribute(options.stylesheetHref), '@type': 'text/xsl' };
-  return builder.build({ ...document, ...(clean(root, '', options) as XmlNode) }) as string;
+  const xml = builder.build({ ...document, ...(clean(root, '', options) as XmlNode) }) as string;
+  // An element whose only text is a placeholder becomes the element serialised beforehand.
+  return options.splices ? options.splices.apply(xml, (marker) => `<(?<element>[^\\s<>/]+)>${marker}</\\k<element>>`) : xml;
+}
+
+/**
+ * One element exactly as serializeXml writes it `depth` levels below the root (indented for that
+ * depth, without the indentation of its own first line), to be spliced into a document later.
+ */
+export function serializeXmlElement(name: string, node: XmlNode, depth: number, options: SerializeOptions = {}): string {
+  let tree: XmlNode = { [name]: clean(node, name, options) };
+  for (let level = depth - 1; level >= 0; level--) tree = { [`level${level}`]: tree };
+  const xml = builder.build(tree) as string;
+  return xml.slice(xml.indexOf(`<${name}`), xml.lastIndexOf(`</${name}>`) + name.length + 3);
 }

@@ -12,6 +12,7 @@ import { FEED_FORMATS, feedFromKey, feedObjectKey, feedsOf, feedUrl, SITE_FEED, 
 import type { SiteSettings } from '../domain/site.js';
 import type { FeedDocument, FeedPaging } from '../rendering/feed-document.js';
 import { renderFeedFiles, renderFeedIndexFile, renderFeedStylesheetFile, type FeedFile } from '../rendering/render-feed.js';
+import type { RenderedEntries } from '../rendering/rendered-entries.js';
 import type {
   ArticleRepository,
   CdnInvalidator,
@@ -44,6 +45,11 @@ export interface RegenerateDependencies {
   leaseMs?: number;
   /** How long to wait for another regeneration to finish with a feed before giving up. */
   waitForLeaseMs?: number;
+  /**
+   * Entries rendered by earlier runs in this process, reused while their story is unchanged: a
+   * feed that gains one story then renders one entry per format, not the whole feed.
+   */
+  entries?: RenderedEntries | undefined;
   /** How many feeds are rendered at once. */
   concurrency?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -203,7 +209,7 @@ function feedTarget(feed: FeedRef, deps: RegenerateDependencies): RenderTarget {
       // The subscription feed points at the newest archive page (the day of its newest story).
       const paging: FeedPaging | undefined =
         deps.catalog && feed.key === SITE_FEED.key && newest ? { olderDay: archiveDayOf(newest.publishedAt) } : undefined;
-      return renderFeedFiles({ site: deps.site, feed, articles, emptySince: now, paging, tombstones });
+      return renderFeedFiles({ site: deps.site, feed, articles, emptySince: now, paging, tombstones }, { entries: deps.entries });
     },
   };
 }
@@ -230,7 +236,8 @@ function archiveTarget(day: ArchiveDay, catalog: FeedCatalog, deps: RegenerateDe
       const [articles, links] = await Promise.all([catalog.between(SITE_FEED.key, from, to), neighbours(day, catalog)]);
       mark = linksMark(links);
       const document: FeedDocument = { site: deps.site, feed: SITE_FEED, articles, emptySince: now, paging: { archiveDay: day, ...links } };
-      return renderFeedFiles(document, isPastDay(day, now) ? { cacheControl: PAST_ARCHIVE_CACHE_CONTROL } : {});
+      const cacheControl = isPastDay(day, now) ? PAST_ARCHIVE_CACHE_CONTROL : undefined;
+      return renderFeedFiles(document, { cacheControl, entries: deps.entries });
     },
     afterPublish: () => catalog.recordRendered(archiveFeedKey(day), mark),
   };

@@ -351,7 +351,7 @@ async function measureWhatIfs(size: number) {
 async function putWithoutHead(files: FeedFile[]): Promise<string[]> {
   await Promise.all(
     files.map((file) => {
-      const body = Buffer.from(file.body, 'utf8');
+      const body = file.bytes;
       return s3Client.send(
         new PutObjectCommand({
           Bucket: feedBucket(),

@@ -32,7 +32,7 @@ export class S3FeedStore implements FeedStore {
    * Cache-Control even when its bytes are the same.
    */
   private async publishOne(file: FeedFile): Promise<string | undefined> {
-    const body = Buffer.from(file.body, 'utf8');
+    const body = file.bytes;
     const cacheControl = file.cacheControl ?? FEED_CACHE_CONTROL;
     const hash = createHash('sha256').update(body).digest('base64');
     const stored = await this.stored(file.key);

@@ -3,7 +3,7 @@ import { articleId, contentHtml, escapeHtml, feedView, imageMimeType, LOOKS_LIKE
 import { rfc3339 } from './dates.js';
 import { entryFragment, Splices } from './rendered-entries.js';
 import { FEED_HISTORY_NAMESPACE, mediaContent, navigationLinks, type RenderOptions } from './rss.js';
-import { serializeXml, serializeXmlElement, type XmlNode } from './xml.js';
+import { placeholderElement, serializeXml, serializeXmlElement, type XmlNode } from './xml.js';
 
 /** RFC 6721 (The Atom "deleted-entry" Element). */
 export const TOMBSTONES_NAMESPACE = 'http://purl.org/atompub/tombstones/1.0';
@@ -52,6 +52,11 @@ function atomEntry(document: FeedDocument, article: Article): XmlNode {
 }
 
 export function renderAtom(document: FeedDocument, options: RenderOptions = {}): string {
+  return renderAtomBytes(document, options).toString('utf8');
+}
+
+/** The Atom document as UTF-8, as it is stored. */
+export function renderAtomBytes(document: FeedDocument, options: RenderOptions = {}): Buffer {
   const view = feedView(document);
   const { site } = document;
   const tombstones = document.tombstones ?? [];
@@ -59,7 +64,7 @@ export function renderAtom(document: FeedDocument, options: RenderOptions = {}):
   const entry = document.articles.map((article) =>
     splices.placeholder(entryFragment(options.entries, 'atom', site, article, () => serializeXmlElement('entry', atomEntry(document, article), 1))),
   );
-  return serializeXml(
+  const xml = serializeXml(
     {
       feed: {
         '@xmlns': 'http://www.w3.org/2005/Atom',
@@ -86,6 +91,7 @@ export function renderAtom(document: FeedDocument, options: RenderOptions = {}):
         entry,
       },
     },
-    { stylesheetHref: options.stylesheetHref, splices },
+    { stylesheetHref: options.stylesheetHref },
   );
+  return splices.toBytes(xml, placeholderElement);
 }

@@ -47,6 +47,11 @@ function serializeItem(item: Json): string {
 
 /** JSON Feed 1.1 (https://jsonfeed.org/version/1.1). */
 export function renderJsonFeed(document: FeedDocument, options: { entries?: RenderedEntries | undefined } = {}): string {
+  return renderJsonFeedBytes(document, options).toString('utf8');
+}
+
+/** The JSON Feed as UTF-8, as it is stored. */
+export function renderJsonFeedBytes(document: FeedDocument, options: { entries?: RenderedEntries | undefined } = {}): Buffer {
   const view = feedView(document);
   const { site } = document;
   const splices = new Splices();
@@ -76,5 +81,5 @@ export function renderJsonFeed(document: FeedDocument, options: { entries?: Rend
       : undefined,
   };
   // Each item's placeholder string (quotes included) becomes the item serialised beforehand.
-  return splices.apply(JSON.stringify(feed, cleanStrings, 2), (marker) => `"${marker}"`);
+  return splices.toBytes(JSON.stringify(feed, cleanStrings, 2), (marker) => `"${marker}"`);
 }

@@ -1,13 +1,13 @@
 import { archiveObjectKey } from '../domain/archives.js';
 import { CONTENT_TYPES, feedObjectKey, type FeedFormat } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
-import { renderAtom } from './atom.js';
+import { renderAtomBytes } from './atom.js';
 import { FEED_STYLESHEET_KEY, stylesheetPath, type FeedDocument } from './feed-document.js';
 import { FEED_INDEX_CONTENT_TYPE, FEED_INDEX_KEY, renderFeedIndex, type FeedListing } from './feed-index.js';
 import { FEED_STYLESHEET, FEED_STYLESHEET_CONTENT_TYPE } from './feed-stylesheet.js';
-import { renderJsonFeed } from './json-feed.js';
+import { renderJsonFeedBytes } from './json-feed.js';
 import type { RenderedEntries } from './rendered-entries.js';
-import { renderRss } from './rss.js';
+import { renderRssBytes } from './rss.js';
 
 /** One file to publish. */
 export interface FeedFile {
@@ -17,7 +17,8 @@ export interface FeedFile {
   contentType: string;
   /** Overrides the store's default Cache-Control (immutable archive pages, for example). */
   cacheControl?: string;
-  body: string;
+  /** The file as stored: UTF-8. */
+  bytes: Buffer;
 }
 
 /** The three formats of one feed, or of one archive page when the document has an archive day. */
@@ -27,10 +28,10 @@ export function renderFeedFiles(
 ): FeedFile[] {
   const stylesheetHref = stylesheetPath(document.site);
   const { entries } = options;
-  const bodies: Record<FeedFormat, string> = {
-    rss: renderRss(document, { stylesheetHref, entries }),
-    atom: renderAtom(document, { stylesheetHref, entries }),
-    json: renderJsonFeed(document, { entries }),
+  const bodies: Record<FeedFormat, Buffer> = {
+    rss: renderRssBytes(document, { stylesheetHref, entries }),
+    atom: renderAtomBytes(document, { stylesheetHref, entries }),
+    json: renderJsonFeedBytes(document, { entries }),
   };
   const day = document.paging?.archiveDay;
   return (Object.keys(bodies) as FeedFormat[]).map((format) => ({
@@ -38,13 +39,13 @@ export function renderFeedFiles(
     format,
     contentType: CONTENT_TYPES[format],
     ...(options.cacheControl ? { cacheControl: options.cacheControl } : {}),
-    body: bodies[format],
+    bytes: bodies[format],
   }));
 }
 
 /** The page at the site's root that lists (and lets browsers discover) every feed. */
 export function renderFeedIndexFile(site: SiteSettings, listings: FeedListing[]): FeedFile {
-  return { key: FEED_INDEX_KEY, format: 'html', contentType: FEED_INDEX_CONTENT_TYPE, body: renderFeedIndex(site, listings) };
+  return { key: FEED_INDEX_KEY, format: 'html', contentType: FEED_INDEX_CONTENT_TYPE, bytes: Buffer.from(renderFeedIndex(site, listings), 'utf8') };
 }
 
 /** The stylesheet changes only with a deployment; a day in caches is harmless. */
@@ -57,6 +58,6 @@ export function renderFeedStylesheetFile(): FeedFile {
     format: 'xsl',
     contentType: FEED_STYLESHEET_CONTENT_TYPE,
     cacheControl: STYLESHEET_CACHE_CONTROL,
-    body: FEED_STYLESHEET,
+    bytes: Buffer.from(FEED_STYLESHEET, 'utf8'),
   };
 }

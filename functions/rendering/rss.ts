@@ -12,7 +12,7 @@ import {
 } from './feed-document.js';
 import { rfc3339, rfc822 } from './dates.js';
 import { entryFragment, Splices, type RenderedEntries } from './rendered-entries.js';
-import { serializeXml, serializeXmlElement, type XmlNode } from './xml.js';
+import { placeholderElement, serializeXml, serializeXmlElement, type XmlNode } from './xml.js';
 
 export const RSS_NAMESPACES = {
   '@xmlns:atom': 'http://www.w3.org/2005/Atom',
@@ -106,6 +106,11 @@ export interface RenderOptions {
 }
 
 export function renderRss(document: FeedDocument, options: RenderOptions = {}): string {
+  return renderRssBytes(document, options).toString('utf8');
+}
+
+/** The RSS document as UTF-8, as it is stored. */
+export function renderRssBytes(document: FeedDocument, options: RenderOptions = {}): Buffer {
   const view = feedView(document);
   const { site } = document;
   const splices = new Splices();
@@ -116,7 +121,7 @@ export function renderRss(document: FeedDocument, options: RenderOptions = {}): 
       ),
     ),
   );
-  return serializeXml(
+  const xml = serializeXml(
     {
       rss: {
         '@version': '2.0',
@@ -138,6 +143,7 @@ export function renderRss(document: FeedDocument, options: RenderOptions = {}): 
         },
       },
     },
-    { stylesheetHref: options.stylesheetHref, plainTextElements: RSS_PLAIN_TEXT, splices },
+    { stylesheetHref: options.stylesheetHref, plainTextElements: RSS_PLAIN_TEXT },
   );
+  return splices.toBytes(xml, placeholderElement);
 }

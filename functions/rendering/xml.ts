@@ -1,6 +1,5 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import { xmlSafe } from '../domain/text.js';
-import type { Splices } from './rendered-entries.js';
 
 /** An element tree in fast-xml-parser's builder notation: `@name` attributes, `#text` text. */
 export type XmlNode = { [name: string]: XmlValue };
@@ -27,8 +26,6 @@ export interface SerializeOptions {
    * Profile reserves for plain text, so no reader or validator takes "AT&T <Data>" for markup.
    */
   plainTextElements?: ReadonlySet<string> | undefined;
-  /** Elements serialised beforehand (see serializeXmlElement), standing in the tree as placeholders. */
-  splices?: Splices | undefined;
 }
 
 // A carriage return is written as a reference: XML parsers turn a literal one into a line feed.
@@ -74,10 +71,11 @@ function clean(value: XmlValue, element: string, options: SerializeOptions): Xml
 export function serializeXml(root: XmlNode, options: SerializeOptions = {}): string {
   const document: XmlNode = { '?xml': { '@version': '1.0', '@encoding': 'utf-8' } };
   if (options.stylesheetHref) document['?xml-stylesheet'] = { '@href': escapeAttribute(options.stylesheetHref), '@type': 'text/xsl' };
-  const xml = builder.build({ ...document, ...(clean(root, '', options) as XmlNode) }) as string;
-  // An element whose only text is a placeholder becomes the element serialised beforehand.
-  return options.splices ? options.splices.apply(xml, (marker) => `<(?<element>[^\\s<>/]+)>${marker}</\\k<element>>`) : xml;
+  return builder.build({ ...document, ...(clean(root, '', options) as XmlNode) }) as string;
 }
+
+/** For Splices: an element whose only text is a placeholder stands in for the element serialised beforehand. */
+export const placeholderElement = (marker: string): string => `<(?<element>[^\\s<>/]+)>${marker}</\\k<element>>`;
 
 /**
  * One element exactly as serializeXml writes it `depth` levels below the root (indented for that

@@ -64,14 +64,14 @@ describe('Feeds: any story an editor can submit', () => {
         // Act
         const [rss, atom, json] = renderFeedFiles(document(feed, articles, { tombstones: [{ slug: 'gone', when: NOW.toISOString() }] }));
         // Assess
-        for (const body of [rss!.body, atom!.body, json!.body]) expect(isXmlSafe(body)).toBe(true);
-        assertWellFormedXml(rss!.body);
-        assertWellFormedXml(atom!.body);
-        expect(jsonFeedErrors(JSON.parse(json!.body))).toEqual([]);
+        for (const body of [rss!.bytes.toString(), atom!.bytes.toString(), json!.bytes.toString()]) expect(isXmlSafe(body)).toBe(true);
+        assertWellFormedXml(rss!.bytes.toString());
+        assertWellFormedXml(atom!.bytes.toString());
+        expect(jsonFeedErrors(JSON.parse(json!.bytes.toString()))).toEqual([]);
 
-        const rssRead = rssItems(rss!.body);
-        const atomRead = atomEntries(atom!.body);
-        const jsonRead = (JSON.parse(json!.body) as { items: Record<string, unknown>[] }).items;
+        const rssRead = rssItems(rss!.bytes.toString());
+        const atomRead = atomEntries(atom!.bytes.toString());
+        const jsonRead = (JSON.parse(json!.bytes.toString()) as { items: Record<string, unknown>[] }).items;
         articles.forEach((article, index) => {
           const item = rssRead[index]!;
           const entry = atomRead[index]!;
@@ -94,7 +94,7 @@ describe('Feeds: any story an editor can submit', () => {
           expect((jsonItem._newsroom as { image?: { caption?: string; credit?: string } }).image?.caption).toBe(article.image?.caption);
         });
         // An independent parser reads the same titles back.
-        expect(parseFeed(atom!.body).items.map((item) => item.title)).toEqual(articles.map((article) => asRead(article.title)));
+        expect(parseFeed(atom!.bytes.toString()).items.map((item) => item.title)).toEqual(articles.map((article) => asRead(article.title)));
       }),
       { numRuns: 150 },
     );
@@ -108,7 +108,7 @@ describe('Feeds: any story an editor can submit', () => {
         // Act
         const [, atom] = renderFeedFiles(document(SITE_FEED, articles, { tombstones: [{ slug: 'gone', when: NOW.toISOString() }] }));
         // Assess
-        expect(await atomGrammarErrors(atom!.body)).toEqual([]);
+        expect(await atomGrammarErrors(atom!.bytes.toString())).toEqual([]);
       }),
       { numRuns: 20 },
     );

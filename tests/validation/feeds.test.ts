@@ -15,17 +15,17 @@ describe('Feeds: valid in every format', () => {
       // Act
       const [rss, atom, json] = renderFeedFiles(build());
       // Assess
-      assertWellFormedXml(rss!.body);
-      assertWellFormedXml(atom!.body);
-      expect(await atomGrammarErrors(atom!.body)).toEqual([]);
-      expect(jsonFeedErrors(JSON.parse(json!.body))).toEqual([]);
+      assertWellFormedXml(rss!.bytes.toString());
+      assertWellFormedXml(atom!.bytes.toString());
+      expect(await atomGrammarErrors(atom!.bytes.toString())).toEqual([]);
+      expect(jsonFeedErrors(JSON.parse(json!.bytes.toString()))).toEqual([]);
     });
   }
 
   it('catches an invalid Atom document (the grammar check can fail)', async () => {
     // Prepare
     const [, atom] = renderFeedFiles(siteDocument());
-    const broken = atom!.body.replace(/<published>[^<]*<\/published>/, '<published>yesterday</published>');
+    const broken = atom!.bytes.toString().replace(/<published>[^<]*<\/published>/, '<published>yesterday</published>');
     // Act
     const errors = await atomGrammarErrors(broken);
     // Assess
@@ -58,7 +58,7 @@ function expectedAuthors(parser: ParserName, format: 'rss' | 'atom', article: Ar
 
 describe('Feeds: read back by three independent parsers', () => {
   const [rssFile, atomFile] = renderFeedFiles(siteDocument());
-  const bodies = { rss: rssFile!.body, atom: atomFile!.body };
+  const bodies = { rss: rssFile!.bytes.toString(), atom: atomFile!.bytes.toString() };
 
   for (const parser of Object.keys(READERS) as ParserName[]) {
     for (const format of ['rss', 'atom'] as const) {

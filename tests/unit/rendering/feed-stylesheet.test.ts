@@ -24,8 +24,8 @@ describe('Function: feed stylesheet', () => {
     // Assess
     expect(atRoot).toBe('/feed.xsl');
     expect(underPath).toBe('/news/feeds/feed.xsl');
-    expect(rss!.body).toContain('<?xml-stylesheet href="/feed.xsl" type="text/xsl"?>');
-    expect(atom!.body).toContain('<?xml-stylesheet href="/feed.xsl" type="text/xsl"?>');
-    expect(json!.body.startsWith('{')).toBe(true);
+    expect(rss!.bytes.toString()).toContain('<?xml-stylesheet href="/feed.xsl" type="text/xsl"?>');
+    expect(atom!.bytes.toString()).toContain('<?xml-stylesheet href="/feed.xsl" type="text/xsl"?>');
+    expect(json!.bytes.toString().startsWith('{')).toBe(true);
   });
 });

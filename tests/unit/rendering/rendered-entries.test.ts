@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../functions/domain/article.js';
 import { SITE_FEED } from '../../../functions/domain/feeds.js';
-import { renderFeedFiles } from '../../../functions/rendering/render-feed.js';
+import { renderFeedFiles, type FeedFile } from '../../../functions/rendering/render-feed.js';
 import { RenderedEntries } from '../../../functions/rendering/rendered-entries.js';
 import { archiveDocument, authorDocument, categoryDocument, document, SITE, siteDocument, STORIES } from './support/stories.js';
 
-const bodies = (files: { body: string }[]) => files.map((file) => file.body);
+const bodies = (files: FeedFile[]) => files.map((file) => file.bytes.toString('utf8'));
 
 describe('Class: RenderedEntries', () => {
   it('renders every document byte for byte as without it, cold and warm', () => {

@@ -1,7 +1,12 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
 import type { Article, Author, LeadImage } from './article.js';
 import { renderMarkdown, sanitizeBodyHtml } from './html.js';
 import { cleanText, feedSlug, xmlSafe } from './text.js';
+
+// zod/mini ships without messages. Checks with no message of their own (a too-long date, an image too
+// wide) report zod's English wording, as classic zod did; an explicitly configured locale still wins.
+if (!z.config().localeError) z.config(en());
 
 /** Limits a story must respect; documented in the README. */
 export const LIMITS = {
@@ -34,22 +39,22 @@ export class ValidationError extends Error {
 
 const text = (max: number) =>
   z
-    .string()
-    .max(max * 4, `must be at most ${max} characters`)
-    .transform(cleanText)
-    .refine((value) => value.length <= max, `must be at most ${max} characters`);
+    .pipe(z.string().check(z.maxLength(max * 4, `must be at most ${max} characters`)), z.transform(cleanText))
+    .check(z.refine((value) => value.length <= max, `must be at most ${max} characters`));
 
-const optionalText = (max: number) => text(max).transform((value) => value || undefined).optional();
+const optionalText = (max: number) => z.optional(z.pipe(text(max), z.transform((value: string) => value || undefined)));
 
-const httpUrl = z
-  .string()
-  .max(LIMITS.urlChars, `must be at most ${LIMITS.urlChars} characters`)
-  .refine((value) => {
-    if (!URL.canParse(value)) return false;
-    const url = new URL(value);
-    return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
-  }, 'must be an absolute http(s) URL')
-  .transform((value) => new URL(value).href);
+const httpUrl = z.pipe(
+  z.string().check(
+    z.maxLength(LIMITS.urlChars, `must be at most ${LIMITS.urlChars} characters`),
+    z.refine((value) => {
+      if (!URL.canParse(value)) return false;
+      const url = new URL(value);
+      return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+    }, 'must be an absolute http(s) URL'),
+  ),
+  z.transform((value: string) => new URL(value).href),
+);
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/;
 
@@ -65,71 +70,67 @@ export function isRfc3339(value: string): boolean {
   return Number.isFinite(Date.parse(value.toUpperCase()));
 }
 
-const dateTime = z
-  .string()
-  .max(40)
-  .refine(isRfc3339, 'must be an RFC 3339 date-time with a time zone, e.g. 2026-03-01T09:30:00+09:00')
-  .transform((value) => value.toUpperCase());
-
-const languageTag = z
-  .string()
-  .max(LIMITS.languageChars)
-  .refine((value) => {
-    try {
-      return Intl.getCanonicalLocales(value).length === 1;
-    } catch {
-      return false;
-    }
-  }, 'must be a BCP 47 language tag such as "en", "ar" or "zh-Hant"')
-  .transform((value) => Intl.getCanonicalLocales(value)[0]!);
-
-const authorSchema = z
-  .object({
-    name: text(LIMITS.authorNameChars).refine((value) => value.length > 0, 'must not be empty'),
-    url: httpUrl.optional(),
-    email: z.email('must be an email address').max(254).optional(),
-  })
-  .strict();
-
-const imageSchema = z
-  .object({
-    url: httpUrl,
-    alt: optionalText(LIMITS.imageTextChars),
-    caption: optionalText(LIMITS.imageTextChars),
-    credit: optionalText(LIMITS.imageTextChars),
-    type: z
-      .string()
-      .regex(/^image\/[a-z0-9.+-]+$/, 'must be an image MIME type such as image/jpeg')
-      .optional(),
-    length: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-    width: z.number().int().min(1).max(100_000).optional(),
-    height: z.number().int().min(1).max(100_000).optional(),
-  })
-  .strict();
-
-const categorySchema = text(LIMITS.categoryChars).refine(
-  (value) => feedSlug(value).length > 0,
-  'must contain at least one letter or digit',
+const dateTime = z.pipe(
+  z.string().check(
+    z.maxLength(40),
+    z.refine(isRfc3339, 'must be an RFC 3339 date-time with a time zone, e.g. 2026-03-01T09:30:00+09:00'),
+  ),
+  z.transform((value: string) => value.toUpperCase()),
 );
 
-export const articleInputSchema = z
-  .object({
-    title: text(LIMITS.titleChars).refine((value) => value.length > 0, 'must not be empty'),
-    kicker: optionalText(LIMITS.kickerChars),
-    summary: optionalText(LIMITS.summaryChars),
-    body: z.string().transform(xmlSafe).optional(),
-    bodyMarkdown: z.string().transform(xmlSafe).optional(),
-    authors: z.array(authorSchema).max(LIMITS.authors, `at most ${LIMITS.authors} authors`).default([]),
-    categories: z
-      .array(categorySchema)
-      .max(LIMITS.categories, `at most ${LIMITS.categories} categories`)
-      .default([]),
-    publishedAt: dateTime.optional(),
-    url: httpUrl.optional(),
-    image: imageSchema.optional(),
-    language: languageTag.optional(),
-  })
-  .strict();
+const languageTag = z.pipe(
+  z.string().check(
+    z.maxLength(LIMITS.languageChars),
+    z.refine((value) => {
+      try {
+        return Intl.getCanonicalLocales(value).length === 1;
+      } catch {
+        return false;
+      }
+    }, 'must be a BCP 47 language tag such as "en", "ar" or "zh-Hant"'),
+  ),
+  z.transform((value: string) => Intl.getCanonicalLocales(value)[0]!),
+);
+
+const notEmpty = z.refine<string>((value) => value.length > 0, 'must not be empty');
+
+const authorSchema = z.strictObject({
+  name: text(LIMITS.authorNameChars).check(notEmpty),
+  url: z.optional(httpUrl),
+  email: z.optional(z.email('must be an email address').check(z.maxLength(254))),
+});
+
+const imageSchema = z.strictObject({
+  url: httpUrl,
+  alt: optionalText(LIMITS.imageTextChars),
+  caption: optionalText(LIMITS.imageTextChars),
+  credit: optionalText(LIMITS.imageTextChars),
+  type: z.optional(z.string().check(z.regex(/^image\/[a-z0-9.+-]+$/, 'must be an image MIME type such as image/jpeg'))),
+  length: z.optional(z.int().check(z.minimum(0), z.maximum(Number.MAX_SAFE_INTEGER))),
+  width: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
+  height: z.optional(z.int().check(z.minimum(1), z.maximum(100_000))),
+});
+
+const categorySchema = text(LIMITS.categoryChars).check(
+  z.refine((value) => feedSlug(value).length > 0, 'must contain at least one letter or digit'),
+);
+
+export const articleInputSchema = z.strictObject({
+  title: text(LIMITS.titleChars).check(notEmpty),
+  kicker: optionalText(LIMITS.kickerChars),
+  summary: optionalText(LIMITS.summaryChars),
+  body: z.optional(z.pipe(z.string(), z.transform(xmlSafe))),
+  bodyMarkdown: z.optional(z.pipe(z.string(), z.transform(xmlSafe))),
+  authors: z._default(z.array(authorSchema).check(z.maxLength(LIMITS.authors, `at most ${LIMITS.authors} authors`)), []),
+  categories: z._default(
+    z.array(categorySchema).check(z.maxLength(LIMITS.categories, `at most ${LIMITS.categories} categories`)),
+    [],
+  ),
+  publishedAt: z.optional(dateTime),
+  url: z.optional(httpUrl),
+  image: z.optional(imageSchema),
+  language: z.optional(languageTag),
+});
 
 export type ArticleInput = z.output<typeof articleInputSchema>;
 
@@ -143,7 +144,7 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
-function problemsOf(error: z.ZodError, raw: unknown): FieldProblem[] {
+function problemsOf(error: z.core.$ZodError, raw: unknown): FieldProblem[] {
   return error.issues.flatMap((issue): FieldProblem[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({ pointer: pointer([...issue.path, key]), detail: 'is not a known field' }));

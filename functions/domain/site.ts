@@ -1,4 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import { en } from 'zod/locales';
+
+// zod/mini ships without messages. The settings errors quote zod's English wording, as classic zod
+// did; an explicitly configured locale still wins.
+if (!z.config().localeError) z.config(en());
 
 /** The newsroom's settings: what every feed says about the site itself. */
 export interface SiteSettings {
@@ -24,21 +29,19 @@ export interface SiteSettings {
 
 const httpUrl = z.url({ protocol: /^https?$/ });
 
-const siteSettingsSchema = z
-  .object({
-    title: z.string().min(1),
-    description: z.string().default(''),
-    baseUrl: httpUrl,
-    language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a BCP 47 language tag'),
-    feedSize: z.number().int().min(1).max(1000).default(50),
-    copyright: z.string().optional(),
-    icon: z.string().optional(),
-    logo: z.string().optional(),
-    tagAuthority: z.string().regex(/^[A-Za-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?$/, 'domain,YYYY (RFC 4151)'),
-    hubs: z.array(httpUrl).default([]),
-    tombstoneDays: z.number().int().min(0).max(3650).default(30),
-  })
-  .strict();
+const siteSettingsSchema = z.strictObject({
+  title: z.string().check(z.minLength(1)),
+  description: z._default(z.string(), ''),
+  baseUrl: httpUrl,
+  language: z.string().check(z.regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$/, 'a BCP 47 language tag')),
+  feedSize: z._default(z.int().check(z.minimum(1), z.maximum(1000)), 50),
+  copyright: z.optional(z.string()),
+  icon: z.optional(z.string()),
+  logo: z.optional(z.string()),
+  tagAuthority: z.string().check(z.regex(/^[A-Za-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?$/, 'domain,YYYY (RFC 4151)')),
+  hubs: z._default(z.array(httpUrl), []),
+  tombstoneDays: z._default(z.int().check(z.minimum(0), z.maximum(3650)), 30),
+});
 
 export class InvalidSiteSettingsError extends Error {
   override readonly name = 'InvalidSiteSettingsError';

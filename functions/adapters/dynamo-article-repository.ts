@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Article, ArticleStatus } from '../domain/article.js';
-import { sortKeyOf } from '../use-cases/regenerate-feeds.js';
+import { sortKeyOf } from '../domain/feeds.js';
 import {
   InvalidCursorError,
   RevisionConflictError,

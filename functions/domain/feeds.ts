@@ -85,3 +85,8 @@ export function feedFromKey(key: string): FeedRef {
   if ((kind === 'category' || kind === 'author') && slug) return { key, kind, slug };
   throw new Error(`Not a feed key: ${key}`);
 }
+
+/** Newest-first position of a story: its UTC publish time, then its slug for equal times. */
+export function sortKeyOf(article: Pick<Article, 'publishedAt' | 'slug'>): string {
+  return `${new Date(article.publishedAt).toISOString()}#${article.slug}`;
+}

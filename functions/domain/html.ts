@@ -47,15 +47,3 @@ const markdown = new MarkdownIt({ html: false, linkify: true, typographer: false
 export function renderMarkdown(source: string): string {
   return sanitizeBodyHtml(markdown.render(xmlSafe(source)));
 }
-
-/** Plain text of an HTML fragment (for summaries derived from a body). */
-export function htmlToText(html: string): string {
-  return sanitize(html, { allowedTags: [], allowedAttributes: {} })
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
-}

@@ -2,7 +2,7 @@ import type { Article } from '../domain/article.js';
 import { archiveUrl, type ArchiveDay } from '../domain/archives.js';
 import { feedUrl, type FeedFormat, type FeedRef } from '../domain/feeds.js';
 import { siteUrl, type SiteSettings } from '../domain/site.js';
-import { htmlToText } from '../domain/html.js';
+import { htmlToText } from '../domain/html-text.js';
 import { feedSlug } from '../domain/text.js';
 
 /** Everything a renderer needs for one feed, format-neutral. Renderers are pure functions of it. */

@@ -8,7 +8,7 @@ import {
   daySortKeyRange,
   type ArchiveDay,
 } from '../domain/archives.js';
-import { FEED_FORMATS, feedFromKey, feedObjectKey, feedsOf, feedUrl, SITE_FEED, type FeedRef } from '../domain/feeds.js';
+import { FEED_FORMATS, feedFromKey, feedObjectKey, feedsOf, feedUrl, SITE_FEED, sortKeyOf, type FeedRef } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
 import type { FeedDocument, FeedPaging } from '../rendering/feed-document.js';
 import { renderFeedFiles, renderFeedIndexFile, renderFeedStylesheetFile, type FeedFile } from '../rendering/render-feed.js';
@@ -85,11 +85,6 @@ export const DEFAULT_TOMBSTONE_DAYS = 30;
 
 /** The page key under which the feed directory (index.html) keeps its version and lease. */
 export const DIRECTORY_PAGE_KEY = 'directory';
-
-/** Newest-first position of a story: its UTC publish time, then its slug for equal times. */
-export function sortKeyOf(article: Pick<Article, 'publishedAt' | 'slug'>): string {
-  return `${new Date(article.publishedAt).toISOString()}#${article.slug}`;
-}
 
 export function membershipsOf(article: Article | undefined): { memberships: FeedMembership[]; feeds: FeedRef[] } {
   if (!article || !isPublic(article)) return { memberships: [], feeds: [] };

@@ -90,7 +90,7 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
         Object.entries(c.coldStarts).map(([name, v]: [string, Json]) => [name, kb(v.bundleBytes), ms(v.importMs), ms(v.firstRequestMs), ms(v.importAndFirstRequestMs.p50)]),
       ),
     );
-    const ingest = c.bundles['sdk-external/ingest'];
+    const ingest = c.bundles[`${c.deployed ?? 'sdk-external'}/ingest`];
     if (ingest) out.push('', `What fills the ingest bundle: ${ingest.composition.slice(0, 8).map((part: Json) => `${part.owner} ${kb(part.bytes)}`).join(', ')}.`);
     if (c.importCosts) {
       out.push('', markdownTable(['one dependency alone, bundled like a handler', 'size', 'import in a fresh process'], c.importCosts.map((row: Json) => [row.name, kb(row.bytes), ms(row.importMs)])));

@@ -69,12 +69,14 @@ export function evaluateTargets(results: { render?: Json; archiveSmall?: Json; a
     ),
   );
 
+  // Results from before the SDK was bundled name no deployed variant: the SDK was external then.
+  const deployed = coldStart?.deployed ?? 'sdk-external';
   for (const handler of ['ingest', 'regenerate', 'publish-due']) {
-    const bundle = coldStart?.bundles?.[`sdk-external/${handler}`];
+    const bundle = coldStart?.bundles?.[`${deployed}/${handler}`];
     rows.push(row(`bundle-${handler}`, `${handler} bundle < 1 MB (as deployed)`, bundle && kb(bundle.bytes), bundle && bundle.bytes < 1024 * 1024));
   }
   for (const handler of ['ingest', 'regenerate', 'publish-due']) {
-    const cold = coldStart?.coldStarts?.[`sdk-external/${handler}`];
+    const cold = coldStart?.coldStarts?.[`${deployed}/${handler}`];
     rows.push(
       row(
         `cold-${handler}`,

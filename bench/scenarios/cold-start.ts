@@ -3,10 +3,11 @@
  * from infra/cdk/publisher-function.ts), its size and what fills it, and the time a fresh Node
  * process takes to import it and serve its first event against local DynamoDB and S3 stand-ins.
  *
- * Variants: the AWS SDK left to the Lambda runtime (as deployed), the SDK bundled, and the
- * deployed bundle without `--enable-source-maps` (which the functions set in NODE_OPTIONS).
- * Bundles are written under bench/.tmp/ so that an external `@aws-sdk/*` import resolves from the
- * repository's node_modules, as it resolves from the runtime's in Lambda.
+ * Variants: the bundles as deployed (the AWS SDK bundled too, PUBLISHER_EXTERNAL_MODULES), the SDK
+ * left to the Lambda runtime (CDK's default), and the deployed bundle without `--enable-source-maps`
+ * (which the functions set in NODE_OPTIONS). Bundles are written under bench/.tmp/ so that an
+ * external `@aws-sdk/*` import resolves from the repository's node_modules, as it would from the
+ * runtime's copy in Lambda.
  */
 import '../lib/quiet-sdk.js';
 import { spawn } from 'node:child_process';
@@ -16,7 +17,7 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build, type Metafile } from 'esbuild';
-import { publisherEsbuildOptions, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../../infra/cdk/publisher-function.js';
+import { PUBLISHER_EXTERNAL_MODULES, publisherEsbuildOptions, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../../infra/cdk/publisher-function.js';
 import { startStandIns } from '../../infra/local/aws-stand-ins.js';
 import { articleItem } from '../../functions/adapters/dynamo-article-repository.js';
 import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
@@ -29,11 +30,14 @@ import { distribution, round } from '../lib/stats.js';
 
 const args = scenarioArgs();
 const runs = numberArg(args, 'runs', 20);
+/** How the deployed functions are bundled. */
+const DEPLOYED: BundleKind = PUBLISHER_EXTERNAL_MODULES.includes('@aws-sdk/*') ? 'sdk-external' : 'sdk-bundled';
+const OTHER: BundleKind = DEPLOYED === 'sdk-bundled' ? 'sdk-external' : 'sdk-bundled';
 /** Runs of the comparison variants (the deployed one gets `--runs`). */
 const variantRuns: Record<string, number> = {
-  'sdk-external': runs,
-  'sdk-bundled': numberArg(args, 'bundled-runs', runs),
-  'sdk-external-no-maps': numberArg(args, 'no-maps-runs', runs),
+  [DEPLOYED]: runs,
+  [OTHER]: numberArg(args, 'other-runs', runs),
+  [`${DEPLOYED}-no-maps`]: numberArg(args, 'no-maps-runs', runs),
 };
 const archiveStories = numberArg(args, 'stories', 400);
 const importRuns = numberArg(args, 'import-runs', 5);
@@ -53,17 +57,24 @@ const HANDLERS = [
   { name: 'publish-due', entry: 'functions/publish-due/handler.ts' },
 ] as const;
 
+type BundleKind = 'sdk-external' | 'sdk-bundled';
+
 interface Variant {
   name: string;
-  bundle: 'sdk-external' | 'sdk-bundled';
+  bundle: BundleKind;
   sourceMaps: boolean;
   description: string;
 }
 
+const BUNDLE_KINDS: Record<BundleKind, string> = {
+  'sdk-bundled': 'the AWS SDK bundled too',
+  'sdk-external': '@aws-sdk/* and @smithy/* from the runtime',
+};
+
 const VARIANTS: Variant[] = [
-  { name: 'sdk-external', bundle: 'sdk-external', sourceMaps: true, description: 'as deployed: @aws-sdk/* and @smithy/* from the runtime, --enable-source-maps' },
-  { name: 'sdk-bundled', bundle: 'sdk-bundled', sourceMaps: true, description: 'the SDK bundled too, --enable-source-maps' },
-  { name: 'sdk-external-no-maps', bundle: 'sdk-external', sourceMaps: false, description: 'as deployed, without --enable-source-maps' },
+  { name: DEPLOYED, bundle: DEPLOYED, sourceMaps: true, description: `as deployed: ${BUNDLE_KINDS[DEPLOYED]}, --enable-source-maps` },
+  { name: OTHER, bundle: OTHER, sourceMaps: true, description: `${BUNDLE_KINDS[OTHER]}, --enable-source-maps` },
+  { name: `${DEPLOYED}-no-maps`, bundle: DEPLOYED, sourceMaps: false, description: 'as deployed, without --enable-source-maps' },
 ];
 
 type HandlerName = (typeof HANDLERS)[number]['name'];
@@ -86,7 +97,7 @@ function composition(metafile: Metafile, outfile: string, top = 12): { owner: st
 
 async function buildBundles() {
   const bundles: Record<string, { file: string; bytes: number; mapBytes: number; buildMs: number; composition: { owner: string; bytes: number }[] }> = {};
-  for (const kind of ['sdk-external', 'sdk-bundled'] as const) {
+  for (const kind of [DEPLOYED, OTHER]) {
     for (const handler of HANDLERS) {
       const outfile = path.join(WORK_DIR, kind, handler.name, 'index.mjs');
       const started = performance.now();
@@ -133,7 +144,7 @@ function runChild(bundle: string, eventFile: string, env: Record<string, string>
 }
 
 mkdirSync(WORK_DIR, { recursive: true });
-const result: Record<string, unknown> = { scenario: 'cold-start', runs, node: process.version, loadBefore: machineLoad() };
+const result: Record<string, unknown> = { scenario: 'cold-start', runs, deployed: DEPLOYED, node: process.version, loadBefore: machineLoad() };
 log('building bundles');
 const bundles = await buildBundles();
 result.bundles = Object.fromEntries(Object.entries(bundles).map(([name, bundle]) => [name, { ...bundle, file: path.relative(REPO_ROOT, bundle.file) }]));
@@ -165,7 +176,7 @@ try {
     return file;
   };
   // A first regeneration (the newest story: the site feed, its archive month, the directory), not timed.
-  const warmup = await runChild(bundles['sdk-external/regenerate']!.file, writeEvent('warmup', streamEvent([seeded.newestPerFeed.get('site')!.slug])), { ...baseEnv, NODE_OPTIONS: '--enable-source-maps' });
+  const warmup = await runChild(bundles[`${DEPLOYED}/regenerate`]!.file, writeEvent('warmup', streamEvent([seeded.newestPerFeed.get('site')!.slug])), { ...baseEnv, NODE_OPTIONS: '--enable-source-maps' });
   if (warmup.status !== 'ok') throw new BenchmarkBrokenError(`The warm-up regeneration failed: ${warmup.detail}`);
   log(`seeded ${seeded.stories} stories; first regeneration ${Math.round(warmup.firstRequestMs)} ms`);
 
@@ -231,7 +242,7 @@ try {
   result.importCosts = await measureImportCosts(path.join(WORK_DIR, 'probes'), importRuns);
   result.loadAfter = machineLoad();
   writeResult(args.out, result);
-  const deployed = summary['sdk-external/ingest'] as { importAndFirstRequestMs: { p50: number } };
+  const deployed = summary[`${DEPLOYED}/ingest`] as { importAndFirstRequestMs: { p50: number } };
   log(`ingest as deployed: ${round(deployed.importAndFirstRequestMs.p50)} ms to import and serve`);
 } finally {
   await standIns.close();

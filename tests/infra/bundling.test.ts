@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -40,10 +41,9 @@ describe('Construct: PublisherFunction (bundled with esbuild)', () => {
   let bundles: Bundle[];
 
   beforeAll(() => {
-    // Prepare: under node_modules, so that the external @aws-sdk/* imports resolve as in Lambda.
-    const cacheDir = path.join(REPO_ROOT, 'node_modules', '.cache');
-    mkdirSync(cacheDir, { recursive: true });
-    workDir = mkdtempSync(path.join(cacheDir, 'feeds-bundling-'));
+    // Prepare: outside the repository, so that importing a bundle proves it needs no node_modules
+    // (the AWS SDK included: nothing is left to the runtime's copy).
+    workDir = mkdtempSync(path.join(tmpdir(), 'feeds-bundling-'));
     const outdir = path.join(workDir, 'cdk.out');
     // Asset metadata (where each bundle was staged) is on by default only under the CDK CLI.
     const app = createTestApp({ bundling: true, outdir, context: { 'aws:cdk:enable-asset-metadata': true } });

@@ -26,6 +26,9 @@ export const REGENERATOR_TABLE_ACCESS: TableAccess = {
  */
 export const REGENERATOR_TIMEOUT = Duration.seconds(60);
 
+/** Stories per regeneration at most; the local stream stand-in uses the same. */
+export const REGENERATOR_BATCH_SIZE = 1_000;
+
 /** The stream filter: only story items (sort key `A`) trigger a regeneration. */
 export const ARTICLE_ITEM_FILTER = lambda.FilterCriteria.filter({
   dynamodb: { Keys: { SK: { S: lambda.FilterRule.isEqual('A') } } },
@@ -98,7 +101,9 @@ export class Regenerator extends Construct {
 
     this.eventSource = new DynamoEventSource(props.articleTable.table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-      batchSize: 100,
+      // Every story of a burst that arrives while a regeneration runs is coalesced into the next
+      // one: each feed is then rendered once per batch, not once per hundred stories.
+      batchSize: REGENERATOR_BATCH_SIZE,
       maxBatchingWindow: Duration.seconds(2),
       bisectBatchOnError: true,
       retryAttempts: 5,

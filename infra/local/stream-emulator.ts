@@ -23,6 +23,9 @@ export interface StreamEmulatorOptions {
 
 type Key = { PK: string; SK: string };
 
+/** Records per delivery unless told otherwise: the regenerator's event source mapping's BatchSize in AWS. */
+export const STREAM_BATCH_SIZE = 1_000;
+
 /** Reads a key attribute whether it is still native (document client) or already marshalled. */
 function stringAttribute(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
@@ -153,7 +156,7 @@ export class StreamEmulator {
 
   private async drain(): Promise<void> {
     this.running = true;
-    const batchSize = this.options.batchSize ?? 100;
+    const batchSize = this.options.batchSize ?? STREAM_BATCH_SIZE;
     while (this.pending.length) {
       const batch = this.pending.splice(0, batchSize);
       await this.deliver(batch);

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FEED_LEASE_MS, FEED_LEASE_WAIT_MS } from '../../functions/use-cases/regenerate-feeds.js';
+import { REGENERATOR_BATCH_SIZE } from '../../infra/cdk/regenerator.js';
+import { STREAM_BATCH_SIZE } from '../../infra/local/stream-emulator.js';
 import {
   allowedActions,
   environmentOf,
@@ -25,9 +27,11 @@ describe('Construct: Regenerator', () => {
       EventSourceArn: getAtt(synth, synth.stack.articleTable.table, 'StreamArn'),
       FunctionName: ref(synth, synth.stack.regenerator.handler),
       StartingPosition: 'TRIM_HORIZON',
-      BatchSize: 100,
+      BatchSize: 1000,
       MaximumBatchingWindowInSeconds: 2,
     });
+    // The local stand-in for the stream batches the same way.
+    expect(STREAM_BATCH_SIZE).toBe(REGENERATOR_BATCH_SIZE);
   });
 
   it('isolates a failing record, retries, reports partial failures, then dead-letters', () => {

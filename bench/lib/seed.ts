@@ -1,5 +1,6 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { articleItem } from '../../functions/adapters/dynamo-article-repository.js';
+import { feedEntryItem } from '../../functions/adapters/dynamo-feed-index.js';
 import { keys } from '../../functions/adapters/table-keys.js';
 import type { Article } from '../../functions/domain/article.js';
 import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
@@ -99,7 +100,7 @@ export function storyItems(article: Article): Item[] {
   return [
     articleItem(article),
     { ...keys.projection(article.slug), memberships },
-    ...memberships.map((membership) => ({ ...keys.feedEntry(membership.feedKey, membership.sortKey), article })),
+    ...memberships.map((membership) => feedEntryItem(membership, article)),
   ];
 }
 

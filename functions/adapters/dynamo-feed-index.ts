@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
@@ -15,13 +16,43 @@ import { catalogKeys, keys } from './table-keys.js';
 
 type Item = Record<string, unknown>;
 
+/** What a feed read asks for first: each entry's place and the digest of its story. */
+const ENTRY_SUMMARY = { ProjectionExpression: 'SK, #digest', ExpressionAttributeNames: { '#digest': 'digest' } };
+
 const same = (a: FeedMembership, b: FeedMembership) => a.feedKey === b.feedKey && a.sortKey === b.sortKey;
 
+/** How many stories an index keeps in memory by default (about 6 KB each). */
+export const DEFAULT_REMEMBERED_STORIES = 2_000;
+
+/** A feed entry's story and a digest of it, written together so the digest always names that story. */
+export function feedEntryItem(membership: FeedMembership, article: Article): Item {
+  return { ...keys.feedEntry(membership.feedKey, membership.sortKey), article, digest: storyDigest(article) };
+}
+
+/** Over the story with its keys sorted: a story read back from the table has its attributes in any order. */
+function storyDigest(article: Article): string {
+  return createHash('sha256').update(JSON.stringify(article, withSortedKeys)).digest('base64');
+}
+
+function withSortedKeys(_key: string, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
+  /**
+   * Stories read before, by the digest their entries carry. A feed read first asks only for its
+   * entries' sort keys and digests, then reads in full just the stories not remembered: a feed that
+   * gained one story costs one story's read, not fifty. An entry's digest changes with its story,
+   * so nothing stale is ever served.
+   */
+  private readonly remembered = new Map<string, Article>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: () => number = Date.now,
+    private readonly rememberStories = DEFAULT_REMEMBERED_STORIES,
   ) {}
 
   async projectionOf(slug: string): Promise<FeedMembership[]> {
@@ -38,11 +69,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     const widened = [...previous, ...desired.filter((wanted) => !previous.some((old) => same(old, wanted)))];
     if (widened.length > previous.length) await this.putProjection(slug, widened);
     const requests: WriteRequest[] = [
-      ...(article
-        ? desired.map((membership) => ({
-            PutRequest: { Item: { ...keys.feedEntry(membership.feedKey, membership.sortKey), article } },
-          }))
-        : []),
+      ...(article ? desired.map((membership) => ({ PutRequest: { Item: feedEntryItem(membership, article) } })) : []),
       ...removed.map((membership) => ({ DeleteRequest: { Key: keys.feedEntry(membership.feedKey, membership.sortKey) } })),
     ];
     await batchWrite(this.client, this.tableName, requests);
@@ -107,7 +134,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
   }
 
   async latest(feedKey: string, limit: number): Promise<Article[]> {
-    const articles: Article[] = [];
+    const entries: Item[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
@@ -115,26 +142,64 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
           TableName: this.tableName,
           KeyConditionExpression: 'PK = :feed',
           ExpressionAttributeValues: { ':feed': keys.feedPartition(feedKey) },
+          ...ENTRY_SUMMARY,
           ScanIndexForward: false,
           ConsistentRead: true,
-          Limit: limit - articles.length,
+          Limit: limit - entries.length,
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) articles.push(item.article as Article);
+      entries.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
-    } while (startKey && articles.length < limit);
-    return articles;
+    } while (startKey && entries.length < limit);
+    return this.storiesOf(feedKey, entries);
   }
 
   async between(feedKey: string, from: string, to: string): Promise<Article[]> {
-    const items = await this.queryAll({
+    const entries = await this.queryAll({
       KeyConditionExpression: 'PK = :feed AND SK BETWEEN :from AND :to',
       // BETWEEN is inclusive; no sort key ends in the upper bound itself (it ends in 'T').
       ExpressionAttributeValues: { ':feed': keys.feedPartition(feedKey), ':from': from, ':to': to },
+      ...ENTRY_SUMMARY,
       ScanIndexForward: false,
     });
-    return items.filter((item) => String(item.SK) < to).map((item) => item.article as Article);
+    return this.storiesOf(
+      feedKey,
+      entries.filter((entry) => String(entry.SK) < to),
+    );
+  }
+
+  /**
+   * The stories of a feed's entries, in their order: remembered ones from memory, the others read
+   * in full (strongly consistent). An entry gone between the two reads is left out, as if the
+   * first read had come a moment later; its removal changed the feed's version, so the render is
+   * repeated anyway.
+   */
+  private async storiesOf(feedKey: string, entries: Item[]): Promise<Article[]> {
+    // Taken from memory before the read, during which other reads may make room by forgetting them.
+    const known = new Map(entries.map((entry) => [String(entry.SK), this.remembered.get(String(entry.digest))]));
+    const read = await this.batchGet(entries.filter((entry) => !known.get(String(entry.SK))).map((entry) => keys.feedEntry(feedKey, String(entry.SK))));
+    const stories: Article[] = [];
+    for (const entry of entries) {
+      const full = read.get(String(entry.SK));
+      const story = full ? (full.article as Article) : known.get(String(entry.SK));
+      if (!story) continue;
+      this.remember(full ? full.digest : entry.digest, story);
+      stories.push(story);
+    }
+    return stories;
+  }
+
+  private remember(digest: unknown, story: Article): void {
+    // Entries written before entries carried digests are read in full every time.
+    if (typeof digest !== 'string') return;
+    // Re-inserted so that the Map's order is the order of last use.
+    this.remembered.delete(digest);
+    this.remembered.set(digest, story);
+    for (const oldest of this.remembered.keys()) {
+      if (this.remembered.size <= this.rememberStories) break;
+      this.remembered.delete(oldest);
+    }
   }
 
   async lastKeyBefore(feedKey: string, before: string): Promise<string | undefined> {

@@ -1,0 +1,162 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoFeedIndex } from '../../../functions/adapters/dynamo-feed-index.js';
+import { keys } from '../../../functions/adapters/table-keys.js';
+import type { Article } from '../../../functions/domain/article.js';
+import { SITE_FEED, sortKeyOf } from '../../../functions/domain/feeds.js';
+import { membershipsOf } from '../../../functions/use-cases/regenerate-feeds.js';
+import { startStandIns, type StandIns } from '../../../infra/local/aws-stand-ins.js';
+import { STORIES } from '../../unit/rendering/support/stories.js';
+
+describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
+  let standIns: StandIns;
+  let documents: DynamoDBDocumentClient;
+  /** Stories read in full (BatchGetItem results) since the last reset. */
+  let fullReads = 0;
+  let run = 0;
+
+  beforeAll(async () => {
+    standIns = await startStandIns();
+    const client = new DynamoDBClient({
+      region: 'us-east-1',
+      endpoint: standIns.dynamoEndpoint,
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
+    documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        const result = await next(args);
+        if (context.commandName === 'BatchGetItemCommand') {
+          const responses = (result.output as { Responses?: Record<string, unknown[]> } | undefined)?.Responses ?? {};
+          fullReads += Object.values(responses).reduce((sum, items) => sum + items.length, 0);
+        }
+        return result;
+      },
+      { step: 'initialize', name: 'countFullReads' },
+    );
+  });
+
+  afterAll(async () => {
+    documents.destroy();
+    await standIns.close();
+  });
+
+  beforeEach(() => {
+    fullReads = 0;
+    run++;
+  });
+
+  /** The stories under slugs of their own for this test, in a feed of their own. */
+  const storiesOfRun = (): Article[] => STORIES.map((story) => ({ ...story, slug: `${story.slug}-${run}`, categories: [`Run ${run}`] }));
+  const feedOfRun = () => `category:run-${run}`;
+
+  async function project(index: DynamoFeedIndex, article: Article): Promise<void> {
+    const previous = await index.projectionOf(article.slug);
+    await index.project(article.slug, article, membershipsOf(article).memberships, previous);
+  }
+
+  it('reads in full only the stories it does not remember yet', async () => {
+    // Prepare
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const [newest, ...older] = storiesOfRun();
+    for (const story of older) await project(index, story);
+
+    // Act
+    const first = await index.latest(feedOfRun(), 50);
+    const readsFirst = fullReads;
+    const again = await index.latest(feedOfRun(), 50);
+    const readsAgain = fullReads - readsFirst;
+    await project(index, newest!);
+    const afterPublish = await index.latest(feedOfRun(), 50);
+    const readsAfterPublish = fullReads - readsFirst - readsAgain;
+
+    // Assess
+    expect(first.map((story) => story.slug)).toEqual(older.map((story) => story.slug));
+    expect(readsFirst).toBe(older.length);
+    expect(again).toEqual(first);
+    expect(readsAgain).toBe(0);
+    expect(afterPublish.map((story) => story.slug)).toEqual([newest!.slug, ...older.map((story) => story.slug)]);
+    expect(readsAfterPublish).toBe(1);
+  });
+
+  it('serves a corrected story as corrected, never as remembered', async () => {
+    // Prepare
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const [story] = storiesOfRun();
+    await project(index, story!);
+    await index.latest(feedOfRun(), 50);
+
+    // Act
+    await project(index, { ...story!, title: 'Harbour reopens on Tuesday', revision: story!.revision + 1 });
+    const [read] = await index.latest(feedOfRun(), 50);
+
+    // Assess
+    expect(read!.title).toBe('Harbour reopens on Tuesday');
+  });
+
+  it('recognises a story whichever order its attributes come back in', async () => {
+    // Prepare: written by one index, read by another process's (nothing remembered yet).
+    const [story] = storiesOfRun();
+    await project(new DynamoFeedIndex(documents, standIns.tableName), story!);
+    const reader = new DynamoFeedIndex(documents, standIns.tableName);
+    await reader.latest(feedOfRun(), 50);
+    const readsBefore = fullReads;
+
+    // Act: the same story written again with its attributes in reverse order.
+    const reversed = Object.fromEntries(Object.entries(story!).reverse()) as unknown as Article;
+    await project(new DynamoFeedIndex(documents, standIns.tableName), reversed);
+    await reader.latest(feedOfRun(), 50);
+
+    // Assess
+    expect(fullReads - readsBefore).toBe(0);
+  });
+
+  it('reads entries written without a digest (by an earlier version) in full, every time', async () => {
+    // Prepare
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const [story] = storiesOfRun();
+    await documents.send(new PutCommand({ TableName: standIns.tableName, Item: { ...keys.feedEntry(feedOfRun(), sortKeyOf(story!)), article: story } }));
+
+    // Act
+    const first = await index.latest(feedOfRun(), 50);
+    const second = await index.latest(feedOfRun(), 50);
+
+    // Assess
+    expect(first.map((read) => read.slug)).toEqual([story!.slug]);
+    expect(second).toEqual(first);
+    expect(fullReads).toBe(2);
+  });
+
+  it('forgets the least recently used stories beyond its bound', async () => {
+    // Prepare
+    const index = new DynamoFeedIndex(documents, standIns.tableName, Date.now, 2);
+    const stories = storiesOfRun();
+    for (const story of stories) await project(index, story);
+
+    // Act
+    await index.latest(feedOfRun(), 50);
+    const readsFirst = fullReads;
+    const again = await index.latest(feedOfRun(), 50);
+
+    // Assess
+    expect(readsFirst).toBe(stories.length);
+    // The two read last (the oldest) are still remembered.
+    expect(fullReads - readsFirst).toBe(stories.length - 2);
+    expect(again.map((story) => story.slug)).toEqual(stories.map((story) => story.slug));
+  });
+
+  it('gives the same stories for a day of the site feed as the feed itself', async () => {
+    // Prepare
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const day = `2031-01-0${(run % 9) + 1}`;
+    const stories = storiesOfRun().map((story, hour) => ({ ...story, publishedAt: `${day}T0${hour}:00:00Z` }));
+    for (const story of stories) await project(index, story);
+
+    // Act
+    const archived = await index.between(SITE_FEED.key, `${day}T00:00:00.000Z`, `${day}T99`);
+
+    // Assess
+    expect(archived.map((story) => story.slug)).toEqual([...stories].reverse().map((story) => story.slug));
+  });
+});

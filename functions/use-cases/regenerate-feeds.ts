@@ -197,9 +197,11 @@ function feedTarget(feed: FeedRef, deps: RegenerateDependencies): RenderTarget {
     key: feed.key,
     async render() {
       const now = deps.clock.now();
-      const articles = await deps.index.latest(feed.key, deps.site.feedSize);
       const since = new Date(now.getTime() - tombstoneDays(deps) * 86_400_000);
-      const tombstones = deps.catalog ? await deps.catalog.tombstones(feed.key, since) : [];
+      const [articles, tombstones] = await Promise.all([
+        deps.index.latest(feed.key, deps.site.feedSize),
+        deps.catalog ? deps.catalog.tombstones(feed.key, since) : [],
+      ]);
       const newest = articles[0];
       // The subscription feed points at the newest archive page (the day of its newest story).
       const paging: FeedPaging | undefined =

@@ -8,6 +8,7 @@ import {
   type ArticlePage,
   type ArticleRepository,
 } from '../use-cases/ports.js';
+import { batchGet } from './batch-write.js';
 import { ARTICLE_PREFIX, ARTICLE_SORT_KEY, STATUS_INDEX, keys } from './table-keys.js';
 
 type Item = Record<string, unknown>;
@@ -40,6 +41,11 @@ export class DynamoArticleRepository implements ArticleRepository {
       new GetCommand({ TableName: this.tableName, Key: keys.article(slug), ConsistentRead: true }),
     );
     return Item ? articleFromItem(Item) : undefined;
+  }
+
+  async getMany(slugs: string[]): Promise<Map<string, Article>> {
+    const items = await batchGet(this.client, this.tableName, slugs.map((slug) => keys.article(slug)));
+    return new Map(items.map((item) => [String(item.PK).slice(ARTICLE_PREFIX.length), articleFromItem(item)]));
   }
 
   async save(article: Article, expectedRevision: number | undefined): Promise<void> {

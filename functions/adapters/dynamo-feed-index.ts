@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  BatchGetCommand,
   DeleteCommand,
   GetCommand,
   PutCommand,
@@ -11,8 +10,8 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { Article } from '../domain/article.js';
 import type { FeedCatalog, FeedDirectoryEntry, FeedIndex, FeedLease, FeedMembership } from '../use-cases/ports.js';
-import { batchWrite, type WriteRequest } from './batch-write.js';
-import { catalogKeys, keys } from './table-keys.js';
+import { batchGet, batchWrite, type WriteRequest } from './batch-write.js';
+import { ARTICLE_PREFIX, catalogKeys, keys } from './table-keys.js';
 
 type Item = Record<string, unknown>;
 
@@ -54,6 +53,12 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     private readonly clock: () => number = Date.now,
     private readonly rememberStories = DEFAULT_REMEMBERED_STORIES,
   ) {}
+
+  async projectionsOf(slugs: string[]): Promise<Map<string, FeedMembership[]>> {
+    const items = await batchGet(this.client, this.tableName, slugs.map((slug) => keys.projection(slug)));
+    const bySlug = new Map(items.map((item) => [String(item.PK).slice(ARTICLE_PREFIX.length), (item.memberships as FeedMembership[] | undefined) ?? []]));
+    return new Map(slugs.map((slug) => [slug, bySlug.get(slug) ?? []]));
+  }
 
   async projectionOf(slug: string): Promise<FeedMembership[]> {
     const { Item } = await this.client.send(
@@ -353,21 +358,9 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     return items;
   }
 
-  /** BatchGetItem in chunks of 100, re-asking for unprocessed keys; results by sort key. */
+  /** Items by sort key (of keys in one partition, or whose sort keys differ). */
   private async batchGet(itemKeys: { PK: string; SK: string }[]): Promise<Map<string, Item>> {
-    const found = new Map<string, Item>();
-    for (let start = 0; start < itemKeys.length; start += 100) {
-      let pending: Item[] = itemKeys.slice(start, start + 100);
-      for (let round = 0; pending.length; round++) {
-        if (round >= 8) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
-        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
-        const { Responses, UnprocessedKeys } = await this.client.send(
-          new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of Responses?.[this.tableName] ?? []) found.set(String(item.SK), item);
-        pending = (UnprocessedKeys?.[this.tableName]?.Keys ?? []) as Item[];
-      }
-    }
-    return found;
+    const items = await batchGet(this.client, this.tableName, itemKeys);
+    return new Map(items.map((item) => [String(item.SK), item]));
   }
 }

@@ -25,6 +25,8 @@ export interface ArticlePage {
 export interface ArticleRepository {
   /** Strongly consistent read. */
   get(slug: string): Promise<Article | undefined>;
+  /** Strongly consistent reads of many stories at once; slugs with no story are absent. */
+  getMany(slugs: string[]): Promise<Map<string, Article>>;
   /**
    * Stores the story if the stored revision is still `expectedRevision` (`undefined`: the slug
    * must be free). Throws RevisionConflictError otherwise.
@@ -63,6 +65,8 @@ export interface FeedLease {
 export interface FeedIndex {
   /** The memberships last written for a story (a superset of what is stored, never less). */
   projectionOf(slug: string): Promise<FeedMembership[]>;
+  /** projectionOf for many stories at once (every slug is in the result). */
+  projectionsOf(slugs: string[]): Promise<Map<string, FeedMembership[]>>;
   /** Makes the index hold exactly `desired` for the story (with its current content). */
   project(slug: string, article: Article | undefined, desired: FeedMembership[], previous: FeedMembership[]): Promise<void>;
   /** Records that these feeds' data changed (increments their versions). */

@@ -120,10 +120,14 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   const days = new Set<ArchiveDay>();
   // Stories are projected a few at a time: each touches only its own entries, and a burst
   // coalesced into one batch would otherwise wait on thousands of sequential round trips.
-  await inParallel([...new Set(slugs)], deps.concurrency ?? 8, async (slug) => {
-    const article = await deps.articles.get(slug);
+  const unique = [...new Set(slugs)];
+  // Read for the whole batch in a few calls: a burst coalesced into one batch would otherwise
+  // make thousands of single reads.
+  const [stories, projections] = await Promise.all([deps.articles.getMany(unique), deps.index.projectionsOf(unique)]);
+  await inParallel(unique, deps.concurrency ?? 8, async (slug) => {
+    const article = stories.get(slug);
     const { memberships, feeds } = membershipsOf(article);
-    const previous = await deps.index.projectionOf(slug);
+    const previous = projections.get(slug) ?? [];
     if (catalog) {
       const leaving = previous.filter((old) => !memberships.some((wanted) => wanted.feedKey === old.feedKey)).map((old) => old.feedKey);
       // Recorded before the entries go, so a crash in between still leaves the tombstones to find.

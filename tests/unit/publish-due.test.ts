@@ -24,6 +24,10 @@ class InMemoryArticleRepository implements ArticleRepository {
     return article && structuredClone(article);
   }
 
+  async getMany(slugs: string[]): Promise<Map<string, Article>> {
+    return new Map(slugs.flatMap((slug) => (this.stored.has(slug) ? [[slug, structuredClone(this.stored.get(slug)!)] as const] : [])));
+  }
+
   async save(article: Article, expectedRevision: number | undefined): Promise<void> {
     if (this.stored.get(article.slug)?.revision !== expectedRevision) throw new RevisionConflictError(article.slug);
     this.stored.set(article.slug, structuredClone(article));

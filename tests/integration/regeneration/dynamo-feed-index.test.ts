@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DynamoArticleRepository } from '../../../functions/adapters/dynamo-article-repository.js';
 import { DynamoFeedIndex } from '../../../functions/adapters/dynamo-feed-index.js';
 import { keys } from '../../../functions/adapters/table-keys.js';
 import type { Article } from '../../../functions/domain/article.js';
@@ -158,5 +159,28 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
 
     // Assess
     expect(archived.map((story) => story.slug)).toEqual([...stories].reverse().map((story) => story.slug));
+  });
+
+  it('reads the stories and projections of a whole batch, beyond one BatchGetItem call', async () => {
+    // Prepare: 130 stories stored and projected, 20 slugs that have neither.
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const repository = new DynamoArticleRepository(documents, standIns.tableName);
+    const [template] = storiesOfRun();
+    const stored = Array.from({ length: 130 }, (_, n): Article => ({ ...template!, slug: `batch-${run}-${n}` }));
+    for (const story of stored) {
+      await repository.save(story, undefined);
+      await project(index, story);
+    }
+    const slugs = [...stored.map((story) => story.slug), ...Array.from({ length: 20 }, (_, n) => `absent-${run}-${n}`)];
+
+    // Act
+    const [stories, projections] = await Promise.all([repository.getMany(slugs), index.projectionsOf(slugs)]);
+
+    // Assess
+    expect([...stories.keys()].sort()).toEqual(stored.map((story) => story.slug).sort());
+    expect(stories.get(stored[7]!.slug)).toEqual(stored[7]);
+    expect(projections.size).toBe(slugs.length);
+    for (const story of stored) expect(projections.get(story.slug)).toEqual(membershipsOf(story).memberships);
+    expect(projections.get(`absent-${run}-3`)).toEqual([]);
   });
 });

@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { CREATE_REQUIRE_BANNER, ESBUILD_TARGET, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../../infra/cdk/publisher-function.js';
 import { median } from './stats.js';
+import { runNode } from './child.js';
 
 /**
  * What each heavy dependency costs a cold start on its own: a one-line module that uses it,
@@ -49,26 +49,14 @@ export const PROBES: Probe[] = [
 
 const IMPORT_ONCE = `const started = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - started)); process.exit(0);`;
 
-function timeImport(file: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', IMPORT_ONCE, pathToFileURL(file).href], {
-      cwd: path.dirname(file),
-      env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      const ms = Number(out.trim());
-      if (code !== 0 || !Number.isFinite(ms)) reject(new Error(`Importing ${file} failed (${code}): ${err.slice(-800)}`));
-      else resolve(ms);
-    });
+async function timeImport(file: string): Promise<number> {
+  const { code, out, err } = await runNode(['--input-type=module', '-e', IMPORT_ONCE, pathToFileURL(file).href], {
+    cwd: path.dirname(file),
+    env: { PATH: process.env.PATH ?? '', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
+  const ms = Number(out.trim());
+  if (code !== 0 || !Number.isFinite(ms)) throw new Error(`Importing ${file} failed (${code}): ${err.slice(-800)}`);
+  return ms;
 }
 
 export async function measureImportCosts(directory: string, runs: number): Promise<{ name: string; bytes: number; importMs: number }[]> {

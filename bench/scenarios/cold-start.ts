@@ -10,7 +10,6 @@
  * runtime's copy in Lambda.
  */
 import '../lib/quiet-sdk.js';
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +21,7 @@ import { startStandIns } from '../../infra/local/aws-stand-ins.js';
 import { articleItem } from '../../functions/adapters/dynamo-article-repository.js';
 import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
 import { loadSite } from '../../functions/commons/config.js';
+import { runNode } from '../lib/child.js';
 import { measureImportCosts } from '../lib/import-cost.js';
 import { seedArchive } from '../lib/seed.js';
 import { AUTHORS, CATEGORIES, storyInput } from '../lib/stories.js';
@@ -124,23 +124,12 @@ interface RunResult {
   detail?: string;
 }
 
-function runChild(bundle: string, eventFile: string, env: Record<string, string>): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn(process.execPath, [CHILD, bundle, eventFile], { cwd: path.dirname(bundle), env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.once('error', reject);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      const line = out.split('\n').find((entry) => entry.startsWith('COLD_START '));
-      if (!line) return reject(new BenchmarkBrokenError(`Cold-start child exited ${code} without a result:\n${err.slice(-1500)}${out.slice(-500)}`));
-      resolve({ ...(JSON.parse(line.slice('COLD_START '.length)) as Omit<RunResult, 'wallMs'>), wallMs: performance.now() - started });
-    });
-  });
+async function runChild(bundle: string, eventFile: string, env: Record<string, string>): Promise<RunResult> {
+  const started = performance.now();
+  const { code, out, err } = await runNode([CHILD, bundle, eventFile], { cwd: path.dirname(bundle), env });
+  const line = out.split('\n').find((entry) => entry.startsWith('COLD_START '));
+  if (!line) throw new BenchmarkBrokenError(`Cold-start child exited ${code} without a result:\n${err.slice(-1500)}${out.slice(-500)}`);
+  return { ...(JSON.parse(line.slice('COLD_START '.length)) as Omit<RunResult, 'wallMs'>), wallMs: performance.now() - started };
 }
 
 mkdirSync(WORK_DIR, { recursive: true });

@@ -245,7 +245,7 @@ function printReport(result: typeof report): void {
           ['regeneration of one story, p50 / p95', ...archives.map((a) => `${a.growth.handler.p50} / ${a.growth.handler.p95} ms`)],
           ['  files and KB written per regeneration', ...archives.map((a) => `${a.growth.filesWritten.length} files, ${Math.round(a.growth.bytesWritten / 1024)} KB`)],
           ['  DynamoDB calls (items read) / S3 calls', ...archives.map((a) => callSummary(a.growth.callsPerRegeneration))],
-          ['  what-if: feeds only / and no HEAD, p50', ...archives.map((a) => (a.growth.whatIf ? `${a.growth.whatIf.feedsOnly.p50} / ${a.growth.whatIf.feedsOnlyWithoutHead.p50} ms` : '—'))],
+          ['  what-if: feeds only / comparing with S3, p50', ...archives.map((a) => (a.growth.whatIf ? `${a.growth.whatIf.feedsOnly.p50} / ${a.growth.whatIf.feedsOnlyComparingWithS3?.p50 ?? '—'} ms` : '—'))],
           ['publish-to-feed p50 / p95 (n)', ...archives.map((a) => (a.latency ? `${a.latency.total.p50} / ${a.latency.total.p95} ms (${a.latency.publishes})` : '—'))],
           ['  ingest ack p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ingestAck.p50} ms` : '—'))],
           ['  stream + regeneration p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.streamAndRegeneration.p50} ms` : '—'))],

@@ -44,6 +44,9 @@ async function main(): Promise<number> {
     process.env.SITE_BASE_URL ??= `http://localhost:${process.env.PORT ?? 3000}`;
     close = () => standIns.close();
   }
+  // The bucket may have lost files or had them changed by hand: compare each one with it rather
+  // than trusting what the feeds' records say was written.
+  process.env.VERIFY_STORED_FILES = 'true';
   try {
     const { handler } = await import('../functions/regenerate/handler.js');
     const { DynamoArticleRepository } = await import('../functions/adapters/dynamo-article-repository.js');

@@ -38,7 +38,7 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
           ['… SDK calls it makes', ...archives.map(calls)],
           ['… CPU of the process per regeneration', ...archives.map((a) => ms(a.growth.cpuMsPerRegeneration))],
           ['what-if: feeds only (no archive page, directory, tombstones) p50', ...archives.map((a) => (a.growth.whatIf ? ms(a.growth.whatIf.feedsOnly.p50) : '—'))],
-          ['what-if: feeds only, and no HEAD before each PUT, p50', ...archives.map((a) => (a.growth.whatIf ? ms(a.growth.whatIf.feedsOnlyWithoutHead.p50) : '—'))],
+          ['what-if: feeds only, each file compared with S3 (a HEAD) first, p50', ...archives.map((a) => (a.growth.whatIf?.feedsOnlyComparingWithS3 ? ms(a.growth.whatIf.feedsOnlyComparingWithS3.p50) : '—'))],
           ['publish-to-feed p50 / p95 (publishes measured)', ...archives.map((a) => (a.latency ? `${ms(a.latency.total.p50)} / ${ms(a.latency.total.p95)} (${a.latency.publishes})` : '—'))],
           ['… PUT acknowledged (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ingestAck.p50) : '—'))],
           ['… stream + regeneration (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.streamAndRegeneration.p50) : '—'))],

@@ -9,7 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { Article } from '../domain/article.js';
-import type { FeedCatalog, FeedDirectoryEntry, FeedIndex, FeedLease, FeedMembership } from '../use-cases/ports.js';
+import type { FeedCatalog, FeedDirectoryEntry, FeedIndex, FeedLease, FeedMembership, StoredFiles } from '../use-cases/ports.js';
 import { batchGet, batchWrite, type WriteRequest } from './batch-write.js';
 import { ARTICLE_PREFIX, catalogKeys, keys } from './table-keys.js';
 
@@ -103,6 +103,8 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
   async acquire(feedKey: string, owner: string, leaseMs: number): Promise<FeedLease | undefined> {
     const now = this.clock();
     try {
+      // The item as it was: whether the last holder gave the lease up (then its record of the
+      // files it stored can be trusted) or stopped holding it (expired: what it wrote is unknown).
       const { Attributes = {} } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -110,25 +112,30 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
           UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
           ConditionExpression: 'attribute_not_exists(leaseOwner) OR leaseOwner = :owner OR leaseUntil < :now',
           ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':now': now },
-          ReturnValues: 'ALL_NEW',
+          ReturnValues: 'ALL_OLD',
         }),
       );
-      return { version: Number(Attributes.version ?? 0), renderedVersion: Number(Attributes.renderedVersion ?? -1) };
+      const released = Attributes.leaseOwner === undefined;
+      return {
+        version: Number(Attributes.version ?? 0),
+        renderedVersion: Number(Attributes.renderedVersion ?? -1),
+        files: released ? (Attributes.files as StoredFiles | undefined) : undefined,
+      };
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return undefined;
       throw error;
     }
   }
 
-  async release(feedKey: string, owner: string, version: number): Promise<boolean> {
+  async release(feedKey: string, owner: string, version: number, files?: StoredFiles): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.feedState(feedKey),
-          UpdateExpression: 'SET renderedVersion = :version REMOVE leaseOwner, leaseUntil',
+          UpdateExpression: `SET renderedVersion = :version${files ? ', files = :files' : ''} REMOVE leaseOwner, leaseUntil`,
           ConditionExpression: 'leaseOwner = :owner AND (version = :version OR (attribute_not_exists(version) AND :version = :zero))',
-          ExpressionAttributeValues: { ':owner': owner, ':version': version, ':zero': 0 },
+          ExpressionAttributeValues: { ':owner': owner, ':version': version, ':zero': 0, ...(files ? { ':files': files } : {}) },
         }),
       );
       return true;
@@ -252,7 +259,8 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.feedState(pageKey),
-          UpdateExpression: 'REMOVE leaseOwner, leaseUntil',
+          // A failed publish may have written some of the files: their record is no longer true.
+          UpdateExpression: 'REMOVE leaseOwner, leaseUntil, files',
           ConditionExpression: 'leaseOwner = :owner',
           ExpressionAttributeValues: { ':owner': owner },
         }),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { FeedFile } from '../rendering/render-feed.js';
-import type { FeedStore } from '../use-cases/ports.js';
+import type { FeedStore, PublishedFiles, StoredFiles } from '../use-cases/ports.js';
 
 /** Feeds change on every publish; readers and the CDN may keep a copy for a minute. */
 export const FEED_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=60';
@@ -21,22 +21,26 @@ export class S3FeedStore implements FeedStore {
     private readonly bucket: string,
   ) {}
 
-  async publish(files: FeedFile[]): Promise<string[]> {
-    const written = await Promise.all(files.map((file) => this.publishOne(file)));
-    return written.filter((key): key is string => key !== undefined);
+  async publish(files: FeedFile[], stored: StoredFiles = {}): Promise<PublishedFiles> {
+    const results = await Promise.all(files.map((file) => this.publishOne(file, stored[file.key])));
+    return {
+      written: results.filter((result) => result.written).map((result) => result.key),
+      files: Object.fromEntries(results.map((result) => [result.key, result.signature])),
+    };
   }
 
   /**
    * Writes the file unless the stored copy has the same bytes and headers (so its ETag and the CDN's
    * copy stay valid). Headers count too: an archive page whose period has ended gets its long
-   * Cache-Control even when its bytes are the same.
+   * Cache-Control even when its bytes are the same. With a recorded signature S3 is not asked.
    */
-  private async publishOne(file: FeedFile): Promise<string | undefined> {
+  private async publishOne(file: FeedFile, recorded: string | undefined): Promise<{ key: string; signature: string; written: boolean }> {
     const body = file.bytes;
     const cacheControl = file.cacheControl ?? FEED_CACHE_CONTROL;
     const hash = createHash('sha256').update(body).digest('base64');
-    const stored = await this.stored(file.key);
-    if (stored.hash === hash && stored.contentType === file.contentType && stored.cacheControl === cacheControl) return undefined;
+    const signature = [hash, file.contentType, cacheControl].join('\n');
+    const storedSignature = recorded ?? (await this.storedSignature(file.key));
+    if (storedSignature === signature) return { key: file.key, signature, written: false };
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,
@@ -47,7 +51,12 @@ export class S3FeedStore implements FeedStore {
         Metadata: { [HASH_METADATA]: hash },
       }),
     );
-    return file.key;
+    return { key: file.key, signature, written: true };
+  }
+
+  private async storedSignature(key: string): Promise<string | undefined> {
+    const { hash, contentType, cacheControl } = await this.stored(key);
+    return hash === undefined ? undefined : [hash, contentType, cacheControl].join('\n');
   }
 
   private async stored(key: string): Promise<StoredVersion> {

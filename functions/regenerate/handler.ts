@@ -40,6 +40,8 @@ const deps: RegenerateDependencies = {
   leaseMs,
   // Kept across invocations of a warm function, like the clients.
   entries: new RenderedEntries(),
+  // The repair tool sets it: compare every file with the bucket, whatever the leases recorded.
+  verifyStoredFiles: process.env.VERIFY_STORED_FILES === 'true',
 };
 
 export async function handler(event: DynamoDBStreamEvent): Promise<void> {

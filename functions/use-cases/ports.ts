@@ -55,7 +55,16 @@ export interface FeedLease {
   version: number;
   /** Version the stored files were last rendered from. */
   renderedVersion: number;
+  /**
+   * Signatures of the page's files as the last holder stored them (see FeedStore), when it gave
+   * the lease up by releasing it; absent when a holder stopped without doing so (its writes are
+   * unknown) or when this owner renews its own lease.
+   */
+  files?: StoredFiles | undefined;
 }
+
+/** Object key → signature (the bytes' SHA-256 and the headers they are served with). */
+export type StoredFiles = Record<string, string>;
 
 /**
  * The per-feed index the regenerator keeps: which stories are in which feed, newest first, and a
@@ -74,17 +83,28 @@ export interface FeedIndex {
   /** Takes (or renews) the feed's lease; `undefined` if another regeneration holds it. */
   acquire(feedKey: string, owner: string, leaseMs: number): Promise<FeedLease | undefined>;
   /**
-   * Records the rendered version and gives the lease up, unless the data changed since `version`
-   * was read: then it returns false and keeps the lease, and the caller renders again.
+   * Records the rendered version (and the signatures of the files it stored, if it stored any)
+   * and gives the lease up, unless the data changed since `version` was read: then it returns
+   * false and keeps the lease, and the caller renders again.
    */
-  release(feedKey: string, owner: string, version: number): Promise<boolean>;
+  release(feedKey: string, owner: string, version: number, files?: StoredFiles): Promise<boolean>;
   /** The newest `limit` stories of a feed (strongly consistent). */
   latest(feedKey: string, limit: number): Promise<Article[]>;
 }
 
+export interface PublishedFiles {
+  /** Keys actually (re)written. */
+  written: string[];
+  /** The signature of every file given, as now stored. */
+  files: StoredFiles;
+}
+
 export interface FeedStore {
-  /** Writes the files; a file whose bytes are unchanged may be skipped. Returns the keys written. */
-  publish(files: FeedFile[]): Promise<string[]>;
+  /**
+   * Writes the files, skipping a file whose bytes and headers are already stored: known from
+   * `stored` (signatures recorded when they were written), or else by asking the store.
+   */
+  publish(files: FeedFile[], stored?: StoredFiles): Promise<PublishedFiles>;
 }
 
 /** Tells the CDN which stored files changed. */

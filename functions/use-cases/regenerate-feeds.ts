@@ -23,6 +23,7 @@ import type {
   FeedMembership,
   FeedStore,
   HubNotifier,
+  StoredFiles,
 } from './ports.js';
 
 export interface RegenerateDependencies {
@@ -50,6 +51,11 @@ export interface RegenerateDependencies {
    * feed that gains one story then renders one entry per format, not the whole feed.
    */
   entries?: RenderedEntries | undefined;
+  /**
+   * Compare every file with the store instead of trusting the signatures recorded when pages were
+   * last released (the repair tool: a bucket that lost or had files changed by hand).
+   */
+  verifyStoredFiles?: boolean | undefined;
   /** How many feeds are rendered at once. */
   concurrency?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -305,7 +311,7 @@ function directoryTarget(catalog: FeedCatalog, deps: RegenerateDependencies): Re
 /** Writes the stylesheet once per process (the store skips it when the bytes are unchanged). */
 async function publishStylesheet(deps: RegenerateDependencies): Promise<string[]> {
   if (stylesheetPublished.has(deps.store)) return [];
-  const written = await deps.store.publish([renderFeedStylesheetFile()]);
+  const { written } = await deps.store.publish([renderFeedStylesheetFile()]);
   stylesheetPublished.add(deps.store);
   return written;
 }
@@ -341,6 +347,7 @@ async function renderOne(target: RenderTarget, owner: string, deps: RegenerateDe
   const leaseMs = deps.leaseMs ?? FEED_LEASE_MS;
   const sleep = deps.sleep ?? sleeper;
   const written: string[] = [];
+  let stored: StoredFiles | undefined;
   const giveUpAt = Date.now() + (deps.waitForLeaseMs ?? FEED_LEASE_WAIT_MS);
   for (let wait = 25; ; ) {
     const lease = await deps.index.acquire(target.key, owner, leaseMs);
@@ -350,9 +357,16 @@ async function renderOne(target: RenderTarget, owner: string, deps: RegenerateDe
       wait = Math.min(wait * 2, 1_000);
       continue;
     }
+    let published: StoredFiles | undefined;
     if (lease.renderedVersion < lease.version) {
       try {
-        written.push(...(await deps.store.publish(await target.render())));
+        // What the store holds, as far as known without asking it: what this run wrote if it
+        // rendered the page already (its release found the data moved on), else the record the
+        // last holder left when it released the lease.
+        const recorded = stored ?? (deps.verifyStoredFiles ? undefined : lease.files);
+        const result = await deps.store.publish(await target.render(), recorded);
+        written.push(...result.written);
+        published = stored = result.files;
         await target.afterPublish?.();
       } catch (error) {
         // The version stays unrendered; a retry may take the page at once. Files already written
@@ -361,6 +375,6 @@ async function renderOne(target: RenderTarget, owner: string, deps: RegenerateDe
         throw error;
       }
     }
-    if (await deps.index.release(target.key, owner, lease.version)) return written;
+    if (await deps.index.release(target.key, owner, lease.version, published)) return written;
   }
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandIns, type StandIns } from '../../../infra/local/aws-stand-ins.js';
@@ -12,7 +12,8 @@ import { WebSubHubNotifier } from '../../../functions/adapters/websub-hub-notifi
 import type { Article } from '../../../functions/domain/article.js';
 import type { FeedFile } from '../../../functions/rendering/render-feed.js';
 import { ensureArticlesTable } from '../../../infra/local/table-definition.js';
-import { PAST_ARCHIVE_CACHE_CONTROL, regenerateFeeds, type RegenerateDependencies } from '../../../functions/use-cases/regenerate-feeds.js';
+import { SITE_FEED } from '../../../functions/domain/feeds.js';
+import { PAST_ARCHIVE_CACHE_CONTROL, regenerateFeeds, renderFeeds, type RegenerateDependencies } from '../../../functions/use-cases/regenerate-feeds.js';
 import { SITE } from '../../unit/rendering/support/stories.js';
 import { atomEntries, atomFeed, rssChannel, type XmlObject } from '../../validation/support/xml-tree.js';
 
@@ -22,12 +23,22 @@ let standIns: StandIns;
 let dynamo: DynamoDBClient;
 let s3: S3Client;
 let hub: { url: string; pings: string[]; server: Server };
+/** S3 calls the feed store made (HeadObject, PutObject), since the last reset. */
+const s3Calls = { head: 0, put: 0 };
 let tableCount = 0;
 
 beforeAll(async () => {
   standIns = await startStandIns();
   dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamoEndpoint, credentials });
   s3 = new S3Client({ region: 'us-east-1', endpoint: standIns.s3Endpoint, credentials, forcePathStyle: true });
+  s3.middlewareStack.add(
+    (next, context) => (args) => {
+      if (context.commandName === 'HeadObjectCommand') s3Calls.head++;
+      if (context.commandName === 'PutObjectCommand') s3Calls.put++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countFeedStoreCalls' },
+  );
   const pings: string[] = [];
   const server = createServer((request, response) => {
     let body = '';
@@ -55,6 +66,8 @@ interface World {
   articles: DynamoArticleRepository;
   clock: { now: Date };
   read(key: string): Promise<string>;
+  /** Deletes a stored file behind the product's back (an operator's mistake). */
+  remove(key: string): Promise<void>;
   cacheControl(key: string): Promise<string | undefined>;
   publish(slug: string, fields: Partial<Article> & Pick<Article, 'publishedAt'>): Promise<Article>;
   retract(slug: string, at: string): Promise<void>;
@@ -70,8 +83,18 @@ async function world(): Promise<World> {
   const base = `t${tableCount}`;
   const clock = { now: new Date('2026-03-10T12:00:00Z') };
   const store = new S3FeedStore(s3, standIns.bucket);
+  const unprefixed = (key: string) => key.slice(base.length + 1);
   const prefixed: RegenerateDependencies['store'] = {
-    publish: async (files) => (await store.publish(files.map((file) => ({ ...file, key: `${base}/${file.key}` })))).map((key) => key.slice(base.length + 1)),
+    publish: async (files, stored = {}) => {
+      const result = await store.publish(
+        files.map((file) => ({ ...file, key: `${base}/${file.key}` })),
+        Object.fromEntries(Object.entries(stored).map(([key, signature]) => [`${base}/${key}`, signature])),
+      );
+      return {
+        written: result.written.map(unprefixed),
+        files: Object.fromEntries(Object.entries(result.files).map(([key, signature]) => [unprefixed(key), signature])),
+      };
+    },
   };
   const deps: RegenerateDependencies = {
     articles,
@@ -85,6 +108,9 @@ async function world(): Promise<World> {
   const read = async (key: string) => {
     const result = await s3.send(new GetObjectCommand({ Bucket: standIns.bucket, Key: `${base}/${key}` }));
     return result.Body!.transformToString('utf8');
+  };
+  const remove = async (key: string) => {
+    await s3.send(new DeleteObjectCommand({ Bucket: standIns.bucket, Key: `${base}/${key}` }));
   };
   const cacheControl = async (key: string) => (await s3.send(new HeadObjectCommand({ Bucket: standIns.bucket, Key: `${base}/${key}` }))).CacheControl;
   const publish = async (slug: string, fields: Partial<Article> & Pick<Article, 'publishedAt'>) => {
@@ -110,7 +136,7 @@ async function world(): Promise<World> {
     const existing = (await articles.get(slug))!;
     await articles.save({ ...existing, status: 'retracted', retractedAt: at, updatedAt: at, revision: existing.revision + 1 }, existing.revision);
   };
-  return { deps, articles, clock, read, cacheControl, publish, retract };
+  return { deps, articles, clock, read, remove, cacheControl, publish, retract };
 }
 
 const linkHrefs = (feed: XmlObject) => Object.fromEntries((feed.link as XmlObject[]).map((link) => [link['@rel'], link['@href']]));
@@ -268,5 +294,72 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // A replay that changes no file pings nobody.
     expect(hub.pings).toHaveLength(again);
     expect(rssChannel(await w.read('categories/world/feed.xml')).title).toBe('The Daily Meridian: World');
+  });
+
+  it('asks S3 nothing about files whose signatures the last release recorded', async () => {
+    // Prepare
+    await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z' });
+    await regenerateFeeds(['first'], w.deps);
+    await w.publish('second', { publishedAt: '2026-03-02T10:00:00Z' });
+    s3Calls.head = s3Calls.put = 0;
+    // Act
+    const report = await regenerateFeeds(['second'], w.deps);
+    const afterPublish = { ...s3Calls };
+    await regenerateFeeds(['second'], w.deps);
+    // Assess
+    expect(afterPublish.head).toBe(report.filesWritten.filter((key) => key.includes('2026-03-02')).length);
+    expect(afterPublish.put).toBe(report.filesWritten.length);
+    expect(atomEntries(await w.read('atom.xml')).map((entry) => entry.id)).toEqual([
+      'tag:news.example.com,2026:article:second',
+      'tag:news.example.com,2026:article:first',
+    ]);
+    // The replay finds every file as recorded: no HEAD, no PUT.
+    expect(s3Calls).toEqual(afterPublish);
+  });
+
+  it('compares with S3 again after a holder that stopped without releasing the lease', async () => {
+    // Prepare: the feeds are published, then a regeneration dies holding the site feed's lease
+    // after (for all anyone knows) writing some of its files.
+    await w.publish('story', { publishedAt: '2026-03-01T10:00:00Z' });
+    await regenerateFeeds(['story'], w.deps);
+    await w.remove('feed.xml');
+    await w.deps.index.markChanged([SITE_FEED.key]);
+    await w.deps.index.acquire(SITE_FEED.key, 'a regeneration that was killed', 1);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Act
+    const written = await renderFeeds([SITE_FEED], w.deps);
+    // Assess
+    expect(written).toEqual(['feed.xml']);
+    expect(rssChannel(await w.read('feed.xml')).title).toBe('The Daily Meridian');
+  });
+
+  it('forgets the record when a publish fails, as some files may have been written', async () => {
+    // Prepare
+    await w.publish('story', { publishedAt: '2026-03-01T10:00:00Z' });
+    await regenerateFeeds(['story'], w.deps);
+    await w.remove('feed.xml');
+    await w.deps.index.markChanged([SITE_FEED.key]);
+    const failing = { ...w.deps, store: { publish: () => Promise.reject(new Error('S3 is down')) } };
+    await expect(renderFeeds([SITE_FEED], failing)).rejects.toThrow('S3 is down');
+    // Act
+    const written = await renderFeeds([SITE_FEED], w.deps);
+    // Assess
+    expect(written).toEqual(['feed.xml']);
+  });
+
+  it('compares every file with S3 in repair mode, whatever the records say', async () => {
+    // Prepare
+    await w.publish('story', { publishedAt: '2026-03-01T10:00:00Z' });
+    await regenerateFeeds(['story'], w.deps);
+    await w.remove('atom.xml');
+    await w.deps.index.markChanged([SITE_FEED.key]);
+    // Act: trusting the record misses the file lost behind the product's back; repair does not.
+    const trusting = await renderFeeds([SITE_FEED], w.deps);
+    await w.deps.index.markChanged([SITE_FEED.key]);
+    const repairing = await renderFeeds([SITE_FEED], { ...w.deps, verifyStoredFiles: true });
+    // Assess
+    expect(trusting).toEqual([]);
+    expect(repairing).toEqual(['atom.xml']);
+    expect(atomFeed(await w.read('atom.xml')).title).toBeDefined();
   });
 });

@@ -94,14 +94,14 @@ const PLANS: Plan[] = quick
         name: 'archive-small',
         script: 'archive.ts',
         // 200 publishes unless the product is too slow for the time budget (then at least 20).
-        args: [...archive(1_000, 200, 0, 20), ...['--latency-budget-s', '35', '--min-publishes', '20', '--growth-budget-s', '12', '--bytes', 'false']],
-        timeoutS: 150,
+        args: [...archive(1_000, 200, 0, 20), ...['--latency-budget-s', '70', '--min-publishes', '20', '--growth-budget-s', '12', '--bytes', 'false']],
+        timeoutS: 180,
       },
       {
         key: 'archiveLarge',
         name: 'archive-large',
         script: 'archive.ts',
-        args: [...archive(50_000, 200, 1_000, 20), ...['--latency-budget-s', '35', '--min-publishes', '20', '--growth-budget-s', '12']],
+        args: [...archive(50_000, 200, 1_000, 20), ...['--latency-budget-s', '70', '--min-publishes', '20', '--growth-budget-s', '12']],
         timeoutS: 420,
         nodeOptions: ['--max-old-space-size=6144'],
       },

@@ -124,11 +124,10 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   /** Feeds a story is in now, with a name for the directory. */
   const named = new Map<string, string>();
   const days = new Set<ArchiveDay>();
-  // Stories are projected a few at a time: each touches only its own entries, and a burst
-  // coalesced into one batch would otherwise wait on thousands of sequential round trips.
   const unique = [...new Set(slugs)];
-  // Read for the whole batch in a few calls: a burst coalesced into one batch would otherwise
-  // make thousands of single reads.
+  // A burst coalesced into one batch would otherwise make thousands of sequential round trips:
+  // the batch's stories and projections are read in a few calls, and the stories are projected
+  // a few at a time (each touches only its own entries).
   const [stories, projections] = await Promise.all([deps.articles.getMany(unique), deps.index.projectionsOf(unique)]);
   await inParallel(unique, deps.concurrency ?? 8, async (slug) => {
     const article = stories.get(slug);

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
@@ -14,6 +14,8 @@ export interface StandIns {
   bucket: string;
   /** The environment that points unchanged handler code at the stand-ins. */
   env: Record<string, string>;
+  /** Objects found half-written at start (by a process killed mid-write) and removed. */
+  removedObjects: string[];
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
   const s3Dir = options.dataDir ? path.join(options.dataDir, 's3') : undefined;
   if (dynamoDir) await mkdir(dynamoDir, { recursive: true });
   if (s3Dir) await mkdir(s3Dir, { recursive: true });
+  const removedObjects = s3Dir ? await removeHalfWrittenObjects(s3Dir) : [];
 
   const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dynamoDir ? { path: dynamoDir } : {}) });
   await new Promise<void>((resolve, reject) => {
@@ -83,11 +86,45 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     tableName,
     bucket,
     env,
+    removedObjects,
     async close() {
       await s3.close();
       await new Promise<void>((resolve) => dynamo.close(() => resolve()));
     },
   };
+}
+
+const METADATA_SUFFIX = '._S3rver_metadata.json';
+
+/**
+ * s3rver writes an object's files in place (its content, then an MD5 file, then a metadata file),
+ * so a process killed in the middle can leave a metadata file that does not parse, and every later
+ * read of that object fails with a 500 (real S3 never shows a partial object). Such objects are
+ * removed before s3rver starts; the stream journal's replay writes them again. Returns their paths
+ * relative to the store.
+ */
+async function removeHalfWrittenObjects(directory: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const metadataFile of await filesEndingWith(directory, METADATA_SUFFIX)) {
+    try {
+      JSON.parse(await readFile(metadataFile, 'utf8'));
+    } catch {
+      const base = metadataFile.slice(0, -METADATA_SUFFIX.length);
+      await Promise.all([metadataFile, `${base}._S3rver_object`, `${base}._S3rver_object.md5`].map((file) => rm(file, { force: true })));
+      removed.push(path.relative(directory, base));
+    }
+  }
+  return removed;
+}
+
+async function filesEndingWith(directory: string, suffix: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(directory, { withFileTypes: true })) {
+    const file = path.join(directory, entry.name);
+    if (entry.isDirectory()) found.push(...(await filesEndingWith(file, suffix)));
+    else if (entry.isFile() && entry.name.endsWith(suffix)) found.push(file);
+  }
+  return found;
 }
 
 async function ensureBucket(client: S3Client, bucket: string): Promise<void> {

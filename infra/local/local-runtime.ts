@@ -100,6 +100,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     onError: (error, attempt) => log(`Regeneration failed (attempt ${attempt}): ${(error as Error).message}`),
   });
   stream.attach(dynamoDbClient);
+  if (standIns.removedObjects.length) {
+    log(`Removed ${standIns.removedObjects.length} feed file(s) half-written when the last run stopped: ${standIns.removedObjects.join(', ')}`);
+  }
   const recovered = stream.recover();
   if (recovered) log(`Replaying ${recovered} change(s) not yet in the feeds when the last run stopped`);
 

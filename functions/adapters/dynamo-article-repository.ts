@@ -9,7 +9,7 @@ import {
   type ArticleRepository,
 } from '../use-cases/ports.js';
 import { batchGet } from './batch-write.js';
-import { ARTICLE_PREFIX, ARTICLE_SORT_KEY, STATUS_INDEX, keys } from './table-keys.js';
+import { ARTICLE_SORT_KEY, STATUS_INDEX, keys, slugOfKey } from './table-keys.js';
 
 type Item = Record<string, unknown>;
 
@@ -45,7 +45,7 @@ export class DynamoArticleRepository implements ArticleRepository {
 
   async getMany(slugs: string[]): Promise<Map<string, Article>> {
     const items = await batchGet(this.client, this.tableName, slugs.map((slug) => keys.article(slug)));
-    return new Map(items.map((item) => [String(item.PK).slice(ARTICLE_PREFIX.length), articleFromItem(item)]));
+    return new Map(items.map((item) => [slugOfKey(String(item.PK)), articleFromItem(item)]));
   }
 
   async save(article: Article, expectedRevision: number | undefined): Promise<void> {
@@ -109,7 +109,7 @@ export class DynamoArticleRepository implements ArticleRepository {
           ExclusiveStartKey: startKey,
         }),
       );
-      yield (page.Items ?? []).map((item) => String(item.PK).slice(ARTICLE_PREFIX.length));
+      yield (page.Items ?? []).map((item) => slugOfKey(String(item.PK)));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
   }

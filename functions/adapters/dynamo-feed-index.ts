@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   DeleteCommand,
@@ -8,10 +7,11 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { Article } from '../domain/article.js';
+import { LeastRecentlyUsed } from '../commons/least-recently-used.js';
+import { storyDigest, type Article } from '../domain/article.js';
 import type { FeedCatalog, FeedDirectoryEntry, FeedIndex, FeedLease, FeedMembership, StoredFiles } from '../use-cases/ports.js';
 import { batchGet, batchWrite, type WriteRequest } from './batch-write.js';
-import { ARTICLE_PREFIX, catalogKeys, keys } from './table-keys.js';
+import { catalogKeys, keys, slugOfKey } from './table-keys.js';
 
 type Item = Record<string, unknown>;
 
@@ -21,21 +21,11 @@ const ENTRY_SUMMARY = { ProjectionExpression: 'SK, #digest', ExpressionAttribute
 const same = (a: FeedMembership, b: FeedMembership) => a.feedKey === b.feedKey && a.sortKey === b.sortKey;
 
 /** How many stories an index keeps in memory by default (about 6 KB each). */
-export const DEFAULT_REMEMBERED_STORIES = 2_000;
+const REMEMBERED_STORIES = 2_000;
 
 /** A feed entry's story and a digest of it, written together so the digest always names that story. */
-export function feedEntryItem(membership: FeedMembership, article: Article): Item {
-  return { ...keys.feedEntry(membership.feedKey, membership.sortKey), article, digest: storyDigest(article) };
-}
-
-/** Over the story with its keys sorted: a story read back from the table has its attributes in any order. */
-function storyDigest(article: Article): string {
-  return createHash('sha256').update(JSON.stringify(article, withSortedKeys)).digest('base64');
-}
-
-function withSortedKeys(_key: string, value: unknown): unknown {
-  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+export function feedEntryItem(membership: FeedMembership, article: Article, digest = storyDigest(article)): Item {
+  return { ...keys.feedEntry(membership.feedKey, membership.sortKey), article, digest };
 }
 
 export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
@@ -45,18 +35,20 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
    * gained one story costs one story's read, not fifty. An entry's digest changes with its story,
    * so nothing stale is ever served.
    */
-  private readonly remembered = new Map<string, Article>();
+  private readonly remembered: LeastRecentlyUsed<Article>;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: () => number = Date.now,
-    private readonly rememberStories = DEFAULT_REMEMBERED_STORIES,
-  ) {}
+    rememberStories = REMEMBERED_STORIES,
+  ) {
+    this.remembered = new LeastRecentlyUsed(rememberStories);
+  }
 
   async projectionsOf(slugs: string[]): Promise<Map<string, FeedMembership[]>> {
     const items = await batchGet(this.client, this.tableName, slugs.map((slug) => keys.projection(slug)));
-    const bySlug = new Map(items.map((item) => [String(item.PK).slice(ARTICLE_PREFIX.length), (item.memberships as FeedMembership[] | undefined) ?? []]));
+    const bySlug = new Map(items.map((item) => [slugOfKey(String(item.PK)), (item.memberships as FeedMembership[] | undefined) ?? []]));
     return new Map(slugs.map((slug) => [slug, bySlug.get(slug) ?? []]));
   }
 
@@ -74,11 +66,16 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     const widened = [...previous, ...desired.filter((wanted) => !previous.some((old) => same(old, wanted)))];
     if (widened.length > previous.length) await this.putProjection(slug, widened);
     const requests: WriteRequest[] = [
-      ...(article ? desired.map((membership) => ({ PutRequest: { Item: feedEntryItem(membership, article) } })) : []),
+      ...(article ? this.entryWrites(desired, article) : []),
       ...removed.map((membership) => ({ DeleteRequest: { Key: keys.feedEntry(membership.feedKey, membership.sortKey) } })),
     ];
     await batchWrite(this.client, this.tableName, requests);
     if (widened.length !== desired.length || removed.length) await this.putProjection(slug, desired);
+  }
+
+  private entryWrites(memberships: FeedMembership[], article: Article): WriteRequest[] {
+    const digest = storyDigest(article);
+    return memberships.map((membership) => ({ PutRequest: { Item: feedEntryItem(membership, article, digest) } }));
   }
 
   private async putProjection(slug: string, memberships: FeedMembership[]): Promise<void> {
@@ -146,24 +143,10 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
   }
 
   async latest(feedKey: string, limit: number): Promise<Article[]> {
-    const entries: Item[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'PK = :feed',
-          ExpressionAttributeValues: { ':feed': keys.feedPartition(feedKey) },
-          ...ENTRY_SUMMARY,
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          Limit: limit - entries.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      entries.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && entries.length < limit);
+    const entries = await this.queryAll(
+      { KeyConditionExpression: 'PK = :feed', ExpressionAttributeValues: { ':feed': keys.feedPartition(feedKey) }, ...ENTRY_SUMMARY, ScanIndexForward: false },
+      limit,
+    );
     return this.storiesOf(feedKey, entries);
   }
 
@@ -190,7 +173,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
   private async storiesOf(feedKey: string, entries: Item[]): Promise<Article[]> {
     // Taken from memory before the read, during which other reads may make room by forgetting them.
     const known = new Map(entries.map((entry) => [String(entry.SK), this.remembered.get(String(entry.digest))]));
-    const read = await this.batchGet(entries.filter((entry) => !known.get(String(entry.SK))).map((entry) => keys.feedEntry(feedKey, String(entry.SK))));
+    const read = await this.bySortKey(entries.filter((entry) => !known.get(String(entry.SK))).map((entry) => keys.feedEntry(feedKey, String(entry.SK))));
     const stories: Article[] = [];
     for (const entry of entries) {
       const full = read.get(String(entry.SK));
@@ -204,14 +187,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
 
   private remember(digest: unknown, story: Article): void {
     // Entries written before entries carried digests are read in full every time.
-    if (typeof digest !== 'string') return;
-    // Re-inserted so that the Map's order is the order of last use.
-    this.remembered.delete(digest);
-    this.remembered.set(digest, story);
-    for (const oldest of this.remembered.keys()) {
-      if (this.remembered.size <= this.rememberStories) break;
-      this.remembered.delete(oldest);
-    }
+    if (typeof digest === 'string') this.remembered.set(digest, story);
   }
 
   async lastKeyBefore(feedKey: string, before: string): Promise<string | undefined> {
@@ -317,7 +293,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
 
   async planDirectory(entries: FeedDirectoryEntry[]): Promise<{ writes: (FeedDirectoryEntry & { name: string })[]; listingChanged: boolean }> {
     const unique = [...new Map(entries.map((entry) => [entry.feedKey, entry])).values()];
-    const stored = await this.batchGet(unique.map((entry) => catalogKeys.directoryEntry(entry.feedKey)));
+    const stored = await this.bySortKey(unique.map((entry) => catalogKeys.directoryEntry(entry.feedKey)));
     let listingChanged = false;
     const writes: (FeedDirectoryEntry & { name: string })[] = [];
     for (const entry of unique) {
@@ -353,21 +329,28 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     return Items[0]?.SK as string | undefined;
   }
 
-  private async queryAll(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>): Promise<Item[]> {
+  /** Every item the query matches (strongly consistent), or the first `limit`. */
+  private async queryAll(query: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>, limit = Infinity): Promise<Item[]> {
     const items: Item[] = [];
     let startKey: Item | undefined;
     do {
       const page = await this.client.send(
-        new QueryCommand({ ...query, TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+        new QueryCommand({
+          ...query,
+          TableName: this.tableName,
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+          ...(limit < Infinity ? { Limit: limit - items.length } : {}),
+        }),
       );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    } while (startKey && items.length < limit);
     return items;
   }
 
   /** Items by sort key (of keys in one partition, or whose sort keys differ). */
-  private async batchGet(itemKeys: { PK: string; SK: string }[]): Promise<Map<string, Item>> {
+  private async bySortKey(itemKeys: { PK: string; SK: string }[]): Promise<Map<string, Item>> {
     const items = await batchGet(this.client, this.tableName, itemKeys);
     return new Map(items.map((item) => [String(item.SK), item]));
   }

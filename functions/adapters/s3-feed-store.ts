@@ -9,10 +9,9 @@ export const FEED_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=60
 /** SHA-256 of the body alone (base64); the local CDN stand-in also uses it to detect torn reads. */
 export const HASH_METADATA = 'content-sha256';
 
-interface StoredVersion {
-  hash?: string | undefined;
-  contentType?: string | undefined;
-  cacheControl?: string | undefined;
+/** What decides whether a stored file must be written again: its bytes and its headers. */
+function signatureOf(hash: string, contentType: string | undefined, cacheControl: string | undefined): string {
+  return [hash, contentType, cacheControl].join('\n');
 }
 
 export class S3FeedStore implements FeedStore {
@@ -38,7 +37,7 @@ export class S3FeedStore implements FeedStore {
     const body = file.bytes;
     const cacheControl = file.cacheControl ?? FEED_CACHE_CONTROL;
     const hash = createHash('sha256').update(body).digest('base64');
-    const signature = [hash, file.contentType, cacheControl].join('\n');
+    const signature = signatureOf(hash, file.contentType, cacheControl);
     const storedSignature = recorded ?? (await this.storedSignature(file.key));
     if (storedSignature === signature) return { key: file.key, signature, written: false };
     await this.client.send(
@@ -54,18 +53,15 @@ export class S3FeedStore implements FeedStore {
     return { key: file.key, signature, written: true };
   }
 
+  /** The signature of the stored copy, asked of S3 (a HEAD); undefined when there is none. */
   private async storedSignature(key: string): Promise<string | undefined> {
-    const { hash, contentType, cacheControl } = await this.stored(key);
-    return hash === undefined ? undefined : [hash, contentType, cacheControl].join('\n');
-  }
-
-  private async stored(key: string): Promise<StoredVersion> {
     try {
       const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
-      return { hash: head.Metadata?.[HASH_METADATA], contentType: head.ContentType, cacheControl: head.CacheControl };
+      const hash = head.Metadata?.[HASH_METADATA];
+      return hash === undefined ? undefined : signatureOf(hash, head.ContentType, head.CacheControl);
     } catch (error) {
       if (error instanceof NotFound || (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
-        return {};
+        return undefined;
       }
       throw error;
     }

@@ -41,4 +41,7 @@ export const ARTICLE_SORT_KEY = 'A';
 
 export const ARTICLE_PREFIX = 'ARTICLE#';
 
+/** The slug of a story item's partition key (`ARTICLE#<slug>`). */
+export const slugOfKey = (pk: string): string => pk.slice(ARTICLE_PREFIX.length);
+
 export const STATUS_INDEX = 'GSI1';

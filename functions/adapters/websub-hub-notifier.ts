@@ -1,3 +1,4 @@
+import { inParallel, sleep } from '../commons/concurrency.js';
 import type { HubNotifier } from '../use-cases/ports.js';
 
 export interface WebSubHubNotifierOptions {
@@ -28,7 +29,6 @@ export interface PingOutcome {
   skipped?: string;
 }
 
-const sleeper = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * WebSub publisher pings (https://www.w3.org/TR/websub/ and the hubs' common `publish` mode): for
@@ -57,7 +57,7 @@ export class WebSubHubNotifier implements HubNotifier {
     this.concurrency = Math.max(1, options.concurrency ?? 4);
     this.deadlineMs = options.deadlineMs ?? 20_000;
     this.fetch = options.fetch ?? globalThis.fetch;
-    this.sleep = options.sleep ?? sleeper;
+    this.sleep = options.sleep ?? sleep;
   }
 
   async notify(feedUrls: string[]): Promise<void> {
@@ -70,17 +70,14 @@ export class WebSubHubNotifier implements HubNotifier {
     const outcomes: PingOutcome[] = [];
     const down = new Set<string>();
     const deadline = Date.now() + this.deadlineMs;
-    const worker = async () => {
-      for (let job = jobs.shift(); job; job = jobs.shift()) {
-        const skipped = down.has(job.hub) ? 'hub unreachable in this round' : Date.now() > deadline ? 'deadline passed' : undefined;
-        const outcome = skipped ? { ...job, ok: false, attempts: 0, skipped } : await this.pingOne(job.hub, job.feedUrl);
-        // Unreachable (no HTTP answer at all): spare the hub, and the regeneration, the other feeds.
-        if (!outcome.ok && outcome.status === undefined && !skipped) down.add(job.hub);
-        outcomes.push(outcome);
-        if (!outcome.ok) this.options.log?.('WebSub hub not notified', { ...outcome });
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(this.concurrency, jobs.length) }, worker));
+    await inParallel(jobs, this.concurrency, async (job) => {
+      const skipped = down.has(job.hub) ? 'hub unreachable in this round' : Date.now() > deadline ? 'deadline passed' : undefined;
+      const outcome = skipped ? { ...job, ok: false, attempts: 0, skipped } : await this.pingOne(job.hub, job.feedUrl);
+      // Unreachable (no HTTP answer at all): spare the hub, and the regeneration, the other feeds.
+      if (!outcome.ok && outcome.status === undefined && !skipped) down.add(job.hub);
+      outcomes.push(outcome);
+      if (!outcome.ok) this.options.log?.('WebSub hub not notified', { ...outcome });
+    });
     return outcomes;
   }
 

@@ -14,12 +14,6 @@ import type { FeedFormat } from './feeds.js';
 /** `YYYY-MM-DD`, a calendar day in UTC. */
 export type ArchiveDay = string;
 
-const DAY = /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-export function isArchiveDay(value: string): value is ArchiveDay {
-  return DAY.test(value);
-}
-
 /** The UTC day a story's publish time falls in. */
 export function archiveDayOf(publishedAt: string): ArchiveDay {
   return new Date(publishedAt).toISOString().slice(0, 10);
@@ -46,11 +40,6 @@ export function dayOfSortKey(sortKey: string): ArchiveDay {
 /** Feed key under which an archive page keeps its version and lease, as feeds do. */
 export function archiveFeedKey(day: ArchiveDay): string {
   return `archive:${day}`;
-}
-
-export function dayOfArchiveFeedKey(key: string): ArchiveDay | undefined {
-  const day = key.startsWith('archive:') ? key.slice('archive:'.length) : '';
-  return isArchiveDay(day) ? day : undefined;
 }
 
 const FILE_NAMES: Record<FeedFormat, string> = { rss: 'feed.xml', atom: 'atom.xml', json: 'feed.json' };

@@ -1,12 +1,8 @@
 import * as z from 'zod/mini';
-import { en } from 'zod/locales';
+import './zod-messages.js';
 import type { Article, Author, LeadImage } from './article.js';
 import { renderMarkdown, sanitizeBodyHtml } from './html.js';
 import { cleanText, feedSlug, xmlSafe } from './text.js';
-
-// zod/mini ships without messages. Checks with no message of their own (a too-long date, an image too
-// wide) report zod's English wording, as classic zod did; an explicitly configured locale still wins.
-if (!z.config().localeError) z.config(en());
 
 /** Limits a story must respect; documented in the README. */
 export const LIMITS = {

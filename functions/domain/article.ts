@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /** A person or agency credited with a story. */
 export interface Author {
   name: string;
@@ -57,4 +59,17 @@ export interface Article {
 
 export function isPublic(article: Pick<Article, 'status'>): boolean {
   return article.status === 'published';
+}
+
+/**
+ * A digest of everything stored for a story, over its attributes in sorted order (a story read
+ * back from the table has them in any order): equal digests, the same story.
+ */
+export function storyDigest(article: Article): string {
+  return createHash('sha256').update(JSON.stringify(article, withSortedKeys)).digest('base64');
+}
+
+function withSortedKeys(_key: string, value: unknown): unknown {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }

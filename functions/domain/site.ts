@@ -1,9 +1,5 @@
 import * as z from 'zod/mini';
-import { en } from 'zod/locales';
-
-// zod/mini ships without messages. The settings errors quote zod's English wording, as classic zod
-// did; an explicitly configured locale still wins.
-if (!z.config().localeError) z.config(en());
+import './zod-messages.js';
 
 /** The newsroom's settings: what every feed says about the site itself. */
 export interface SiteSettings {

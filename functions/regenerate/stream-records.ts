@@ -1,5 +1,5 @@
 import type { DynamoDBRecord } from 'aws-lambda';
-import { ARTICLE_PREFIX, ARTICLE_SORT_KEY } from '../adapters/table-keys.js';
+import { ARTICLE_PREFIX, ARTICLE_SORT_KEY, slugOfKey } from '../adapters/table-keys.js';
 
 /**
  * Slugs of the stories a batch of table stream records touched. Only keys are used: the
@@ -10,7 +10,7 @@ export function changedSlugs(records: DynamoDBRecord[]): string[] {
   for (const record of records) {
     const pk = record.dynamodb?.Keys?.PK?.S;
     const sk = record.dynamodb?.Keys?.SK?.S;
-    if (sk === ARTICLE_SORT_KEY && pk?.startsWith(ARTICLE_PREFIX)) slugs.add(pk.slice(ARTICLE_PREFIX.length));
+    if (sk === ARTICLE_SORT_KEY && pk?.startsWith(ARTICLE_PREFIX)) slugs.add(slugOfKey(pk));
   }
   return [...slugs];
 }

@@ -6,14 +6,14 @@ import { FEED_HISTORY_NAMESPACE, mediaContent, navigationLinks, type RenderOptio
 import { placeholderElement, serializeXml, serializeXmlElement, type XmlNode } from './xml.js';
 
 /** RFC 6721 (The Atom "deleted-entry" Element). */
-export const TOMBSTONES_NAMESPACE = 'http://purl.org/atompub/tombstones/1.0';
+const TOMBSTONES_NAMESPACE = 'http://purl.org/atompub/tombstones/1.0';
 
 /**
  * An Atom text construct for plain text. Text that looks like markup ("</b>", "&amp;") goes as
  * escaped HTML, which says the same text unambiguously; everything else stays `type="text"`,
  * which every parser reads back verbatim.
  */
-export function textConstruct(text: string): XmlNode {
+function textConstruct(text: string): XmlNode {
   return LOOKS_LIKE_MARKUP.test(text) ? { '@type': 'html', '#text': escapeHtml(text) } : { '@type': 'text', '#text': text };
 }
 

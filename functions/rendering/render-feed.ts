@@ -49,7 +49,7 @@ export function renderFeedIndexFile(site: SiteSettings, listings: FeedListing[])
 }
 
 /** The stylesheet changes only with a deployment; a day in caches is harmless. */
-export const STYLESHEET_CACHE_CONTROL = 'public, max-age=86400';
+const STYLESHEET_CACHE_CONTROL = 'public, max-age=86400';
 
 /** The XSL stylesheet RSS and Atom point at, for people who open a feed in a browser. */
 export function renderFeedStylesheetFile(): FeedFile {

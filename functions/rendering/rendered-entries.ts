@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Article } from '../domain/article.js';
+import { LeastRecentlyUsed } from '../commons/least-recently-used.js';
+import { storyDigest, type Article } from '../domain/article.js';
 import type { FeedFormat } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
 
@@ -7,7 +8,7 @@ import type { SiteSettings } from '../domain/site.js';
  * How many serialised entries a process keeps: about 6,000 × 7 KB (three formats of 2,000 stories),
  * some 40 MB, which a burst touching every feed still fits in and a 512 MB function can spare.
  */
-export const DEFAULT_MAX_RENDERED_ENTRIES = 6_000;
+const MAX_RENDERED_ENTRIES = 6_000;
 
 /**
  * Serialised feed entries remembered by the story's content. An entry depends only on the site and
@@ -17,45 +18,32 @@ export const DEFAULT_MAX_RENDERED_ENTRIES = 6_000;
  * used entries are forgotten first.
  */
 export class RenderedEntries {
-  private readonly fragments = new Map<string, Buffer>();
+  private readonly fragments: LeastRecentlyUsed<Buffer>;
   private readonly siteDigests = new WeakMap<SiteSettings, string>();
   /** A story object is rendered in three formats: its digest is computed once. */
   private readonly articleDigests = new WeakMap<Article, string>();
   readonly stats = { hits: 0, misses: 0 };
 
-  constructor(private readonly maxEntries = DEFAULT_MAX_RENDERED_ENTRIES) {}
+  constructor(maxEntries = MAX_RENDERED_ENTRIES) {
+    this.fragments = new LeastRecentlyUsed(maxEntries);
+  }
 
   /** The remembered fragment for this story in this format, or `render()`'s (as UTF-8), remembered. */
   fragment(format: FeedFormat, site: SiteSettings, article: Article, render: () => string): Buffer {
-    const key = `${format}:${this.siteDigest(site)}:${this.articleDigest(article)}`;
-    const remembered = this.fragments.get(key);
-    if (remembered !== undefined) {
+    const key = `${format}:${remembered(this.siteDigests, site, () => digest(JSON.stringify(site)))}:${remembered(this.articleDigests, article, () => storyDigest(article))}`;
+    const known = this.fragments.get(key);
+    if (known !== undefined) {
       this.stats.hits++;
-      // Re-inserted so that the Map's insertion order is the order of last use.
-      this.fragments.delete(key);
-      this.fragments.set(key, remembered);
-      return remembered;
+      return known;
     }
     this.stats.misses++;
     const fragment = Buffer.from(render(), 'utf8');
     this.fragments.set(key, fragment);
-    for (const oldest of this.fragments.keys()) {
-      if (this.fragments.size <= this.maxEntries) break;
-      this.fragments.delete(oldest);
-    }
     return fragment;
   }
 
   get size(): number {
     return this.fragments.size;
-  }
-
-  private siteDigest(site: SiteSettings): string {
-    return remembered(this.siteDigests, site, () => digest(JSON.stringify(site)));
-  }
-
-  private articleDigest(article: Article): string {
-    return remembered(this.articleDigests, article, () => digest(JSON.stringify(article)));
   }
 }
 

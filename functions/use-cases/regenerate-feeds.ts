@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { inParallel, sleep } from '../commons/concurrency.js';
 import { isPublic, type Article } from '../domain/article.js';
 import {
   archiveFeedKey,
@@ -40,8 +41,6 @@ export interface RegenerateDependencies {
   catalog?: FeedCatalog | undefined;
   /** WebSub hubs told about every feed whose files changed. */
   hubs?: HubNotifier | undefined;
-  /** How long a retracted story is announced in Atom feeds; default the site's `tombstoneDays` or 30. */
-  tombstoneDays?: number | undefined;
   /** How long a feed lease lasts; must outlive one regeneration (the function timeout in AWS). */
   leaseMs?: number;
   /** How long to wait for another regeneration to finish with a feed before giving up. */
@@ -87,8 +86,6 @@ export class FeedBusyError extends Error {
 /** Archive pages of days that are over: their stories rarely change, so caches may keep them long. */
 export const PAST_ARCHIVE_CACHE_CONTROL = 'public, max-age=2592000, stale-while-revalidate=86400';
 
-export const DEFAULT_TOMBSTONE_DAYS = 30;
-
 /** The page key under which the feed directory (index.html) keeps its version and lease. */
 export const DIRECTORY_PAGE_KEY = 'directory';
 
@@ -99,11 +96,6 @@ export function membershipsOf(article: Article | undefined): { memberships: Feed
   return { memberships: feeds.map((feed) => ({ feedKey: feed.key, sortKey })), feeds };
 }
 
-function tombstoneDays(deps: RegenerateDependencies): number {
-  return deps.tombstoneDays ?? deps.site.tombstoneDays ?? DEFAULT_TOMBSTONE_DAYS;
-}
-
-const sleeper = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Stores that already hold this process's stylesheet (it changes only with a deployment). */
 const stylesheetPublished = new WeakSet<FeedStore>();
@@ -154,8 +146,8 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   let directory: Awaited<ReturnType<FeedCatalog['planDirectory']>> | undefined;
   if (catalog) {
     const archiveTargets = await archiveTargetsFor(days, catalog, deps);
-    pages.push(...archiveTargets.targets);
-    pageKeys.push(...archiveTargets.markKeys);
+    pages.push(...archiveTargets);
+    pageKeys.push(...archiveTargets.map((target) => target.key));
     directory = await planDirectory(changed, named, catalog, deps);
     if (directory.listingChanged) pageKeys.push(DIRECTORY_PAGE_KEY);
   }
@@ -184,15 +176,6 @@ export async function renderFeeds(feeds: FeedRef[], deps: RegenerateDependencies
   );
 }
 
-/** Renders the archive pages of these days (the repair tool's way to rebuild archives). */
-export async function renderArchiveDays(days: ArchiveDay[], deps: RegenerateDependencies & { catalog: FeedCatalog }): Promise<string[]> {
-  await deps.index.markChanged(days.map(archiveFeedKey));
-  return renderTargets(
-    days.map((day) => archiveTarget(day, deps.catalog, deps)),
-    deps,
-  );
-}
-
 /** A page rendered under the lease and version protocol: a feed, an archive page or the directory. */
 interface RenderTarget {
   key: string;
@@ -206,7 +189,7 @@ function feedTarget(feed: FeedRef, deps: RegenerateDependencies): RenderTarget {
     key: feed.key,
     async render() {
       const now = deps.clock.now();
-      const since = new Date(now.getTime() - tombstoneDays(deps) * 86_400_000);
+      const since = new Date(now.getTime() - deps.site.tombstoneDays * 86_400_000);
       const [articles, tombstones] = await Promise.all([
         deps.index.latest(feed.key, deps.site.feedSize),
         deps.catalog ? deps.catalog.tombstones(feed.key, since) : [],
@@ -260,7 +243,7 @@ async function archiveTargetsFor(
   days: Set<ArchiveDay>,
   catalog: FeedCatalog,
   deps: RegenerateDependencies,
-): Promise<{ targets: RenderTarget[]; markKeys: string[] }> {
+): Promise<RenderTarget[]> {
   const toRender = new Set(days);
   for (const day of days) {
     const { olderDay, newerDay } = await neighbours(day, catalog);
@@ -270,8 +253,7 @@ async function archiveTargetsFor(
       if (linksMark(links) !== rendered) toRender.add(neighbour);
     }
   }
-  const sorted = [...toRender].sort();
-  return { targets: sorted.map((day) => archiveTarget(day, catalog, deps)), markKeys: sorted.map(archiveFeedKey) };
+  return [...toRender].sort().map((day) => archiveTarget(day, catalog, deps));
 }
 
 /**
@@ -333,18 +315,9 @@ async function renderTargets(targets: RenderTarget[], deps: RegenerateDependenci
   return written;
 }
 
-/** Runs `task` over the items with at most `limit` in flight; the first failure fails the whole. */
-async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
-  const queue = [...items];
-  const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
-}
-
 async function renderOne(target: RenderTarget, owner: string, deps: RegenerateDependencies): Promise<string[]> {
   const leaseMs = deps.leaseMs ?? FEED_LEASE_MS;
-  const sleep = deps.sleep ?? sleeper;
+  const pause = deps.sleep ?? sleep;
   const written: string[] = [];
   let stored: StoredFiles | undefined;
   const giveUpAt = Date.now() + (deps.waitForLeaseMs ?? FEED_LEASE_WAIT_MS);
@@ -352,7 +325,7 @@ async function renderOne(target: RenderTarget, owner: string, deps: RegenerateDe
     const lease = await deps.index.acquire(target.key, owner, leaseMs);
     if (!lease) {
       if (Date.now() > giveUpAt) throw new FeedBusyError(`Feed ${target.key} is held by another regeneration`);
-      await sleep(wait);
+      await pause(wait);
       wait = Math.min(wait * 2, 1_000);
       continue;
     }

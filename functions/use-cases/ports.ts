@@ -88,6 +88,12 @@ export interface FeedIndex {
    * false and keeps the lease, and the caller renders again.
    */
   release(feedKey: string, owner: string, version: number, files?: StoredFiles): Promise<boolean>;
+  /**
+   * Gives up a lease this owner holds without recording a render (the render failed, and may have
+   * written some files), so that a retry can take the page at once instead of waiting for the
+   * lease to expire.
+   */
+  abandonLease(pageKey: string, owner: string): Promise<void>;
   /** The newest `limit` stories of a feed (strongly consistent). */
   latest(feedKey: string, limit: number): Promise<Article[]>;
 }
@@ -138,11 +144,6 @@ export interface FeedCatalog {
   recordRendered(pageKey: string, mark: string): Promise<void>;
   /** Whether a page's data changed since it was last rendered (a cheap, eventually consistent check). */
   isStale(pageKey: string): Promise<boolean>;
-  /**
-   * Gives up a lease this owner holds without recording a render (the render failed), so that a
-   * retry can take the page at once instead of waiting for the lease to expire.
-   */
-  abandonLease(pageKey: string, owner: string): Promise<void>;
   /** Remembers that a retracted story left these feeds at `when` (RFC 3339). Idempotent. */
   recordTombstones(slug: string, feedKeys: string[], when: string): Promise<void>;
   /** Forgets a story's tombstones (it is published again); returns the feeds that carried them. */

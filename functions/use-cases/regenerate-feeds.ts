@@ -343,7 +343,7 @@ async function renderOne(target: RenderTarget, owner: string, deps: RegenerateDe
       } catch (error) {
         // The version stays unrendered; a retry may take the page at once. Files already written
         // came from data no older than the table's, so nothing older is ever published.
-        await deps.catalog?.abandonLease(target.key, owner).catch(() => undefined);
+        await deps.index.abandonLease(target.key, owner).catch(() => undefined);
         throw error;
       }
     }

@@ -1,10 +1,10 @@
-import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { batchWrite } from '../../functions/adapters/batch-write.js';
 import { articleItem } from '../../functions/adapters/dynamo-article-repository.js';
 import { feedEntryItem } from '../../functions/adapters/dynamo-feed-index.js';
 import { keys } from '../../functions/adapters/table-keys.js';
 import type { Article } from '../../functions/domain/article.js';
 import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
-import { authorFeed, categoryFeed, SITE_FEED, type FeedRef } from '../../functions/domain/feeds.js';
 import type { SiteSettings } from '../../functions/domain/site.js';
 import { membershipsOf } from '../../functions/use-cases/regenerate-feeds.js';
 import { AUTHORS, CATEGORIES, pastPublishTime, random, storyInput, storySlug } from './stories.js';
@@ -38,7 +38,6 @@ const IN_FLIGHT = 4;
 export interface SeedResult {
   stories: number;
   items: number;
-  feeds: FeedRef[];
   slugs: string[];
   /** For each feed, its newest seeded story (what one warm-up regeneration needs). */
   newestPerFeed: Map<string, { slug: string; sortKey: string }>;
@@ -104,24 +103,13 @@ export function storyItems(article: Article): Item[] {
   ];
 }
 
-/** Every feed a seeded archive can fill: the site, each category, each author. */
-export function allFeeds(): FeedRef[] {
-  return [SITE_FEED, ...CATEGORIES.map(categoryFeed), ...AUTHORS.map(authorFeed)];
-}
-
 /** BatchWriteItem, 25 items a call, IN_FLIGHT calls at a time, unprocessed items re-sent. */
 async function writeAll(client: DynamoDBDocumentClient, tableName: string, items: Iterable<Item>): Promise<number> {
   let written = 0;
   let failure: unknown;
   const inFlight = new Set<Promise<void>>();
   const send = async (requests: Item[]) => {
-    let pending: unknown[] = requests.map((Item) => ({ PutRequest: { Item } }));
-    for (let round = 0; pending.length; round++) {
-      if (round >= 10) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
-      if (round) await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** round));
-      const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending as never } }));
-      pending = UnprocessedItems?.[tableName] ?? [];
-    }
+    await batchWrite(client, tableName, requests.map((Item) => ({ PutRequest: { Item } })));
     written += requests.length;
   };
   const start = (requests: Item[]) => {
@@ -186,7 +174,6 @@ export async function seedArchive(options: {
   return {
     stories: options.to - from,
     items: written,
-    feeds: allFeeds(),
     slugs,
     newestPerFeed: newest,
     todayStories,

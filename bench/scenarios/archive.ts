@@ -19,7 +19,7 @@
  * runtime sets process.env and loads the handlers once per process).
  */
 import '../lib/quiet-sdk.js';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { inParallel, sleep } from '../../functions/commons/concurrency.js';
 import { BenchmarkBrokenError, deadline, machineLoad, numberArg, progress, scenarioArgs, writeResult } from '../lib/scenario.js';
 import { closeHttpClient, loopback, request } from '../lib/http.js';
 import { CommandStats } from '../lib/command-stats.js';
@@ -97,7 +98,7 @@ const { seedArchive, STORIES_PER_DAY } = await import('../lib/seed.js');
 const { documentClient } = await import('../../functions/commons/clients/dynamodb.js');
 const { DynamoArticleRepository } = await import('../../functions/adapters/dynamo-article-repository.js');
 const { DynamoFeedIndex } = await import('../../functions/adapters/dynamo-feed-index.js');
-const { S3FeedStore } = await import('../../functions/adapters/s3-feed-store.js');
+const { contentHash, HASH_METADATA, S3FeedStore } = await import('../../functions/adapters/s3-feed-store.js');
 const { regenerateFeeds } = await import('../../functions/use-cases/regenerate-feeds.js');
 const { systemClock } = await import('../../functions/use-cases/ports.js');
 const { RenderedEntries } = await import('../../functions/rendering/rendered-entries.js');
@@ -213,11 +214,9 @@ async function waitUntilSettled(timeoutMs: number): Promise<void> {
 /** Like Promise.all(items.map(fn)) with at most `limit` calls at a time. */
 async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < items.length; index = next++) results[index] = await fn(items[index]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  await inParallel([...items.keys()], limit, async (index) => {
+    results[index] = await fn(items[index]!);
+  });
   return results;
 }
 
@@ -232,7 +231,7 @@ async function readUntilPresent(urls: string[], ids: (url: string) => string[], 
     if (performance.now() > giveUpAt) {
       throw new BenchmarkBrokenError(`After ${timeoutMs} ms ${missing.length} feed file(s) still miss stories, e.g. ${missing[0]}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await sleep(5);
   }
 }
 
@@ -462,7 +461,7 @@ async function measureBytes() {
   // (a torn write in s3rver); if the feed store's hash is computed differently, every read retries.
   const head = await s3Client.send(new HeadObjectCommand({ Bucket: feedBucket(), Key: 'feed.xml' }));
   const stored = await request(feedUrl(base, SITE_FEED, 'rss'), { headers: { 'accept-encoding': 'identity' } });
-  const storedHashMatchesBody = head.Metadata?.['content-sha256'] === createHash('sha256').update(stored.body).digest('base64');
+  const storedHashMatchesBody = head.Metadata?.[HASH_METADATA] === contentHash(stored.body);
   if (!storedHashMatchesBody) log('note: the stored content-sha256 of feed.xml is not sha256(body); the CDN stand-in then retries every read (see docs/performance.md)');
   const all304 = rows.every((row) => row.notModified.status === 304 && row.notModified.bodyBytes === 0);
   if (!all304) throw new BenchmarkBrokenError('A conditional GET of an unchanged feed did not answer 304 with an empty body');
@@ -482,11 +481,7 @@ async function measureIngestOnly(count: number) {
   );
   const before = runtime.stream.stats.batchesDelivered;
   const started = performance.now();
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < count; index = next++) await putStory(`scheduled-${index}`, bodies[index]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(burstConcurrency, count) }, worker));
+  await inParallel([...bodies.keys()], burstConcurrency, (index) => putStory(`scheduled-${index}`, bodies[index]!));
   const acceptMs = performance.now() - started;
   await waitUntilSettled(120_000);
   return { publishes: count, acceptMs: round(acceptMs, 1), acceptedPerSecond: round(count / (acceptMs / 1000), 1), regenerations: runtime.stream.stats.batchesDelivered - before };
@@ -505,14 +500,10 @@ async function measureBurst() {
   calls.start();
   const ackTimes: number[] = [];
   const started = performance.now();
-  let next = 0;
-  const worker = async () => {
-    for (let index = next++; index < inputs.length; index = next++) {
-      await putStory(inputs[index]!.slug, inputs[index]!.body);
-      ackTimes.push(performance.now());
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(burstConcurrency, inputs.length) }, worker));
+  await inParallel(inputs, burstConcurrency, async (input) => {
+    await putStory(input.slug, input.body);
+    ackTimes.push(performance.now());
+  });
   const lastAck = performance.now();
   await waitUntilSettled(300_000);
   const settled = performance.now();

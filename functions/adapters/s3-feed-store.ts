@@ -9,6 +9,11 @@ export const FEED_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=60
 /** SHA-256 of the body alone (base64); the local CDN stand-in also uses it to detect torn reads. */
 export const HASH_METADATA = 'content-sha256';
 
+/** The value kept under HASH_METADATA: SHA-256 of the bytes, base64. */
+export function contentHash(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('base64');
+}
+
 /** What decides whether a stored file must be written again: its bytes and its headers. */
 function signatureOf(hash: string, contentType: string | undefined, cacheControl: string | undefined): string {
   return [hash, contentType, cacheControl].join('\n');
@@ -36,7 +41,7 @@ export class S3FeedStore implements FeedStore {
   private async publishOne(file: FeedFile, recorded: string | undefined): Promise<{ key: string; signature: string; written: boolean }> {
     const body = file.bytes;
     const cacheControl = file.cacheControl ?? FEED_CACHE_CONTROL;
-    const hash = createHash('sha256').update(body).digest('base64');
+    const hash = contentHash(body);
     const signature = signatureOf(hash, file.contentType, cacheControl);
     const storedSignature = recorded ?? (await this.storedSignature(file.key));
     if (storedSignature === signature) return { key: file.key, signature, written: false };

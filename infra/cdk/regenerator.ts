@@ -6,6 +6,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { STORIES_PER_REGENERATION } from '../../functions/regenerate/stream-records.js';
 import type { ArticleTable, TableAccess } from './article-table.js';
 import { PublisherFunction, type LogLevel } from './publisher-function.js';
 
@@ -26,8 +27,8 @@ export const REGENERATOR_TABLE_ACCESS: TableAccess = {
  */
 export const REGENERATOR_TIMEOUT = Duration.seconds(60);
 
-/** Stories per regeneration at most; the local stream stand-in uses the same. */
-export const REGENERATOR_BATCH_SIZE = 1_000;
+/** Stories per regeneration at most (the local stream stand-in uses the same). */
+export const REGENERATOR_BATCH_SIZE = STORIES_PER_REGENERATION;
 
 /** The stream filter: only story items (sort key `A`) trigger a regeneration. */
 export const ARTICLE_ITEM_FILTER = lambda.FilterCriteria.filter({

@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { HASH_METADATA } from '../../functions/adapters/s3-feed-store.js';
+import { contentHash, HASH_METADATA } from '../../functions/adapters/s3-feed-store.js';
 import { contentTypeForViewer } from '../../functions/rendering/browser-view.js';
 
 const brotli = promisify(brotliCompress);
@@ -99,7 +98,7 @@ export class CdnStandIn {
       const result = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: cached?.etag }));
       const body = Buffer.from(await result.Body!.transformToByteArray());
       const expectedHash = result.Metadata?.[HASH_METADATA];
-      const complete = !expectedHash || createHash('sha256').update(body).digest('base64') === expectedHash;
+      const complete = !expectedHash || contentHash(body) === expectedHash;
       const object: StoredObject = {
         body,
         contentType: result.ContentType ?? 'application/octet-stream',

@@ -1,6 +1,7 @@
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { STORIES_PER_REGENERATION } from '../../functions/regenerate/stream-records.js';
 
 export interface StreamEmulatorOptions {
   tableName: string;
@@ -23,8 +24,8 @@ export interface StreamEmulatorOptions {
 
 type Key = { PK: string; SK: string };
 
-/** Records per delivery unless told otherwise: the regenerator's event source mapping's BatchSize in AWS. */
-export const STREAM_BATCH_SIZE = 1_000;
+/** Records per delivery unless told otherwise: as the regenerator's event source mapping in AWS. */
+export const STREAM_BATCH_SIZE = STORIES_PER_REGENERATION;
 
 /** Reads a key attribute whether it is still native (document client) or already marshalled. */
 function stringAttribute(value: unknown): string | undefined {

@@ -14,13 +14,14 @@ function distributionConfig(synth: SynthesizedStack): Record<string, unknown> {
   return distributions[0]!.Properties.DistributionConfig;
 }
 
+// One synthesis for both groups: it is the slow part.
+let synth: SynthesizedStack;
+
+beforeAll(() => {
+  synth = synthesizeStack();
+}, 60_000);
+
 describe('Construct: FeedDistribution', () => {
-  let synth: SynthesizedStack;
-
-  beforeAll(() => {
-    synth = synthesizeStack();
-  }, 60_000);
-
   it('reads the private bucket through Origin Access Control, not a public website endpoint', () => {
     // Act
     const config = distributionConfig(synth);
@@ -150,12 +151,6 @@ function findChild(synth: SynthesizedStack, id: string): { node: { defaultChild?
 }
 
 describe('Construct: FeedDistribution browser view', () => {
-  let synth: SynthesizedStack;
-
-  beforeAll(() => {
-    synth = synthesizeStack();
-  }, 60_000);
-
   it('runs the browser-view function on viewer responses, with the same rule as the local CDN', () => {
     // Prepare
     const handler = new Function(`${BROWSER_VIEW_FUNCTION_CODE}; return handler;`)() as (event: unknown) => {

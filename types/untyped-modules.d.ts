@@ -1,7 +1,8 @@
-// Packages that ship no TypeScript declarations.
+// Packages that ship no TypeScript declarations. Both run in infra/local/storage-thread.mjs;
+// their options are typed here for the code that starts that thread.
 declare module 'dynalite' {
   import type { Server } from 'node:http';
-  interface DynaliteOptions {
+  export interface DynaliteOptions {
     path?: string;
     createTableMs?: number;
     deleteTableMs?: number;
@@ -13,7 +14,7 @@ declare module 'dynalite' {
 
 declare module 's3rver' {
   import type { AddressInfo } from 'node:net';
-  interface S3rverOptions {
+  export interface S3rverOptions {
     address?: string;
     port?: number;
     silent?: boolean;

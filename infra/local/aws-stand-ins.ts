@@ -1,10 +1,10 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import dynalite from 'dynalite';
-import S3rver from 's3rver';
+import type { DynaliteOptions } from 'dynalite';
+import type { S3rverOptions } from 's3rver';
 import { ensureArticlesTable } from './table-definition.js';
 
 export interface StandIns {
@@ -27,8 +27,10 @@ export interface StandInOptions {
 }
 
 /**
- * Starts dynalite (DynamoDB) and s3rver (S3) in this process on free loopback ports and creates
- * the table and bucket if they are missing.
+ * Starts dynalite (DynamoDB) and s3rver (S3) in this process, each in its own worker thread, on
+ * free loopback ports, and creates the table and bucket if they are missing. In the same thread as
+ * the handlers they took about a third of its time (storage, hashing and LevelDB work that AWS
+ * does on its own machines), and ingestion and regeneration waited behind them.
  */
 export async function startStandIns(options: StandInOptions = {}): Promise<StandIns> {
   const tableName = options.tableName ?? 'articles';
@@ -39,21 +41,12 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
   if (s3Dir) await mkdir(s3Dir, { recursive: true });
   const removedObjects = s3Dir ? await removeHalfWrittenObjects(s3Dir) : [];
 
-  const dynamo = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dynamoDir ? { path: dynamoDir } : {}) });
-  await new Promise<void>((resolve, reject) => {
-    dynamo.once('error', reject);
-    dynamo.listen(0, '127.0.0.1', () => resolve());
-  });
-  const dynamoEndpoint = `http://127.0.0.1:${(dynamo.address() as AddressInfo).port}`;
-
-  const s3 = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    ...(s3Dir ? { directory: s3Dir } : { directory: path.join(await tempDir(), 's3'), resetOnClose: true }),
-  });
-  const s3Address = await s3.run();
-  const s3Endpoint = `http://127.0.0.1:${s3Address.port}`;
+  const [dynamo, s3] = await Promise.all([
+    startStorageThread('dynamodb', { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dynamoDir ? { path: dynamoDir } : {}) }),
+    startStorageThread('s3', s3Dir ? { directory: s3Dir } : { directory: path.join(await tempDir(), 's3'), resetOnClose: true }),
+  ]);
+  const dynamoEndpoint = `http://127.0.0.1:${dynamo.port}`;
+  const s3Endpoint = `http://127.0.0.1:${s3.port}`;
 
   const env = {
     AWS_REGION: 'us-east-1',
@@ -72,9 +65,15 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
   const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
   const dynamoClient = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamoEndpoint, credentials });
   const s3Client = new S3Client({ region: 'us-east-1', endpoint: s3Endpoint, credentials, forcePathStyle: true });
+  const close = async () => {
+    await Promise.all([s3.close(), dynamo.close()]);
+  };
   try {
     await ensureArticlesTable(dynamoClient, tableName);
     await ensureBucket(s3Client, bucket);
+  } catch (error) {
+    await close();
+    throw error;
   } finally {
     dynamoClient.destroy();
     s3Client.destroy();
@@ -87,11 +86,48 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     bucket,
     env,
     removedObjects,
-    async close() {
-      await s3.close();
-      await new Promise<void>((resolve) => dynamo.close(() => resolve()));
-    },
+    close,
   };
+}
+
+interface StorageThread {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Runs storage-thread.mjs for one stand-in and resolves once it listens. A stand-in that fails
+ * later (it should not) ends its thread; that error is rethrown here rather than lost, as it was
+ * when the stand-ins ran on the main thread.
+ */
+function startStorageThread(kind: 'dynamodb', options: DynaliteOptions): Promise<StorageThread>;
+function startStorageThread(kind: 's3', options: Omit<S3rverOptions, 'address' | 'port' | 'silent'>): Promise<StorageThread>;
+function startStorageThread(kind: 'dynamodb' | 's3', options: DynaliteOptions | S3rverOptions): Promise<StorageThread> {
+  const worker = new Worker(new URL('./storage-thread.mjs', import.meta.url), { workerData: { kind, options } });
+  return new Promise((resolve, reject) => {
+    const failedToStart = (error: Error) => reject(new Error(`The local ${kind === 's3' ? 'S3' : 'DynamoDB'} stand-in did not start: ${error.message}`));
+    const exitedEarly = (code: number) => failedToStart(new Error(`its thread exited with code ${code}`));
+    worker.once('error', failedToStart);
+    worker.once('exit', exitedEarly);
+    worker.once('message', ({ port }: { port: number }) => {
+      worker.off('error', failedToStart);
+      worker.off('exit', exitedEarly);
+      worker.on('error', (error) => {
+        throw error;
+      });
+      // The servers in front keep the process alive; a forgotten close() must not.
+      worker.unref();
+      const exited = new Promise<void>((done) => worker.once('exit', () => done()));
+      resolve({
+        port,
+        async close() {
+          worker.ref(); // until it has stopped
+          worker.postMessage('close');
+          await exited;
+        },
+      });
+    });
+  });
 }
 
 const METADATA_SUFFIX = '._S3rver_metadata.json';

@@ -1,0 +1,34 @@
+// One storage stand-in (dynalite or s3rver) in its own worker thread, so that its request handling,
+// hashing, LevelDB and file writes run on another core than the handlers. Both are plain HTTP
+// servers, so the handlers reach them exactly as before: over loopback, through the AWS SDK.
+// Plain JavaScript on purpose: a worker thread does not inherit the TypeScript loader.
+//   workerData: { kind: 'dynamodb' | 's3', options }  ->  posts { port } once listening.
+//   Message 'close' stops the server; the thread then ends.
+import { parentPort, workerData } from 'node:worker_threads';
+
+const { kind, options } = workerData;
+
+async function startDynamoDb() {
+  const { default: dynalite } = await import('dynalite');
+  const server = dynalite(options);
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return { port: server.address().port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+async function startS3() {
+  const { default: S3rver } = await import('s3rver');
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, ...options });
+  const address = await server.run();
+  return { port: address.port, close: () => server.close() };
+}
+
+const server = kind === 'dynamodb' ? await startDynamoDb() : await startS3();
+parentPort.on('message', async (message) => {
+  if (message !== 'close') return;
+  await server.close();
+  parentPort.close();
+});
+parentPort.postMessage({ port: server.port });

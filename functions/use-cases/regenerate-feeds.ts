@@ -141,31 +141,41 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
     for (const { feedKey, sortKey } of [...previous, ...memberships]) if (feedKey === SITE_FEED.key) days.add(dayOfSortKey(sortKey));
   });
 
-  const pages: RenderTarget[] = [...changed.values()].map((feed) => feedTarget(feed, deps));
-  const pageKeys = [...changed.keys()];
-  let directory: Awaited<ReturnType<FeedCatalog['planDirectory']>> | undefined;
-  if (catalog) {
-    const archiveTargets = await archiveTargetsFor(days, catalog, deps);
-    pages.push(...archiveTargets);
-    pageKeys.push(...archiveTargets.map((target) => target.key));
-    directory = await planDirectory(changed, named, catalog, deps);
-    if (directory.listingChanged) pageKeys.push(DIRECTORY_PAGE_KEY);
-  }
-  // Marked before the directory is written: a crash in between is repaired by the retry's compare,
-  // and one after it by the page being stale.
-  await deps.index.markChanged(pageKeys);
-  if (catalog && directory?.writes.length) await catalog.writeDirectory(directory.writes);
-  if (catalog && (pageKeys.includes(DIRECTORY_PAGE_KEY) || (await catalog.isStale(DIRECTORY_PAGE_KEY)))) {
-    pages.push(directoryTarget(catalog, deps));
-  }
-
-  const filesWritten = [...(await publishStylesheet(deps)), ...(await renderTargets(pages, deps))];
+  const stylesheet = await publishStylesheet(deps);
+  // Readers poll the subscription feeds, so they go first; the archive pages and the directory after.
+  await deps.index.markChanged([...changed.keys()]);
+  const feedFiles = await renderTargets(
+    [...changed.values()].map((feed) => feedTarget(feed, deps)),
+    deps,
+  );
+  const catalogFiles = catalog ? await renderCatalogPages(changed, named, days, catalog, deps) : [];
+  const filesWritten = [...stylesheet, ...feedFiles, ...catalogFiles];
   if (filesWritten.length && deps.cdn) await deps.cdn.invalidate(filesWritten);
   if (deps.hubs) {
     const topics = topicUrls([...changed.values()], deps.site, filesWritten);
     if (topics.length) await deps.hubs.notify(topics);
   }
   return { feedsChanged: [...changed.keys()], filesWritten };
+}
+
+/** The archive pages of the given days (and neighbours whose links changed), and the directory. */
+async function renderCatalogPages(
+  changed: Map<string, FeedRef>,
+  named: Map<string, string>,
+  days: Set<ArchiveDay>,
+  catalog: FeedCatalog,
+  deps: RegenerateDependencies,
+): Promise<string[]> {
+  const pages = await archiveTargetsFor(days, catalog, deps);
+  const pageKeys = pages.map((target) => target.key);
+  const directory = await planDirectory(changed, named, catalog, deps);
+  if (directory.listingChanged) pageKeys.push(DIRECTORY_PAGE_KEY);
+  // Marked before the directory is written: a crash in between is repaired by the retry's compare,
+  // and one after it by the page being stale.
+  await deps.index.markChanged(pageKeys);
+  if (directory.writes.length) await catalog.writeDirectory(directory.writes);
+  if (directory.listingChanged || (await catalog.isStale(DIRECTORY_PAGE_KEY))) pages.push(directoryTarget(catalog, deps));
+  return renderTargets(pages, deps);
 }
 
 /** Renders feeds whether or not their data changed (the repair tool's second half). */

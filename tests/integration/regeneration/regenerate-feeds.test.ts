@@ -263,6 +263,34 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(xsl.ContentType).toBe('text/xsl; charset=utf-8');
   });
 
+  it('stores the subscription feeds before the archive pages and the directory', async () => {
+    // Prepare
+    await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z' });
+    await regenerateFeeds(['first'], w.deps);
+    await w.publish('second', { publishedAt: '2026-03-10T09:00:00Z', categories: ['Science'] });
+    const stored: string[] = [];
+    const store = w.deps.store;
+    const deps: RegenerateDependencies = {
+      ...w.deps,
+      store: {
+        publish: async (files, recorded) => {
+          const result = await store.publish(files, recorded);
+          stored.push(...files.map((file) => file.key).filter((key) => key !== 'feed.xsl'));
+          return result;
+        },
+      },
+    };
+    // Act
+    await regenerateFeeds(['second'], deps);
+    // Assess
+    const catalogPage = (key: string) => key.startsWith('archive/') || key === 'index.html';
+    const firstCatalogPage = stored.findIndex(catalogPage);
+    expect(stored.filter(catalogPage)).toEqual(expect.arrayContaining(['archive/2026-03-10/feed.xml', 'archive/2026-03-01/feed.xml', 'index.html']));
+    expect(stored.slice(0, firstCatalogPage).sort()).toEqual(
+      ['feed.xml', 'atom.xml', 'feed.json', 'categories/science/feed.xml', 'categories/science/atom.xml', 'categories/science/feed.json', 'authors/nadia-rahman/feed.xml', 'authors/nadia-rahman/atom.xml', 'authors/nadia-rahman/feed.json'].sort(),
+    );
+  });
+
   it('gives up the leases of a failed render, so the retry renders at once', async () => {
     // Prepare
     await w.publish('during-outage', { publishedAt: '2026-03-01T10:00:00Z' });

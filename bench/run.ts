@@ -248,8 +248,8 @@ function printReport(result: typeof report): void {
           ['  what-if: feeds only / comparing with S3, p50', ...archives.map((a) => (a.growth.whatIf ? `${a.growth.whatIf.feedsOnly.p50} / ${a.growth.whatIf.feedsOnlyComparingWithS3?.p50 ?? '—'} ms` : '—'))],
           ['publish-to-feed p50 / p95 (n)', ...archives.map((a) => (a.latency ? `${a.latency.total.p50} / ${a.latency.total.p95} ms (${a.latency.publishes})` : '—'))],
           ['  ingest ack p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ingestAck.p50} ms` : '—'))],
-          ['  stream + regeneration p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.streamAndRegeneration.p50} ms` : '—'))],
-          ['  reading the 9 files p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.readNineFiles.p50} ms` : '—'))],
+          ['  ack to all 9 files read with it p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ackToAllNineRead.p50} ms` : '—'))],
+          ['  ack to every page written p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ackToEveryPageWritten.p50} ms` : '—'))],
         ],
       ),
     );

@@ -41,8 +41,8 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
           ['what-if: feeds only, each file compared with S3 (a HEAD) first, p50', ...archives.map((a) => (a.growth.whatIf?.feedsOnlyComparingWithS3 ? ms(a.growth.whatIf.feedsOnlyComparingWithS3.p50) : '—'))],
           ['publish-to-feed p50 / p95 (publishes measured)', ...archives.map((a) => (a.latency ? `${ms(a.latency.total.p50)} / ${ms(a.latency.total.p95)} (${a.latency.publishes})` : '—'))],
           ['… PUT acknowledged (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ingestAck.p50) : '—'))],
-          ['… stream + regeneration (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.streamAndRegeneration.p50) : '—'))],
-          ['… reading the 9 files over HTTP (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.readNineFiles.p50) : '—'))],
+          ['… from the ack until all 9 files read over HTTP hold it (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ackToAllNineRead.p50) : '—'))],
+          ['… from the ack until every page is written, archive page and directory included (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ackToEveryPageWritten.p50) : '—'))],
         ],
       ),
     );

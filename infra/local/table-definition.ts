@@ -1,6 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
-/** The same key schema as the CDK ArticlesTable construct, for the local stand-in. */
+/** The same key schema as the CDK ArticlesTable construct, for the local stand-in; resolves once it is ACTIVE. */
 export async function ensureArticlesTable(client: DynamoDBClient, tableName: string): Promise<void> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -34,4 +34,11 @@ export async function ensureArticlesTable(client: DynamoDBClient, tableName: str
       ],
     }),
   );
+  // dynalite answers CreateTable while the table is still CREATING; a write before ACTIVE fails.
+  for (let attempt = 0; ; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus === 'ACTIVE') return;
+    if (attempt >= 500) throw new Error(`Table ${tableName} is still ${Table?.TableStatus} after 5 s`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

@@ -1,4 +1,5 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { inParallel } from '../commons/concurrency.js';
 
 type WriteRequest = { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
 
@@ -10,21 +11,28 @@ type Item = Record<string, unknown>;
 
 const backOff = (round: number) => new Promise((resolve) => setTimeout(resolve, 20 * 2 ** round));
 
+/** Batch calls in flight at once for one large write or read (a burst's thousands of items). */
+const CHUNKS_IN_FLIGHT = 4;
+
+function chunks<T>(items: T[], size: number): T[][] {
+  return Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+}
+
 /** BatchWriteItem in chunks of 25, re-sending unprocessed items with backoff until all are written. */
 export async function batchWrite(
   client: DynamoDBDocumentClient,
   tableName: string,
   requests: WriteRequest[],
 ): Promise<void> {
-  for (let start = 0; start < requests.length; start += BATCH_SIZE) {
-    let pending = requests.slice(start, start + BATCH_SIZE);
+  await inParallel(chunks(requests, BATCH_SIZE), CHUNKS_IN_FLIGHT, async (chunk) => {
+    let pending = chunk;
     for (let round = 0; pending.length; round++) {
       if (round >= MAX_ROUNDS) throw new Error(`BatchWriteItem left ${pending.length} items unprocessed`);
       if (round > 0) await backOff(round);
       const { UnprocessedItems } = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
       pending = (UnprocessedItems?.[tableName] ?? []) as WriteRequest[];
     }
-  }
+  });
 }
 
 /**
@@ -33,8 +41,8 @@ export async function batchWrite(
  */
 export async function batchGet(client: DynamoDBDocumentClient, tableName: string, keys: Item[]): Promise<Item[]> {
   const found: Item[] = [];
-  for (let start = 0; start < keys.length; start += GET_BATCH_SIZE) {
-    let pending = keys.slice(start, start + GET_BATCH_SIZE);
+  await inParallel(chunks(keys, GET_BATCH_SIZE), CHUNKS_IN_FLIGHT, async (chunk) => {
+    let pending = chunk;
     for (let round = 0; pending.length; round++) {
       if (round >= MAX_ROUNDS) throw new Error(`BatchGetItem left ${pending.length} keys unprocessed`);
       if (round > 0) await backOff(round);
@@ -44,7 +52,7 @@ export async function batchGet(client: DynamoDBDocumentClient, tableName: string
       found.push(...(Responses?.[tableName] ?? []));
       pending = (UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
     }
-  }
+  });
   return found;
 }
 

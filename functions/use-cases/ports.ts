@@ -71,13 +71,21 @@ export type StoredFiles = Record<string, string>;
  * version number and lease per feed so that concurrent or retried regenerations never publish an
  * older state over a newer one.
  */
+/** What the index should hold for one story: its feed memberships now, and those last projected. */
+export interface StoryProjection {
+  slug: string;
+  article: Article | undefined;
+  desired: FeedMembership[];
+  previous: FeedMembership[];
+}
+
 export interface FeedIndex {
   /** The memberships last written for a story (a superset of what is stored, never less). */
   projectionOf(slug: string): Promise<FeedMembership[]>;
   /** projectionOf for many stories at once (every slug is in the result). */
   projectionsOf(slugs: string[]): Promise<Map<string, FeedMembership[]>>;
-  /** Makes the index hold exactly `desired` for the story (with its current content). */
-  project(slug: string, article: Article | undefined, desired: FeedMembership[], previous: FeedMembership[]): Promise<void>;
+  /** Makes the index hold exactly `desired` for each story (with its current content). */
+  project(stories: StoryProjection[]): Promise<void>;
   /** Records that these feeds' data changed (increments their versions). */
   markChanged(feedKeys: string[]): Promise<void>;
   /** Takes (or renews) the feed's lease; `undefined` if another regeneration holds it. */
@@ -146,6 +154,8 @@ export interface FeedCatalog {
   isStale(pageKey: string): Promise<boolean>;
   /** Remembers that a retracted story left these feeds at `when` (RFC 3339). Idempotent. */
   recordTombstones(slug: string, feedKeys: string[], when: string): Promise<void>;
+  /** Which of these stories have tombstones recorded (read in a few calls, whatever the count). */
+  storiesWithTombstones(slugs: string[]): Promise<Set<string>>;
   /** Forgets a story's tombstones (it is published again); returns the feeds that carried them. */
   clearTombstones(slug: string): Promise<string[]>;
   /** A feed's tombstones from `since` on, newest first. */

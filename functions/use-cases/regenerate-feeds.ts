@@ -25,6 +25,7 @@ import type {
   FeedStore,
   HubNotifier,
   StoredFiles,
+  StoryProjection,
 } from './ports.js';
 
 export interface RegenerateDependencies {
@@ -118,9 +119,14 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   const days = new Set<ArchiveDay>();
   const unique = [...new Set(slugs)];
   // A burst coalesced into one batch would otherwise make thousands of sequential round trips:
-  // the batch's stories and projections are read in a few calls, and the stories are projected
-  // a few at a time (each touches only its own entries).
-  const [stories, projections] = await Promise.all([deps.articles.getMany(unique), deps.index.projectionsOf(unique)]);
+  // the batch's stories, projections and tombstone records are read in a few calls, and all its
+  // stories are projected together in a few batch writes.
+  const [stories, projections, tombstoned] = await Promise.all([
+    deps.articles.getMany(unique),
+    deps.index.projectionsOf(unique),
+    catalog ? catalog.storiesWithTombstones(unique) : new Set<string>(),
+  ]);
+  const projected: StoryProjection[] = [];
   await inParallel(unique, deps.concurrency ?? 8, async (slug) => {
     const article = stories.get(slug);
     const { memberships, feeds } = membershipsOf(article);
@@ -130,9 +136,11 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
       // Recorded before the entries go, so a crash in between still leaves the tombstones to find.
       if (article?.status === 'retracted') await catalog.recordTombstones(slug, leaving, article.retractedAt ?? article.updatedAt);
       // A story back in the feeds after a retraction must not stay announced as deleted.
-      if (memberships.length && !previous.length) for (const feedKey of await catalog.clearTombstones(slug)) changed.set(feedKey, feedFromKey(feedKey));
+      if (memberships.length && !previous.length && tombstoned.has(slug)) {
+        for (const feedKey of await catalog.clearTombstones(slug)) changed.set(feedKey, feedFromKey(feedKey));
+      }
     }
-    await deps.index.project(slug, article, memberships, previous);
+    projected.push({ slug, article, desired: memberships, previous });
     for (const feed of feeds) {
       changed.set(feed.key, feed);
       if (feed.name) named.set(feed.key, feed.name);
@@ -140,6 +148,7 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
     for (const { feedKey } of previous) if (!changed.has(feedKey)) changed.set(feedKey, feedFromKey(feedKey));
     for (const { feedKey, sortKey } of [...previous, ...memberships]) if (feedKey === SITE_FEED.key) days.add(dayOfSortKey(sortKey));
   });
+  await deps.index.project(projected);
 
   const stylesheet = await publishStylesheet(deps);
   // Readers poll the subscription feeds, so they go first; the archive pages and the directory after.

@@ -54,7 +54,7 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
 
   async function project(index: DynamoFeedIndex, article: Article): Promise<void> {
     const previous = await index.projectionOf(article.slug);
-    await index.project(article.slug, article, membershipsOf(article).memberships, previous);
+    await index.project([{ slug: article.slug, article, desired: membershipsOf(article).memberships, previous }]);
   }
 
   it('reads in full only the stories it does not remember yet', async () => {

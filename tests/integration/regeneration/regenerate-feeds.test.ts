@@ -25,11 +25,20 @@ let s3: S3Client;
 let hub: { url: string; pings: string[]; server: Server };
 /** S3 calls the feed store made (HeadObject, PutObject), since the last reset. */
 const s3Calls = { head: 0, put: 0 };
+/** DynamoDB calls by command name, since the last reset. */
+const dynamoCalls = new Map<string, number>();
 let tableCount = 0;
 
 beforeAll(async () => {
   standIns = await startStandIns();
   dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamoEndpoint, credentials });
+  dynamo.middlewareStack.add(
+    (next, context) => (args) => {
+      dynamoCalls.set(String(context.commandName), (dynamoCalls.get(String(context.commandName)) ?? 0) + 1);
+      return next(args);
+    },
+    { step: 'initialize', name: 'countIndexCalls' },
+  );
   s3 = new S3Client({ region: 'us-east-1', endpoint: standIns.s3Endpoint, credentials, forcePathStyle: true });
   s3.middlewareStack.add(
     (next, context) => (args) => {
@@ -261,6 +270,22 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(after).not.toContain('tech-data');
     const xsl = await s3.send(new HeadObjectCommand({ Bucket: standIns.bucket, Key: `${base.split('/').pop()}/feed.xsl` }));
     expect(xsl.ContentType).toBe('text/xsl; charset=utf-8');
+  });
+
+  it('projects a batch of stories in a few batch calls, not round trips per story', async () => {
+    // Prepare
+    const slugs = Array.from({ length: 60 }, (_, index) => `burst-${index}`);
+    for (const [index, slug] of slugs.entries()) await w.publish(slug, { publishedAt: `2026-03-10T0${index % 10}:${String(index).padStart(2, '0')}:00Z` });
+    dynamoCalls.clear();
+    // Act
+    await regenerateFeeds(slugs, w.deps);
+    // Assess: 60 stories in 3 feeds each (site, World, Nadia Rahman): 180 entries, 60 projections.
+    expect(dynamoCalls.get('GetItemCommand') ?? 0).toBeLessThan(10);
+    expect(dynamoCalls.get('PutItemCommand') ?? 0).toBeLessThan(10);
+    expect(dynamoCalls.get('BatchWriteItemCommand')).toBeLessThanOrEqual(Math.ceil(60 / 25) + Math.ceil(180 / 25) + 2);
+    expect(JSON.parse(await w.read('feed.json')).items).toHaveLength(50);
+    expect(JSON.parse(await w.read('categories/world/feed.json')).items).toHaveLength(50);
+    expect(atomEntries(await w.read('authors/nadia-rahman/atom.xml'))).toHaveLength(50);
   });
 
   it('stores the subscription feeds before the archive pages and the directory', async () => {

@@ -69,12 +69,14 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
    */
   async project(stories: StoryProjection[]): Promise<void> {
     const plans = stories.map(({ slug, article, desired, previous }) => {
+      const stored = article && { article, digest: storyDigest(article) };
       const removed = previous.filter((old) => !desired.some((wanted) => same(old, wanted)));
       const widened = [...previous, ...desired.filter((wanted) => !previous.some((old) => same(old, wanted)))];
       return {
+        stored,
         widen: widened.length > previous.length ? [projectionWrite(slug, widened)] : [],
         entries: [
-          ...(article ? this.entryWrites(desired, article) : []),
+          ...(stored ? this.entryWrites(desired, stored.article, stored.digest) : []),
           ...removed.map((membership): WriteRequest => ({ DeleteRequest: { Key: keys.feedEntry(membership.feedKey, membership.sortKey) } })),
         ],
         narrow: widened.length !== desired.length || removed.length ? [projectionWrite(slug, desired)] : [],
@@ -83,10 +85,11 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     await batchWrite(this.client, this.tableName, plans.flatMap((plan) => plan.widen));
     await batchWrite(this.client, this.tableName, plans.flatMap((plan) => plan.entries));
     await batchWrite(this.client, this.tableName, plans.flatMap((plan) => plan.narrow));
+    // The feeds rendered next hold these stories as just written: they need not be read back.
+    for (const { stored } of plans) if (stored) this.remember(stored.digest, stored.article);
   }
 
-  private entryWrites(memberships: FeedMembership[], article: Article): WriteRequest[] {
-    const digest = storyDigest(article);
+  private entryWrites(memberships: FeedMembership[], article: Article, digest: string): WriteRequest[] {
     return memberships.map((membership) => ({ PutRequest: { Item: feedEntryItem(membership, article, digest) } }));
   }
 

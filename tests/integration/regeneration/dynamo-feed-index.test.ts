@@ -58,17 +58,18 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
   }
 
   it('reads in full only the stories it does not remember yet', async () => {
-    // Prepare
+    // Prepare: projected by another process, so nothing is remembered yet.
     const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const writer = new DynamoFeedIndex(documents, standIns.tableName);
     const [newest, ...older] = storiesOfRun();
-    for (const story of older) await project(index, story);
+    for (const story of older) await project(writer, story);
 
     // Act
     const first = await index.latest(feedOfRun(), 50);
     const readsFirst = fullReads;
     const again = await index.latest(feedOfRun(), 50);
     const readsAgain = fullReads - readsFirst;
-    await project(index, newest!);
+    await project(writer, newest!);
     const afterPublish = await index.latest(feedOfRun(), 50);
     const readsAfterPublish = fullReads - readsFirst - readsAgain;
 
@@ -129,11 +130,29 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
     expect(fullReads).toBe(2);
   });
 
+  it('remembers the stories it projects, so the feeds rendered next read none of them back', async () => {
+    // Prepare
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const [newest, ...older] = storiesOfRun();
+    for (const story of older) await project(new DynamoFeedIndex(documents, standIns.tableName), story);
+    await index.latest(feedOfRun(), 50);
+    const readsBefore = fullReads;
+
+    // Act
+    await project(index, newest!);
+    const afterPublish = await index.latest(feedOfRun(), 50);
+
+    // Assess
+    expect(afterPublish.map((story) => story.slug)).toEqual([newest!.slug, ...older.map((story) => story.slug)]);
+    expect(afterPublish[0]).toEqual(newest);
+    expect(fullReads - readsBefore).toBe(0);
+  });
+
   it('forgets the least recently used stories beyond its bound', async () => {
     // Prepare
     const index = new DynamoFeedIndex(documents, standIns.tableName, Date.now, 2);
     const stories = storiesOfRun();
-    for (const story of stories) await project(index, story);
+    for (const story of stories) await project(new DynamoFeedIndex(documents, standIns.tableName), story);
 
     // Act
     await index.latest(feedOfRun(), 50);

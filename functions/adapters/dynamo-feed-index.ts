@@ -108,7 +108,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     );
   }
 
-  async acquire(feedKey: string, owner: string, leaseMs: number): Promise<FeedLease | undefined> {
+  async acquire(feedKey: string, owner: string, leaseMs: number, markChanged = false): Promise<FeedLease | undefined> {
     const now = this.clock();
     try {
       // The item as it was: whether the last holder gave the lease up (then its record of the
@@ -117,21 +117,23 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.feedState(feedKey),
-          UpdateExpression: 'SET leaseOwner = :owner, leaseUntil = :until',
+          UpdateExpression: `${markChanged ? 'ADD version :one ' : ''}SET leaseOwner = :owner, leaseUntil = :until`,
           ConditionExpression: 'attribute_not_exists(leaseOwner) OR leaseOwner = :owner OR leaseUntil < :now',
-          ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':now': now },
+          ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ':now': now, ...(markChanged ? { ':one': 1 } : {}) },
           ReturnValues: 'ALL_OLD',
         }),
       );
       const released = Attributes.leaseOwner === undefined;
       return {
-        version: Number(Attributes.version ?? 0),
+        version: Number(Attributes.version ?? 0) + (markChanged ? 1 : 0),
         renderedVersion: Number(Attributes.renderedVersion ?? -1),
         files: released ? (Attributes.files as StoredFiles | undefined) : undefined,
       };
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // Held by another: its release then finds the data moved on, and it renders again.
+      if (markChanged) await this.markChanged([feedKey]);
+      return undefined;
     }
   }
 

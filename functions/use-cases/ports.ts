@@ -88,8 +88,12 @@ export interface FeedIndex {
   project(stories: StoryProjection[]): Promise<void>;
   /** Records that these feeds' data changed (increments their versions). */
   markChanged(feedKeys: string[]): Promise<void>;
-  /** Takes (or renews) the feed's lease; `undefined` if another regeneration holds it. */
-  acquire(feedKey: string, owner: string, leaseMs: number): Promise<FeedLease | undefined>;
+  /**
+   * Takes (or renews) the feed's lease; `undefined` if another regeneration holds it. With
+   * `markChanged`, also records that the feed's data changed, in the same write when the lease is
+   * free, and in any case before it returns.
+   */
+  acquire(feedKey: string, owner: string, leaseMs: number, markChanged?: boolean): Promise<FeedLease | undefined>;
   /**
    * Records the rendered version (and the signatures of the files it stored, if it stored any)
    * and gives the lease up, unless the data changed since `version` was read: then it returns

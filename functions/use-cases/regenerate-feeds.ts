@@ -152,9 +152,8 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
 
   const stylesheet = await publishStylesheet(deps);
   // Readers poll the subscription feeds, so they go first; the archive pages and the directory after.
-  await deps.index.markChanged([...changed.keys()]);
   const feedFiles = await renderTargets(
-    [...changed.values()].map((feed) => feedTarget(feed, deps)),
+    [...changed.values()].map((feed) => ({ ...feedTarget(feed, deps), changed: true })),
     deps,
   );
   const catalogFiles = catalog ? await renderCatalogPages(changed, named, days, catalog, deps) : [];
@@ -198,6 +197,8 @@ export async function renderFeeds(feeds: FeedRef[], deps: RegenerateDependencies
 /** A page rendered under the lease and version protocol: a feed, an archive page or the directory. */
 interface RenderTarget {
   key: string;
+  /** Whether its data changed in this run (not yet recorded): its version is bumped as its lease is taken. */
+  changed?: boolean;
   render(): Promise<FeedFile[]>;
   /** Runs after the files are stored, before the lease is given up. */
   afterPublish?: () => Promise<void>;
@@ -340,8 +341,8 @@ async function renderOne(target: RenderTarget, owner: string, deps: RegenerateDe
   const written: string[] = [];
   let stored: StoredFiles | undefined;
   const giveUpAt = Date.now() + (deps.waitForLeaseMs ?? FEED_LEASE_WAIT_MS);
-  for (let wait = 25; ; ) {
-    const lease = await deps.index.acquire(target.key, owner, leaseMs);
+  for (let wait = 25, first = true; ; first = false) {
+    const lease = await deps.index.acquire(target.key, owner, leaseMs, first && target.changed);
     if (!lease) {
       if (Date.now() > giveUpAt) throw new FeedBusyError(`Feed ${target.key} is held by another regeneration`);
       await pause(wait);

@@ -288,6 +288,34 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(atomEntries(await w.read('authors/nadia-rahman/atom.xml'))).toHaveLength(50);
   });
 
+  it('marks a feed changed even while another regeneration holds it, so that one renders again', async () => {
+    // Prepare
+    await w.publish('one', { publishedAt: '2026-03-01T10:00:00Z' });
+    await regenerateFeeds(['one'], w.deps);
+    const held = (await w.deps.index.acquire(SITE_FEED.key, 'another regeneration', 60_000))!;
+    await w.publish('two', { publishedAt: '2026-03-02T10:00:00Z' });
+    let waiting!: () => void;
+    const foundItHeld = new Promise<void>((resolve) => (waiting = resolve));
+    // Act
+    const regeneration = regenerateFeeds(['two'], {
+      ...w.deps,
+      sleep: (ms) => {
+        waiting();
+        return new Promise((resolve) => setTimeout(resolve, ms));
+      },
+    });
+    await foundItHeld;
+    const holderReleased = await w.deps.index.release(SITE_FEED.key, 'another regeneration', held.version);
+    await w.deps.index.abandonLease(SITE_FEED.key, 'another regeneration');
+    await regeneration;
+    // Assess
+    expect(holderReleased).toBe(false);
+    expect(atomEntries(await w.read('atom.xml')).map((entry) => entry.id)).toEqual([
+      'tag:news.example.com,2026:article:two',
+      'tag:news.example.com,2026:article:one',
+    ]);
+  });
+
   it('stores the subscription feeds before the archive pages and the directory', async () => {
     // Prepare
     await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z' });

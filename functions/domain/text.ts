@@ -5,8 +5,14 @@
  */
 const NOT_XML_SAFE = /[^\t\n\r\u0020-\u007E\u00A0-\uD7FF\uE000-\uFDCF\uFDF0-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
+/**
+ * Code units that can start a character NOT_XML_SAFE removes (and surrogates, which are mostly
+ * fine pairs): a scan without Unicode mode, about four times faster, for the common clean text.
+ */
+const MAYBE_NOT_XML_SAFE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF\uFDD0-\uFDEF\uFFFE\uFFFF]/;
+
 export function xmlSafe(text: string): string {
-  return text.replace(NOT_XML_SAFE, '');
+  return MAYBE_NOT_XML_SAFE.test(text) ? text.replace(NOT_XML_SAFE, '') : text;
 }
 
 /** Plain text fields: XML-safe, whitespace-trimmed. */

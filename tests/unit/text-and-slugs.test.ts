@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { feedSlug, isStorySlug, storySlugFromTitle, xmlSafe } from '../../functions/domain/text.js';
 import { feedsOf, feedObjectKey, feedUrl, categoryFeed } from '../../functions/domain/feeds.js';
@@ -9,6 +10,19 @@ describe('Domain: text, slugs and feed membership', () => {
     expect(xmlSafe('\u0000\u001f\u007f\u0085\uFFFE\uFFFF\uFDD0')).toBe('');
     expect(xmlSafe('\uD83D')).toBe('');
     expect(xmlSafe('😀 مرحبا 你好')).toBe('😀 مرحبا 你好');
+  });
+
+  it('drops exactly the characters outside the XML 1.0 Char production (and the discouraged ones)', () => {
+    const allowed = (code: number) =>
+      code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0x7e) || (code >= 0xa0 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd && !(code >= 0xfdd0 && code <= 0xfdef)) || code >= 0x10000;
+    // Code point by code point: a lone surrogate is one code point of its own, and not allowed.
+    const reference = (text: string) => [...text].filter((char) => allowed(char.codePointAt(0)!)).join('');
+    fc.assert(
+      fc.property(fc.string({ unit: fc.oneof(fc.constantFrom('a', ' ', '\n', '\u0085', '\uD83D', '\uDE00', '\uFFFE', '\uFDD5', '\u0000'), fc.integer({ min: 0, max: 0xffff }).map((code) => String.fromCharCode(code))) }), (text) => {
+        expect(xmlSafe(text)).toBe(reference(text));
+      }),
+      { numRuns: 2_000 },
+    );
   });
 
   it('derives slugs from titles and names', () => {

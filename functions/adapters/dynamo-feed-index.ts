@@ -22,8 +22,11 @@ const same = (a: FeedMembership, b: FeedMembership) => a.feedKey === b.feedKey &
 
 const projectionWrite = (slug: string, memberships: FeedMembership[]): WriteRequest => ({ PutRequest: { Item: { ...keys.projection(slug), memberships } } });
 
-/** How many stories an index keeps in memory by default (about 6 KB each). */
-const REMEMBERED_STORIES = 2_000;
+/**
+ * How many stories an index keeps in memory by default (about 6 KB each, some 25 MB): every story
+ * of 80 feeds of 50, as RenderedEntries keeps their entries.
+ */
+const REMEMBERED_STORIES = 4_000;
 
 /** A feed entry's story and a digest of it, written together so the digest always names that story. */
 export function feedEntryItem(membership: FeedMembership, article: Article, digest = storyDigest(article)): Item {

@@ -214,6 +214,10 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     });
   }
 
+  async hasStories(feedKey: string): Promise<boolean> {
+    return (await this.oneKey({ KeyConditionExpression: 'PK = :feed', ExpressionAttributeValues: { ':feed': keys.feedPartition(feedKey) } })) !== undefined;
+  }
+
   async firstKeyFrom(feedKey: string, from: string): Promise<string | undefined> {
     return this.oneKey({
       KeyConditionExpression: 'PK = :feed AND SK >= :from',

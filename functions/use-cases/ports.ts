@@ -151,6 +151,8 @@ export interface FeedCatalog {
   lastKeyBefore(feedKey: string, before: string): Promise<string | undefined>;
   /** The smallest sort key of a feed at or after `from`, if any. */
   firstKeyFrom(feedKey: string, from: string): Promise<string | undefined>;
+  /** Whether a feed holds any story (one key read). */
+  hasStories(feedKey: string): Promise<boolean>;
   /** What `recordRendered` last stored for a page (e.g. the neighbours its links point at). */
   renderedMark(pageKey: string): Promise<string | undefined>;
   recordRendered(pageKey: string, mark: string): Promise<void>;

@@ -176,7 +176,7 @@ async function renderCatalogPages(
 ): Promise<string[]> {
   const pages = await archiveTargetsFor(days, catalog, deps);
   const pageKeys = pages.map((target) => target.key);
-  const directory = await planDirectory(changed, named, catalog, deps);
+  const directory = await planDirectory(changed, named, catalog);
   if (directory.listingChanged) pageKeys.push(DIRECTORY_PAGE_KEY);
   // Marked before the directory is written: a crash in between is repaired by the retry's compare,
   // and one after it by the page being stale.
@@ -284,14 +284,13 @@ async function planDirectory(
   changed: Map<string, FeedRef>,
   named: Map<string, string>,
   catalog: FeedCatalog,
-  deps: RegenerateDependencies,
 ): Promise<Awaited<ReturnType<FeedCatalog['planDirectory']>>> {
   const entries: FeedDirectoryEntry[] = [];
   for (const feed of changed.values()) {
     if (feed.kind === 'site') continue;
     const name = named.get(feed.key);
-    // A feed a story is in has stories; one a story left is looked at (one item read).
-    const hasStories = name !== undefined || (await deps.index.latest(feed.key, 1)).length > 0;
+    // A feed a story is in has stories; one a story left is looked at (one key read).
+    const hasStories = name !== undefined || (await catalog.hasStories(feed.key));
     entries.push({ feedKey: feed.key, name, hasStories });
   }
   return entries.length ? catalog.planDirectory(entries) : { writes: [], listingChanged: false };

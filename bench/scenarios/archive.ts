@@ -206,11 +206,15 @@ async function read(url: string): Promise<Buffer> {
   return response.body;
 }
 
-/** A feed file's bytes, by a conditional GET when it was read before (a 304 costs the server little). */
+/**
+ * A feed file's bytes, by a conditional GET when it was read before (a 304 costs the server
+ * little); empty while the file does not exist yet (a feed's first story is being published).
+ */
 async function poll(url: string): Promise<Buffer> {
   const known = lastRead.get(url);
   const response = await request(url, known ? { headers: { 'if-none-match': known.etag } } : {});
   if (response.status === 304 && known) return known.body;
+  if (response.status === 404) return Buffer.alloc(0);
   if (response.status !== 200) throw new BenchmarkBrokenError(`GET ${url} answered ${response.status}`);
   const etag = response.headers.etag;
   if (etag) lastRead.set(url, { etag, body: response.body });

@@ -66,11 +66,6 @@ export interface FeedLease {
 /** Object key → signature (the bytes' SHA-256 and the headers they are served with). */
 export type StoredFiles = Record<string, string>;
 
-/**
- * The per-feed index the regenerator keeps: which stories are in which feed, newest first, and a
- * version number and lease per feed so that concurrent or retried regenerations never publish an
- * older state over a newer one.
- */
 /** What the index should hold for one story: its feed memberships now, and those last projected. */
 export interface StoryProjection {
   slug: string;
@@ -79,6 +74,11 @@ export interface StoryProjection {
   previous: FeedMembership[];
 }
 
+/**
+ * The per-feed index the regenerator keeps: which stories are in which feed, newest first, and a
+ * version number and lease per feed so that concurrent or retried regenerations never publish an
+ * older state over a newer one.
+ */
 export interface FeedIndex {
   /** The memberships last written for a story (a superset of what is stored, never less). */
   projectionOf(slug: string): Promise<FeedMembership[]>;

@@ -1,4 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { sleep } from '../../functions/commons/concurrency.js';
 
 /** The same key schema as the CDK ArticlesTable construct, for the local stand-in; resolves once it is ACTIVE. */
 export async function ensureArticlesTable(client: DynamoDBClient, tableName: string): Promise<void> {
@@ -39,6 +40,6 @@ export async function ensureArticlesTable(client: DynamoDBClient, tableName: str
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (Table?.TableStatus === 'ACTIVE') return;
     if (attempt >= 500) throw new Error(`Table ${tableName} is still ${Table?.TableStatus} after 5 s`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await sleep(10);
   }
 }

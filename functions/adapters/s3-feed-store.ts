@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { HeadObjectCommand, NotFound, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { HeadObjectCommand, NotFound, PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
 import type { FeedFile } from '../rendering/render-feed.js';
 import type { FeedStore, PublishedFiles, StoredFiles } from '../use-cases/ports.js';
 
@@ -12,6 +12,32 @@ export const HASH_METADATA = 'content-sha256';
 /** The value kept under HASH_METADATA: SHA-256 of the bytes, base64. */
 export function contentHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('base64');
+}
+
+/**
+ * The SigV4 header that carries the body's SHA-256 (hex). When a request already has it, the
+ * signer uses it instead of hashing the body again.
+ */
+const PAYLOAD_HASH_HEADER = 'x-amz-content-sha256';
+
+/**
+ * A PutObject of bytes whose SHA-256 we already have, so that they are hashed once, not three
+ * times: the same digest is the stored metadata, S3's integrity check (`ChecksumSHA256`: S3
+ * refuses a body that does not match, and the SDK then computes no CRC32 of its own) and the
+ * signature's payload hash.
+ */
+function putWithKnownHash(input: PutObjectCommandInput & { Body: Uint8Array }, digest: Buffer): PutObjectCommand {
+  const command = new PutObjectCommand({ ...input, ChecksumSHA256: digest.toString('base64') });
+  const payloadHash = digest.toString('hex');
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const { headers } = args.request as { headers?: Record<string, string> };
+      if (headers) headers[PAYLOAD_HASH_HEADER] = payloadHash;
+      return next(args);
+    },
+    { step: 'build', name: 'knownPayloadHash' },
+  );
+  return command;
 }
 
 /** What decides whether a stored file must be written again: its bytes and its headers. */
@@ -41,19 +67,16 @@ export class S3FeedStore implements FeedStore {
   private async publishOne(file: FeedFile, recorded: string | undefined): Promise<{ key: string; signature: string; written: boolean }> {
     const body = file.bytes;
     const cacheControl = file.cacheControl ?? FEED_CACHE_CONTROL;
-    const hash = contentHash(body);
+    const digest = createHash('sha256').update(body).digest();
+    const hash = digest.toString('base64');
     const signature = signatureOf(hash, file.contentType, cacheControl);
     const storedSignature = recorded ?? (await this.storedSignature(file.key));
     if (storedSignature === signature) return { key: file.key, signature, written: false };
     await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: file.key,
-        Body: body,
-        ContentType: file.contentType,
-        CacheControl: cacheControl,
-        Metadata: { [HASH_METADATA]: hash },
-      }),
+      putWithKnownHash(
+        { Bucket: this.bucket, Key: file.key, Body: body, ContentType: file.contentType, CacheControl: cacheControl, Metadata: { [HASH_METADATA]: hash } },
+        digest,
+      ),
     );
     return { key: file.key, signature, written: true };
   }

@@ -175,12 +175,10 @@ async function renderCatalogPages(
   deps: RegenerateDependencies,
 ): Promise<string[]> {
   const pages = await archiveTargetsFor(days, catalog, deps);
-  const pageKeys = pages.map((target) => target.key);
   const directory = await planDirectory(changed, named, catalog);
-  if (directory.listingChanged) pageKeys.push(DIRECTORY_PAGE_KEY);
-  // Marked before the directory is written: a crash in between is repaired by the retry's compare,
-  // and one after it by the page being stale.
-  await deps.index.markChanged(pageKeys);
+  // The directory is marked before its entries are written: a crash in between is repaired by the
+  // retry's compare, and one after it by the page being stale.
+  if (directory.listingChanged) await deps.index.markChanged([DIRECTORY_PAGE_KEY]);
   if (directory.writes.length) await catalog.writeDirectory(directory.writes);
   if (directory.listingChanged || (await catalog.isStale(DIRECTORY_PAGE_KEY))) pages.push(directoryTarget(catalog, deps));
   return renderTargets(pages, deps);
@@ -239,6 +237,8 @@ function archiveTarget(day: ArchiveDay, catalog: FeedCatalog, deps: RegenerateDe
   let mark = '';
   return {
     key: archiveFeedKey(day),
+    // Only days with a changed story or changed links are targets: marked as the lease is taken.
+    changed: true,
     async render() {
       const now = deps.clock.now();
       const { from, to } = daySortKeyRange(day);

@@ -87,7 +87,7 @@ function temporaryDataDir(): string {
 
 const { startLocalRuntime } = await import('../../infra/local/local-runtime.js');
 const token = randomBytes(24).toString('base64url');
-const runtime = await startLocalRuntime({ port: 0, dataDir, token, scheduleIntervalMs: 60_000 });
+const runtime = await startLocalRuntime({ port: 0, dataDir, token, scheduleIntervalMs: 60_000, log: (message) => log(`runtime: ${message}`) });
 const base = loopback(runtime.url);
 
 // The same module instances the runtime loaded (handlers read their configuration at import).

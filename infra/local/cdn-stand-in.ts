@@ -77,13 +77,15 @@ export class CdnStandIn {
    * Reads an object. s3rver writes objects (and their metadata files) in place, so a read racing
    * a write can see part of the new bytes, or fail on a half-written metadata file; real S3 never
    * shows a partial object. When the stored hash (written by the feed store) does not match the
-   * bytes, or s3rver answers with a server error, the read is repeated.
+   * bytes, s3rver answers with a server error, or it drops the connection before the whole body
+   * is sent (an error with no HTTP status: "aborted"), the read is repeated.
    */
   private async load(key: string): Promise<StoredObject | undefined> {
     for (let attempt = 1; ; attempt++) {
       const object = await this.loadOnce(key).catch((error: unknown) => {
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-        if (status < 500 || attempt >= 20) throw error;
+        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const retryable = status === undefined || status >= 500;
+        if (!retryable || attempt >= 20) throw error;
         return 'retry' as const;
       });
       if (object !== 'retry' && (!object || object.complete || attempt >= 20)) return object;

@@ -1,0 +1,92 @@
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { S3Client } from '@aws-sdk/client-s3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { HASH_METADATA } from '../../functions/adapters/s3-feed-store.js';
+import { CdnStandIn } from '../../infra/local/cdn-stand-in.js';
+
+const FEED = Buffer.from('<rss version="2.0"><channel><title>News</title></channel></rss>');
+
+type Answer = 'cut-off' | 'server-error' | 'forbidden' | 'whole';
+
+/**
+ * An S3 client whose HTTP handler answers GetObject from a script: a body cut off mid-way (as
+ * s3rver does when a write replaces the file it is streaming), a 500, a 403, or the whole feed.
+ */
+function scriptedS3(script: Answer[]): { client: S3Client; reads: () => number } {
+  let reads = 0;
+  const client = new S3Client({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    maxAttempts: 1,
+    requestHandler: {
+      async handle() {
+        const answer = script[Math.min(reads++, script.length - 1)]!;
+        const headers = { 'content-type': 'application/rss+xml', etag: '"v1"', [`x-amz-meta-${HASH_METADATA}`]: createHash('sha256').update(FEED).digest('base64') };
+        if (answer === 'server-error' || answer === 'forbidden') {
+          const code = answer === 'forbidden' ? 'AccessDenied' : 'InternalError';
+          return { response: { statusCode: answer === 'forbidden' ? 403 : 500, headers: { 'content-type': 'application/xml' }, body: Readable.from([`<Error><Code>${code}</Code></Error>`]) } };
+        }
+        const body =
+          answer === 'whole'
+            ? Readable.from([FEED])
+            : new Readable({
+                read() {
+                  this.push(FEED.subarray(0, 10));
+                  this.destroy(new Error('aborted'));
+                },
+              });
+        return { response: { statusCode: 200, headers, body } };
+      },
+    },
+  });
+  return { client, reads: () => reads };
+}
+
+let server: Server | undefined;
+
+async function serve(cdn: CdnStandIn): Promise<string> {
+  server = createServer((request, response) => {
+    cdn.serve(request, response, new URL(request.url ?? '/', 'http://localhost').pathname).catch(() => {
+      response.writeHead(502).end();
+    });
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+afterEach(async () => {
+  await new Promise((resolve) => server?.close(resolve));
+  server = undefined;
+});
+
+describe('CdnStandIn', () => {
+  it('reads a feed again when the store cuts its body off mid-way, as a read racing a write can', async () => {
+    // Prepare
+    const s3 = scriptedS3(['cut-off', 'server-error', 'whole']);
+    const url = await serve(new CdnStandIn(s3.client, 'feeds'));
+
+    // Act
+    const response = await fetch(`${url}/feed.xml`);
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(Buffer.from(await response.arrayBuffer()).equals(FEED)).toBe(true);
+    expect(s3.reads()).toBe(3);
+  });
+
+  it('does not retry an answer that will not change (403)', async () => {
+    // Prepare
+    const s3 = scriptedS3(['forbidden', 'whole']);
+    const url = await serve(new CdnStandIn(s3.client, 'feeds'));
+
+    // Act
+    const response = await fetch(`${url}/feed.xml`);
+
+    // Assess
+    expect(response.status).toBe(502);
+    expect(s3.reads()).toBe(1);
+  });
+});

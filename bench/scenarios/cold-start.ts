@@ -151,7 +151,7 @@ try {
     AWS_LAMBDA_FUNCTION_NAME: 'bench',
   };
   // A full archive for the regenerator to render from, and one unrendered story per run.
-  const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamoEndpoint, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } }), {
+  const client = DynamoDBDocumentClient.from(new DynamoDBClient(standIns.clientConfig.dynamodb), {
     marshallOptions: { removeUndefinedValues: true },
   });
   const site = loadSite({ SITE_BASE_URL });

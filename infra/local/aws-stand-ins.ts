@@ -1,8 +1,8 @@
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { CreateBucketCommand, HeadBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, HeadBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
 import type { DynaliteOptions } from 'dynalite';
 import type { S3rverOptions } from 's3rver';
 import { ensureArticlesTable } from './table-definition.js';
@@ -14,6 +14,8 @@ export interface StandIns {
   bucket: string;
   /** The environment that points unchanged handler code at the stand-ins. */
   env: Record<string, string>;
+  /** SDK client settings for code of our own (tests, the CDN stand-in, the benchmark) to reach them. */
+  clientConfig: { dynamodb: DynamoDBClientConfig; s3: S3ClientConfig };
   /** Objects found half-written at start (by a process killed mid-write) and removed. */
   removedObjects: string[];
   close(): Promise<void>;
@@ -62,9 +64,13 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     FEED_BUCKET: bucket,
   };
 
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const dynamoClient = new DynamoDBClient({ region: 'us-east-1', endpoint: dynamoEndpoint, credentials });
-  const s3Client = new S3Client({ region: 'us-east-1', endpoint: s3Endpoint, credentials, forcePathStyle: true });
+  const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+  const clientConfig = {
+    dynamodb: { region: env.AWS_REGION, endpoint: dynamoEndpoint, credentials },
+    s3: { region: env.AWS_REGION, endpoint: s3Endpoint, credentials, forcePathStyle: true },
+  };
+  const dynamoClient = new DynamoDBClient(clientConfig.dynamodb);
+  const s3Client = new S3Client(clientConfig.s3);
   const close = async () => {
     await Promise.all([s3.close(), dynamo.close()]);
   };
@@ -85,6 +91,7 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     tableName,
     bucket,
     env,
+    clientConfig,
     removedObjects,
     close,
   };

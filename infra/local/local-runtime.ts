@@ -106,12 +106,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const recovered = stream.recover();
   if (recovered) log(`Replaying ${recovered} change(s) not yet in the feeds when the last run stopped`);
 
-  const s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: standIns.s3Endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  const s3 = new S3Client(standIns.clientConfig.s3);
   const cdn = new CdnStandIn(s3, standIns.bucket);
   let ready = false;
 

@@ -9,12 +9,7 @@ import { startLocalServerProcess } from '../support/local-server-process.js';
 
 async function withBucket<T>(dataDir: string, work: (s3: S3Client, bucket: string) => Promise<T>): Promise<T> {
   const standIns = await startStandIns({ dataDir });
-  const s3 = new S3Client({
-    region: 'us-east-1',
-    endpoint: standIns.s3Endpoint,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  const s3 = new S3Client(standIns.clientConfig.s3);
   try {
     return await work(s3, standIns.bucket);
   } finally {

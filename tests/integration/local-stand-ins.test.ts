@@ -5,7 +5,6 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from 
 import { afterEach, describe, expect, it } from 'vitest';
 import { startStandIns, type StandIns } from '../../infra/local/aws-stand-ins.js';
 
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
 
 describe('Local stand-ins: a store left by a killed process', () => {
   let standIns: StandIns | undefined;
@@ -21,7 +20,7 @@ describe('Local stand-ins: a store left by a killed process', () => {
   async function start(): Promise<S3Client> {
     s3?.destroy();
     standIns = await startStandIns({ dataDir });
-    s3 = new S3Client({ region: 'us-east-1', endpoint: standIns.s3Endpoint, credentials, forcePathStyle: true });
+    s3 = new S3Client(standIns.clientConfig.s3);
     return s3;
   }
 

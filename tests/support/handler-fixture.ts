@@ -28,9 +28,8 @@ export async function startHandlerFixture(token: string, env: Record<string, str
   Object.assign(process.env, standIns.env, { INGEST_TOKENS: token, SITE_BASE_URL: 'https://news.example.com' }, env);
   const ingest = (await import('../../functions/ingest/handler.js')).handler as IngestHandler;
   const regenerate = (await import('../../functions/regenerate/handler.js')).handler as HandlerFixture['regenerate'];
-  const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamoEndpoint, credentials }));
-  const s3 = new S3Client({ region: 'us-east-1', endpoint: standIns.s3Endpoint, credentials, forcePathStyle: true });
+  const documents = DynamoDBDocumentClient.from(new DynamoDBClient(standIns.clientConfig.dynamodb));
+  const s3 = new S3Client(standIns.clientConfig.s3);
   return {
     standIns,
     ingest,

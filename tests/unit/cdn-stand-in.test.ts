@@ -19,7 +19,7 @@ function scriptedS3(script: Answer[]): { client: S3Client; reads: () => number }
   let reads = 0;
   const client = new S3Client({
     region: 'us-east-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
     maxAttempts: 1,
     requestHandler: {
       async handle() {

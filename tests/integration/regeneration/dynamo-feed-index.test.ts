@@ -19,11 +19,7 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
 
   beforeAll(async () => {
     standIns = await startStandIns();
-    const client = new DynamoDBClient({
-      region: 'us-east-1',
-      endpoint: standIns.dynamoEndpoint,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    const client = new DynamoDBClient(standIns.clientConfig.dynamodb);
     documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     client.middlewareStack.add(
       (next, context) => async (args) => {

@@ -17,8 +17,6 @@ import { PAST_ARCHIVE_CACHE_CONTROL, regenerateFeeds, renderFeeds, type Regenera
 import { SITE } from '../../unit/rendering/support/stories.js';
 import { atomEntries, atomFeed, rssChannel, type XmlObject } from '../../validation/support/xml-tree.js';
 
-const credentials = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' };
-
 let standIns: StandIns;
 let dynamo: DynamoDBClient;
 let s3: S3Client;
@@ -31,7 +29,7 @@ let tableCount = 0;
 
 beforeAll(async () => {
   standIns = await startStandIns();
-  dynamo = new DynamoDBClient({ region: 'us-east-1', endpoint: standIns.dynamoEndpoint, credentials });
+  dynamo = new DynamoDBClient(standIns.clientConfig.dynamodb);
   dynamo.middlewareStack.add(
     (next, context) => (args) => {
       dynamoCalls.set(String(context.commandName), (dynamoCalls.get(String(context.commandName)) ?? 0) + 1);
@@ -39,7 +37,7 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'countIndexCalls' },
   );
-  s3 = new S3Client({ region: 'us-east-1', endpoint: standIns.s3Endpoint, credentials, forcePathStyle: true });
+  s3 = new S3Client(standIns.clientConfig.s3);
   s3.middlewareStack.add(
     (next, context) => (args) => {
       if (context.commandName === 'HeadObjectCommand') s3Calls.head++;

@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Article, ArticleStatus } from '../domain/article.js';
 import { sortKeyOf } from '../domain/feeds.js';
 import {
@@ -57,10 +58,16 @@ export class DynamoArticleRepository implements ArticleRepository {
           ...(expectedRevision === undefined
             ? { ConditionExpression: 'attribute_not_exists(PK)' }
             : { ConditionExpression: 'revision = :expected', ExpressionAttributeValues: { ':expected': expectedRevision } }),
+          // A refused write answers with the story as stored, so the caller need not read it.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new RevisionConflictError(article.slug);
+      if (error instanceof ConditionalCheckFailedException) {
+        // The document client does not convert an exception's item: it is still in DynamoDB's JSON.
+        const current = error.Item ? articleFromItem(unmarshall(error.Item)) : undefined;
+        throw new RevisionConflictError(article.slug, current);
+      }
       throw error;
     }
   }

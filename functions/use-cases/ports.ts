@@ -11,7 +11,11 @@ export const systemClock: Clock = { now: () => new Date() };
 
 export class RevisionConflictError extends Error {
   override readonly name = 'RevisionConflictError';
-  constructor(readonly slug: string) {
+  constructor(
+    readonly slug: string,
+    /** The story as stored when the write was refused, if the store said (DynamoDB does; dynalite does not). */
+    readonly current?: Article,
+  ) {
     super(`Story "${slug}" was changed by another request`);
   }
 }
@@ -29,7 +33,7 @@ export interface ArticleRepository {
   getMany(slugs: string[]): Promise<Map<string, Article>>;
   /**
    * Stores the story if the stored revision is still `expectedRevision` (`undefined`: the slug
-   * must be free). Throws RevisionConflictError otherwise.
+   * must be free). Throws RevisionConflictError otherwise, with the stored story when known.
    */
   save(article: Article, expectedRevision: number | undefined): Promise<void>;
   /** Newest first. Throws InvalidCursorError for a cursor it did not issue. */

@@ -13,7 +13,8 @@ export interface PublishDependencies {
 
 export type PutOutcome = { article: Article; created: boolean };
 
-const MAX_ATTEMPTS = 5;
+/** One write that assumes a new story, then up to five reads and writes if the slug is taken. */
+const MAX_ATTEMPTS = 6;
 
 export function defaultArticleUrl(site: SiteSettings, slug: string): string {
   return `${site.baseUrl}/articles/${slug}`;
@@ -22,12 +23,18 @@ export function defaultArticleUrl(site: SiteSettings, slug: string): string {
 /**
  * Creates or replaces the story at `slug` (PUT). Optimistic concurrency on the stored revision:
  * of two racing writes, each is applied whole and the last acknowledged one wins.
+ *
+ * Most PUTs create a story, so the first write assumes the slug is free: one round trip instead
+ * of a read and a write. When it is taken, the refused write brings back the stored story (or it
+ * is read), and the story is drafted again over it; an identical PUT then changes nothing.
  */
 export async function putArticle(slug: string, body: unknown, deps: PublishDependencies): Promise<PutOutcome> {
   if (!isStorySlug(slug)) throw new InvalidSlugError(slug);
   const input = parseArticleInput(body);
+  let existing: Article | undefined;
+  /** Whether `existing` is what the store held at the last look (not yet, for the first write). */
+  let looked = false;
   for (let attempt = 1; ; attempt++) {
-    const existing = await deps.articles.get(slug);
     const article = draftArticle(input, {
       slug,
       defaultUrl: defaultArticleUrl(deps.site, slug),
@@ -35,12 +42,14 @@ export async function putArticle(slug: string, body: unknown, deps: PublishDepen
       now: deps.clock.now(),
       existing,
     });
-    if (article === existing) return { article, created: false };
+    if (looked && article === existing) return { article, created: false };
     try {
       await deps.articles.save(article, existing?.revision);
       return { article, created: existing === undefined };
     } catch (error) {
       if (!(error instanceof RevisionConflictError) || attempt >= MAX_ATTEMPTS) throw asConcurrent(error);
+      existing = error.current ?? (await deps.articles.get(slug));
+      looked = true;
     }
   }
 }

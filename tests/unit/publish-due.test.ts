@@ -1,59 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Article } from '../../functions/domain/article.js';
-import { RevisionConflictError, type ArticlePage, type ArticleRepository, type Clock } from '../../functions/use-cases/ports.js';
+import type { Clock } from '../../functions/use-cases/ports.js';
 import { publishDueArticles } from '../../functions/use-cases/publish-due.js';
+import { InMemoryArticleRepository } from '../support/in-memory-article-repository.js';
 
 const NOW = new Date('2026-11-27T12:00:00Z');
 const clock: Clock = { now: () => NOW };
-
-/**
- * An in-memory ArticleRepository that keeps the port's contract: conditional saves on revision,
- * `due` returning scheduled stories whose time is at or before `until`, oldest first.
- */
-class InMemoryArticleRepository implements ArticleRepository {
-  readonly stored = new Map<string, Article>();
-  /** Runs after `due` has read, before the use case writes: another writer's change. */
-  afterDue?: () => void;
-
-  constructor(articles: Article[]) {
-    for (const article of articles) this.stored.set(article.slug, structuredClone(article));
-  }
-
-  async get(slug: string): Promise<Article | undefined> {
-    const article = this.stored.get(slug);
-    return article && structuredClone(article);
-  }
-
-  async getMany(slugs: string[]): Promise<Map<string, Article>> {
-    return new Map(slugs.flatMap((slug) => (this.stored.has(slug) ? [[slug, structuredClone(this.stored.get(slug)!)] as const] : [])));
-  }
-
-  async save(article: Article, expectedRevision: number | undefined): Promise<void> {
-    if (this.stored.get(article.slug)?.revision !== expectedRevision) throw new RevisionConflictError(article.slug);
-    this.stored.set(article.slug, structuredClone(article));
-  }
-
-  async list(query: { status: Article['status']; limit: number }): Promise<ArticlePage> {
-    const articles = [...this.stored.values()]
-      .filter((article) => article.status === query.status)
-      .sort((a, b) => Date.parse(b.publishedAt) - Date.parse(a.publishedAt));
-    return { articles: articles.slice(0, query.limit).map((article) => structuredClone(article)) };
-  }
-
-  async due(until: Date, limit: number): Promise<Article[]> {
-    const due = [...this.stored.values()]
-      .filter((article) => article.status === 'scheduled' && Date.parse(article.publishedAt) <= until.getTime())
-      .sort((a, b) => Date.parse(a.publishedAt) - Date.parse(b.publishedAt))
-      .slice(0, limit)
-      .map((article) => structuredClone(article));
-    this.afterDue?.();
-    return due;
-  }
-
-  async *allSlugs(): AsyncIterable<string[]> {
-    yield [...this.stored.keys()];
-  }
-}
 
 function scheduledStory(slug: string, publishedAt: string, overrides: Partial<Article> = {}): Article {
   return {

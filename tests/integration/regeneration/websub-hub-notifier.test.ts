@@ -45,7 +45,8 @@ describe('Adapter: WebSubHubNotifier', () => {
     // Prepare
     const [first, second] = [await startHub(), await startHub()];
     servers.push(first.server, second.server);
-    const notifier = new WebSubHubNotifier([first.url, second.url], fast);
+    // Hubs that answer at once: a timeout long enough for a loaded machine (it failed once at 200 ms).
+    const notifier = new WebSubHubNotifier([first.url, second.url], { ...fast, timeoutMs: 5_000 });
     const feeds = ['https://news.example.com/feed.xml', 'https://news.example.com/categories/الشرق-الأوسط/atom.xml'];
     // Act
     await notifier.notify(feeds);

@@ -57,13 +57,6 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     return new Map(slugs.map((slug) => [slug, bySlug.get(slug) ?? []]));
   }
 
-  async projectionOf(slug: string): Promise<FeedMembership[]> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.projection(slug), ConsistentRead: true }),
-    );
-    return (Item?.memberships as FeedMembership[] | undefined) ?? [];
-  }
-
   /**
    * Each step is taken for every story before the next, so each story's own order holds: its
    * projection record is widened before its entries are written and narrowed after, and a crash at

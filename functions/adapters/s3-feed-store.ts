@@ -9,9 +9,11 @@ export const FEED_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=60
 /** SHA-256 of the body alone (base64); the local CDN stand-in also uses it to detect torn reads. */
 export const HASH_METADATA = 'content-sha256';
 
+const sha256 = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest();
+
 /** The value kept under HASH_METADATA: SHA-256 of the bytes, base64. */
 export function contentHash(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('base64');
+  return sha256(bytes).toString('base64');
 }
 
 /**
@@ -67,7 +69,7 @@ export class S3FeedStore implements FeedStore {
   private async publishOne(file: FeedFile, recorded: string | undefined): Promise<{ key: string; signature: string; written: boolean }> {
     const body = file.bytes;
     const cacheControl = file.cacheControl ?? FEED_CACHE_CONTROL;
-    const digest = createHash('sha256').update(body).digest();
+    const digest = sha256(body);
     const hash = digest.toString('base64');
     const signature = signatureOf(hash, file.contentType, cacheControl);
     const storedSignature = recorded ?? (await this.storedSignature(file.key));

@@ -61,12 +61,22 @@ export function isPublic(article: Pick<Article, 'status'>): boolean {
   return article.status === 'published';
 }
 
+/** Digests already computed, by story object: a story is never changed once built. */
+const digests = new WeakMap<Article, string>();
+
 /**
  * A digest of everything stored for a story, over its attributes in sorted order (a story read
- * back from the table has them in any order): equal digests, the same story.
+ * back from the table has them in any order): equal digests, the same story. Computed once per
+ * story object, however many callers ask (the feed index as it projects the story, the rendered
+ * entries of each format).
  */
 export function storyDigest(article: Article): string {
-  return createHash('sha256').update(JSON.stringify(article, withSortedKeys)).digest('base64');
+  let digest = digests.get(article);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(JSON.stringify(article, withSortedKeys)).digest('base64');
+    digests.set(article, digest);
+  }
+  return digest;
 }
 
 function withSortedKeys(_key: string, value: unknown): unknown {

@@ -22,8 +22,6 @@ const MAX_RENDERED_ENTRIES = 12_000;
 export class RenderedEntries {
   private readonly fragments: LeastRecentlyUsed<Buffer>;
   private readonly siteDigests = new WeakMap<SiteSettings, string>();
-  /** A story object is rendered in three formats: its digest is computed once. */
-  private readonly articleDigests = new WeakMap<Article, string>();
   readonly stats = { hits: 0, misses: 0 };
 
   constructor(maxEntries = MAX_RENDERED_ENTRIES) {
@@ -32,7 +30,7 @@ export class RenderedEntries {
 
   /** The remembered fragment for this story in this format, or `render()`'s (as UTF-8), remembered. */
   fragment(format: FeedFormat, site: SiteSettings, article: Article, render: () => string): Buffer {
-    const key = `${format}:${remembered(this.siteDigests, site, () => digest(JSON.stringify(site)))}:${remembered(this.articleDigests, article, () => storyDigest(article))}`;
+    const key = `${format}:${remembered(this.siteDigests, site, () => digest(JSON.stringify(site)))}:${storyDigest(article)}`;
     const known = this.fragments.get(key);
     if (known !== undefined) {
       this.stats.hits++;

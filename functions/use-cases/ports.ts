@@ -84,9 +84,10 @@ export interface StoryProjection {
  * older state over a newer one.
  */
 export interface FeedIndex {
-  /** The memberships last written for a story (a superset of what is stored, never less). */
-  projectionOf(slug: string): Promise<FeedMembership[]>;
-  /** projectionOf for many stories at once (every slug is in the result). */
+  /**
+   * The memberships last written for each story (a superset of what is stored, never less); every
+   * slug is in the result.
+   */
   projectionsOf(slugs: string[]): Promise<Map<string, FeedMembership[]>>;
   /** Makes the index hold exactly `desired` for each story (with its current content). */
   project(stories: StoryProjection[]): Promise<void>;

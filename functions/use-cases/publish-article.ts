@@ -31,9 +31,8 @@ export function defaultArticleUrl(site: SiteSettings, slug: string): string {
 export async function putArticle(slug: string, body: unknown, deps: PublishDependencies): Promise<PutOutcome> {
   if (!isStorySlug(slug)) throw new InvalidSlugError(slug);
   const input = parseArticleInput(body);
+  // Undefined until a write is refused: then what the store held at that refusal.
   let existing: Article | undefined;
-  /** Whether `existing` is what the store held at the last look (not yet, for the first write). */
-  let looked = false;
   for (let attempt = 1; ; attempt++) {
     const article = draftArticle(input, {
       slug,
@@ -42,14 +41,13 @@ export async function putArticle(slug: string, body: unknown, deps: PublishDepen
       now: deps.clock.now(),
       existing,
     });
-    if (looked && article === existing) return { article, created: false };
+    if (attempt > 1 && article === existing) return { article, created: false };
     try {
       await deps.articles.save(article, existing?.revision);
       return { article, created: existing === undefined };
     } catch (error) {
       if (!(error instanceof RevisionConflictError) || attempt >= MAX_ATTEMPTS) throw asConcurrent(error);
       existing = error.current ?? (await deps.articles.get(slug));
-      looked = true;
     }
   }
 }

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoArticleRepository } from '../../../functions/adapters/dynamo-article-repository.js';
 import { DynamoFeedIndex } from '../../../functions/adapters/dynamo-feed-index.js';
@@ -7,6 +7,7 @@ import { keys } from '../../../functions/adapters/table-keys.js';
 import type { Article } from '../../../functions/domain/article.js';
 import { SITE_FEED, sortKeyOf } from '../../../functions/domain/feeds.js';
 import { membershipsOf } from '../../../functions/use-cases/regenerate-feeds.js';
+import type { FeedMembership } from '../../../functions/use-cases/ports.js';
 import { startStandIns, type StandIns } from '../../../infra/local/aws-stand-ins.js';
 import { STORIES } from '../../unit/rendering/support/stories.js';
 
@@ -49,7 +50,9 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
   const feedOfRun = () => `category:run-${run}`;
 
   async function project(index: DynamoFeedIndex, article: Article): Promise<void> {
-    const previous = await index.projectionOf(article.slug);
+    // Read with GetItem, so that the BatchGetItems counted above are the index's story reads only.
+    const { Item } = await documents.send(new GetCommand({ TableName: standIns.tableName, Key: keys.projection(article.slug), ConsistentRead: true }));
+    const previous = (Item?.memberships as FeedMembership[] | undefined) ?? [];
     await index.project([{ slug: article.slug, article, desired: membershipsOf(article).memberships, previous }]);
   }
 

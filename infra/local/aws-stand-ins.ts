@@ -22,7 +22,7 @@ export interface StandIns {
 }
 
 export interface StandInOptions {
-  /** Persist under this directory; in memory when absent. */
+  /** Persist under this directory; when absent, the table is kept in memory and the bucket in a temporary directory removed at close. */
   dataDir?: string | undefined;
   tableName?: string;
   bucket?: string;
@@ -111,8 +111,9 @@ function startStorageThread(kind: 'dynamodb', options: DynaliteOptions): Promise
 function startStorageThread(kind: 's3', options: Omit<S3rverOptions, 'address' | 'port' | 'silent'>): Promise<StorageThread>;
 function startStorageThread(kind: 'dynamodb' | 's3', options: DynaliteOptions | S3rverOptions): Promise<StorageThread> {
   const worker = new Worker(new URL('./storage-thread.mjs', import.meta.url), { workerData: { kind, options } });
+  const name = kind === 's3' ? 'S3' : 'DynamoDB';
   return new Promise((resolve, reject) => {
-    const failedToStart = (error: Error) => reject(new Error(`The local ${kind === 's3' ? 'S3' : 'DynamoDB'} stand-in did not start: ${error.message}`));
+    const failedToStart = (error: Error) => reject(new Error(`The local ${name} stand-in did not start: ${error.message}`));
     const exitedEarly = (code: number) => failedToStart(new Error(`its thread exited with code ${code}`));
     worker.once('error', failedToStart);
     worker.once('exit', exitedEarly);
@@ -120,7 +121,7 @@ function startStorageThread(kind: 'dynamodb' | 's3', options: DynaliteOptions | 
       worker.off('error', failedToStart);
       worker.off('exit', exitedEarly);
       worker.on('error', (error) => {
-        throw error;
+        throw new Error(`The local ${name} stand-in stopped: ${error.message}`, { cause: error });
       });
       // The servers in front keep the process alive; a forgotten close() must not.
       worker.unref();

@@ -11,6 +11,14 @@ const { kind, options } = workerData;
 async function startDynamoDb() {
   const { default: dynalite } = await import('dynalite');
   const server = dynalite(options);
+  // dynalite throws from a request's 'error' listener, so a client that hangs up while sending a
+  // request (an aborted call, a killed process) would end this thread, and the runtime with it.
+  // DynamoDB drops such a request and serves the next: so does this. Runs after dynalite's own
+  // 'request' listener, which adds that 'error' listener synchronously.
+  server.on('request', (request, response) => {
+    request.removeAllListeners('error');
+    request.on('error', () => response.destroy());
+  });
   await new Promise((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());

@@ -15,7 +15,7 @@ import { StreamEmulator } from './stream-emulator.js';
 export interface LocalRuntimeOptions {
   /** 0 picks a free port. */
   port: number;
-  /** Where stories and feeds persist; in memory when undefined. */
+  /** Where stories and feeds persist; when undefined, the table is kept in memory and the bucket in a temporary directory, both gone at close. */
   dataDir?: string | undefined;
   /** Bearer token; generated and kept in the data directory when absent. */
   token?: string | undefined;

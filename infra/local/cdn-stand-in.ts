@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
@@ -18,6 +19,9 @@ interface StoredObject {
   lastModified?: Date | undefined;
   encoded: Map<string, Buffer>;
 }
+
+/** An object as read, and whether its bytes matched their hash and ETag (false only after every retry). */
+type LoadedObject = StoredObject & { complete: boolean };
 
 /**
  * Serves the feed bucket the way the CloudFront distribution does: the stored Content-Type (XML
@@ -54,14 +58,19 @@ export class CdnStandIn {
     const viewerType = contentTypeForViewer(object.contentType, request.headers.accept);
     const headers: Record<string, string> = {
       'content-type': viewerType,
-      etag: object.etag,
       'access-control-allow-origin': '*',
       'x-content-type-options': 'nosniff',
       vary: viewerType === object.contentType && !/^application\/(rss|atom)\+xml/.test(object.contentType) ? 'Accept-Encoding' : 'Accept, Accept-Encoding',
     };
-    if (object.cacheControl) headers['cache-control'] = object.cacheControl;
-    if (object.lastModified) headers['last-modified'] = object.lastModified.toUTCString();
-    if (etagMatches(request.headers['if-none-match'], object.etag)) {
+    if (!object.complete) {
+      // Bytes that never matched their ETag: a reader must not keep them, or revalidate against it.
+      headers['cache-control'] = 'no-store';
+    } else {
+      headers.etag = object.etag;
+      if (object.cacheControl) headers['cache-control'] = object.cacheControl;
+      if (object.lastModified) headers['last-modified'] = object.lastModified.toUTCString();
+    }
+    if (object.complete && etagMatches(request.headers['if-none-match'], object.etag)) {
       response.writeHead(304, headers).end();
       return;
     }
@@ -74,13 +83,16 @@ export class CdnStandIn {
   }
 
   /**
-   * Reads an object. s3rver writes objects (and their metadata files) in place, so a read racing
-   * a write can see part of the new bytes, or fail on a half-written metadata file; real S3 never
-   * shows a partial object. When the stored hash (written by the feed store) does not match the
-   * bytes, s3rver answers with a server error, or it drops the connection before the whole body
-   * is sent (an error with no HTTP status: "aborted"), the read is repeated.
+   * Reads an object. s3rver writes objects in place, and a body, its ETag (an MD5 in a file of its
+   * own) and its metadata file one after another, not at once: a read racing a write can see part
+   * of the new bytes, the new ETag with the old bytes, or fail on a half-written metadata file;
+   * real S3 never shows a partial or mismatched object. When the stored hash (written by the feed
+   * store) or the ETag does not match the bytes, s3rver answers with a server error, or it drops
+   * the connection before the whole body is sent (an error with no HTTP status: "aborted"), the
+   * read is repeated. An object still inconsistent after that is served, but never cached, here
+   * or by the reader (`complete: false`).
    */
-  private async load(key: string): Promise<StoredObject | undefined> {
+  private async load(key: string): Promise<LoadedObject | undefined> {
     for (let attempt = 1; ; attempt++) {
       const object = await this.loadOnce(key).catch((error: unknown) => {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
@@ -94,13 +106,13 @@ export class CdnStandIn {
     }
   }
 
-  private async loadOnce(key: string): Promise<(StoredObject & { complete: boolean }) | undefined> {
+  private async loadOnce(key: string): Promise<LoadedObject | undefined> {
     const cached = this.cache.get(key);
     try {
       const result = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: cached?.etag }));
       const body = Buffer.from(await result.Body!.transformToByteArray());
       const expectedHash = result.Metadata?.[HASH_METADATA];
-      const complete = !expectedHash || contentHash(body) === expectedHash;
+      const complete = (!expectedHash || contentHash(body) === expectedHash) && etagNamesBody(result.ETag, body);
       const object: StoredObject = {
         body,
         contentType: result.ContentType ?? 'application/octet-stream',
@@ -136,6 +148,15 @@ export class CdnStandIn {
     }
     return body;
   }
+}
+
+/**
+ * Whether an S3 ETag is the MD5 of these bytes, as it is for every object uploaded in one part
+ * (the only kind the feed store writes); other ETags (multipart: `"<md5>-<parts>"`) are not checked.
+ */
+function etagNamesBody(etag: string | undefined, body: Buffer): boolean {
+  const md5 = /^"?([0-9a-f]{32})"?$/.exec(etag ?? '')?.[1];
+  return md5 === undefined || createHash('md5').update(body).digest('hex') === md5;
 }
 
 function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {

@@ -45,6 +45,32 @@ function scriptedS3(script: Answer[]): { client: S3Client; reads: () => number }
   return { client, reads: () => reads };
 }
 
+const UPDATED = Buffer.from('<rss version="2.0"><channel><title>News</title><item><title>Hello</title></item></channel></rss>');
+const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
+
+/**
+ * An S3 client answering GetObject with an ETag and a body that may not belong together, as
+ * s3rver's are during a write: it writes the new ETag (a file of its own) before the metadata
+ * file, and may do both before the new body reaches the disk.
+ */
+function racingS3(answers: { etagOf: Buffer; body: Buffer }[]): { client: S3Client; reads: () => number } {
+  let reads = 0;
+  const client = new S3Client({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+    requestHandler: {
+      async handle() {
+        const { etagOf, body } = answers[Math.min(reads++, answers.length - 1)]!;
+        const headers = { 'content-type': 'application/rss+xml', etag: `"${md5(etagOf)}"`, [`x-amz-meta-${HASH_METADATA}`]: sha256(body) };
+        return { response: { statusCode: 200, headers, body: Readable.from([body]) } };
+      },
+    },
+  });
+  return { client, reads: () => reads };
+}
+
 let server: Server | undefined;
 
 async function serve(cdn: CdnStandIn): Promise<string> {
@@ -88,5 +114,40 @@ describe('CdnStandIn', () => {
     // Assess
     expect(response.status).toBe(502);
     expect(s3.reads()).toBe(1);
+  });
+
+  it('does not serve the old bytes under the new ETag when a read catches a write half-way', async () => {
+    // Prepare: the first read sees the new ETag with the old body and its (old) metadata
+    const s3 = racingS3([
+      { etagOf: UPDATED, body: FEED },
+      { etagOf: UPDATED, body: UPDATED },
+    ]);
+    const url = await serve(new CdnStandIn(s3.client, 'feeds'));
+
+    // Act
+    const response = await fetch(`${url}/feed.xml`);
+    const body = Buffer.from(await response.arrayBuffer());
+    const revalidated = await fetch(`${url}/feed.xml`, { headers: { 'if-none-match': `"${md5(UPDATED)}"` } });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toBe(`"${md5(UPDATED)}"`);
+    expect(body.equals(UPDATED)).toBe(true);
+    expect(revalidated.status).toBe(304);
+  });
+
+  it('serves bytes that never match their ETag with no ETag and no-store, so no reader keeps them', async () => {
+    // Prepare
+    const s3 = racingS3([{ etagOf: UPDATED, body: FEED }]);
+    const url = await serve(new CdnStandIn(s3.client, 'feeds'));
+
+    // Act
+    const response = await fetch(`${url}/feed.xml`, { headers: { 'if-none-match': `"${md5(UPDATED)}"` } });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get('etag')).toBeNull();
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(s3.reads()).toBe(20);
   });
 });

@@ -23,7 +23,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { HeadObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -265,6 +265,20 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
   return results;
 }
 
+/** Where a file polled in vain misses stories: in what the poller kept, a fresh read, the bucket. */
+async function whereMissing(url: string, ids: string[]): Promise<string> {
+  const holds = (body: Buffer) => (ids.every((id) => body.includes(id)) ? 'holds them' : 'misses them');
+  const fresh = await request(url);
+  const stored = await s3Client.send(new GetObjectCommand({ Bucket: feedBucket(), Key: new URL(url).pathname.slice(1) }));
+  const storedBody = Buffer.from(await stored.Body!.transformToByteArray());
+  const kept = lastRead.get(url);
+  return [
+    `the poller's copy (ETag ${kept?.etag}) ${kept ? holds(kept.body) : 'is missing'}`,
+    `a fresh read (${fresh.status}, ETag ${fresh.headers.etag}) ${holds(fresh.body)}`,
+    `the bucket's object (ETag ${stored.ETag}) ${holds(storedBody)}`,
+  ].join('; ');
+}
+
 /** Polls every URL until each holds every expected id; gives up after `timeoutMs`. */
 async function readUntilPresent(urls: string[], ids: (url: string) => string[], timeoutMs: number): Promise<{ polls: number }> {
   const giveUpAt = performance.now() + timeoutMs;
@@ -274,7 +288,8 @@ async function readUntilPresent(urls: string[], ids: (url: string) => string[], 
     missing = missing.filter((url, index) => !ids(url).every((id) => bodies[index]!.includes(id)));
     if (!missing.length) return { polls };
     if (performance.now() > giveUpAt) {
-      throw new BenchmarkBrokenError(`After ${timeoutMs} ms ${missing.length} feed file(s) still miss stories, e.g. ${missing[0]}`);
+      const url = missing[0]!;
+      throw new BenchmarkBrokenError(`After ${timeoutMs} ms ${missing.length} feed file(s) still miss stories, e.g. ${url}: ${await whereMissing(url, ids(url))}`);
     }
     await sleep(5);
   }

@@ -11,11 +11,14 @@ const FEED = Buffer.from('<rss version="2.0"><channel><title>News</title></chann
 
 type Answer = 'cut-off' | 'server-error' | 'forbidden' | 'whole';
 
-/**
- * An S3 client whose HTTP handler answers GetObject from a script: a body cut off mid-way (as
- * s3rver does when a write replaces the file it is streaming), a 500, a 403, or the whole feed.
- */
-function scriptedS3(script: Answer[]): { client: S3Client; reads: () => number } {
+const UPDATED = Buffer.from('<rss version="2.0"><channel><title>News</title><item><title>Hello</title></item></channel></rss>');
+const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
+const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
+
+type HttpAnswer = { statusCode: number; headers: Record<string, string>; body: Readable };
+
+/** An S3 client whose HTTP handler gives the nth answer to the nth request (the last one from then on). */
+function answeringS3<T>(script: T[], answer: (step: T) => HttpAnswer): { client: S3Client; reads: () => number } {
   let reads = 0;
   const client = new S3Client({
     region: 'us-east-1',
@@ -23,52 +26,47 @@ function scriptedS3(script: Answer[]): { client: S3Client; reads: () => number }
     maxAttempts: 1,
     requestHandler: {
       async handle() {
-        const answer = script[Math.min(reads++, script.length - 1)]!;
-        const headers = { 'content-type': 'application/rss+xml', etag: '"v1"', [`x-amz-meta-${HASH_METADATA}`]: createHash('sha256').update(FEED).digest('base64') };
-        if (answer === 'server-error' || answer === 'forbidden') {
-          const code = answer === 'forbidden' ? 'AccessDenied' : 'InternalError';
-          return { response: { statusCode: answer === 'forbidden' ? 403 : 500, headers: { 'content-type': 'application/xml' }, body: Readable.from([`<Error><Code>${code}</Code></Error>`]) } };
-        }
-        const body =
-          answer === 'whole'
-            ? Readable.from([FEED])
-            : new Readable({
-                read() {
-                  this.push(FEED.subarray(0, 10));
-                  this.destroy(new Error('aborted'));
-                },
-              });
-        return { response: { statusCode: 200, headers, body } };
+        return { response: answer(script[Math.min(reads++, script.length - 1)]!) };
       },
     },
   });
   return { client, reads: () => reads };
 }
 
-const UPDATED = Buffer.from('<rss version="2.0"><channel><title>News</title><item><title>Hello</title></item></channel></rss>');
-const md5 = (bytes: Buffer) => createHash('md5').update(bytes).digest('hex');
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('base64');
+/**
+ * GetObject answered from a script: a body cut off mid-way (as s3rver does when a write replaces
+ * the file it is streaming), a 500, a 403, or the whole feed.
+ */
+function scriptedS3(script: Answer[]) {
+  return answeringS3(script, (answer): HttpAnswer => {
+    if (answer === 'server-error' || answer === 'forbidden') {
+      const code = answer === 'forbidden' ? 'AccessDenied' : 'InternalError';
+      return { statusCode: answer === 'forbidden' ? 403 : 500, headers: { 'content-type': 'application/xml' }, body: Readable.from([`<Error><Code>${code}</Code></Error>`]) };
+    }
+    const body =
+      answer === 'whole'
+        ? Readable.from([FEED])
+        : new Readable({
+            read() {
+              this.push(FEED.subarray(0, 10));
+              this.destroy(new Error('aborted'));
+            },
+          });
+    return { statusCode: 200, headers: { 'content-type': 'application/rss+xml', etag: '"v1"', [`x-amz-meta-${HASH_METADATA}`]: sha256(FEED) }, body };
+  });
+}
 
 /**
- * An S3 client answering GetObject with an ETag and a body that may not belong together, as
- * s3rver's are during a write: it writes the new ETag (a file of its own) before the metadata
- * file, and may do both before the new body reaches the disk.
+ * GetObject answered with an ETag and a body that may not belong together, as s3rver's are during
+ * a write: it writes the new ETag (a file of its own) before the metadata file, and may do both
+ * before the new body reaches the disk.
  */
-function racingS3(answers: { etagOf: Buffer; body: Buffer }[]): { client: S3Client; reads: () => number } {
-  let reads = 0;
-  const client = new S3Client({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-    requestHandler: {
-      async handle() {
-        const { etagOf, body } = answers[Math.min(reads++, answers.length - 1)]!;
-        const headers = { 'content-type': 'application/rss+xml', etag: `"${md5(etagOf)}"`, [`x-amz-meta-${HASH_METADATA}`]: sha256(body) };
-        return { response: { statusCode: 200, headers, body: Readable.from([body]) } };
-      },
-    },
-  });
-  return { client, reads: () => reads };
+function racingS3(script: { etagOf: Buffer; body: Buffer }[]) {
+  return answeringS3(script, ({ etagOf, body }) => ({
+    statusCode: 200,
+    headers: { 'content-type': 'application/rss+xml', etag: `"${md5(etagOf)}"`, [`x-amz-meta-${HASH_METADATA}`]: sha256(body) },
+    body: Readable.from([body]),
+  }));
 }
 
 let server: Server | undefined;

@@ -3,6 +3,8 @@ import { isStorySlug } from '../domain/text.js';
 import { ArticleNotFoundError, ConcurrentUpdateError, InvalidSlugError } from './errors.js';
 import { RevisionConflictError, type ArticleRepository, type Clock } from './ports.js';
 
+const MAX_ATTEMPTS = 5;
+
 /**
  * Withdraws a story from every feed (DELETE). The story is kept, marked retracted, so the
  * retraction can be announced and a later PUT can restore it. Retracting twice changes nothing.
@@ -12,8 +14,8 @@ export async function retractArticle(
   deps: { articles: ArticleRepository; clock: Clock },
 ): Promise<Article> {
   if (!isStorySlug(slug)) throw new InvalidSlugError(slug);
-  for (let attempt = 1; attempt <= 5; attempt++) {
-    const existing = await deps.articles.get(slug);
+  let existing = await deps.articles.get(slug);
+  for (let attempt = 1; ; attempt++) {
     if (!existing) throw new ArticleNotFoundError(slug);
     if (existing.status === 'retracted') return existing;
     const now = deps.clock.now().toISOString();
@@ -23,7 +25,9 @@ export async function retractArticle(
       return retracted;
     } catch (error) {
       if (!(error instanceof RevisionConflictError)) throw error;
+      if (attempt >= MAX_ATTEMPTS) throw new ConcurrentUpdateError(`Story "${slug}" is being changed by other requests; retry`);
+      // Changed meanwhile: retract the story as it is now, as the refused write returned it.
+      existing = error.current ?? (await deps.articles.get(slug));
     }
   }
-  throw new ConcurrentUpdateError(`Story "${slug}" is being changed by other requests; retry`);
 }

@@ -169,5 +169,21 @@ export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Plain text a reader or validator could take for markup: an end tag or a character reference. */
-export const LOOKS_LIKE_MARKUP = /<\/[A-Za-z]|&#?[A-Za-z0-9]+;/;
+/**
+ * The named character references HTML decodes even without their semicolon (the "legacy" ones of
+ * the WHATWG list, matched as a prefix: "&notit" reads as "¬it"). Readers that take text for HTML
+ * turn "&GT 5" into "> 5" and "&copy 2026" into "© 2026".
+ */
+const LEGACY_ENTITY_NAMES =
+  'AElig|AMP|Aacute|Acirc|Agrave|Aring|Atilde|Auml|COPY|Ccedil|ETH|Eacute|Ecirc|Egrave|Euml|GT|Iacute|Icirc|Igrave|Iuml|LT|Ntilde|' +
+  'Oacute|Ocirc|Ograve|Oslash|Otilde|Ouml|QUOT|REG|THORN|Uacute|Ucirc|Ugrave|Uuml|Yacute|aacute|acirc|acute|aelig|agrave|amp|' +
+  'aring|atilde|auml|brvbar|ccedil|cedil|cent|copy|curren|deg|divide|eacute|ecirc|egrave|eth|euml|frac12|frac14|frac34|gt|iacute|' +
+  'icirc|iexcl|igrave|iquest|iuml|laquo|lt|macr|micro|middot|nbsp|not|ntilde|oacute|ocirc|ograve|ordf|ordm|oslash|otilde|ouml|' +
+  'para|plusmn|pound|quot|raquo|reg|sect|shy|sup1|sup2|sup3|szlig|thorn|times|uacute|ucirc|ugrave|uml|uuml|yacute|yen|yuml';
+
+/**
+ * Plain text a reader or validator could take for markup: an end tag, or anything an HTML decoder
+ * would change (a character reference with its semicolon, a numeric one or a legacy named one
+ * without). "AT&T" and "R&D" are not.
+ */
+export const LOOKS_LIKE_MARKUP = new RegExp(`<\\/[A-Za-z]|&#?[A-Za-z0-9]+;|&#(?:[0-9]|[xX][0-9A-Fa-f])|&(?:${LEGACY_ENTITY_NAMES})`);

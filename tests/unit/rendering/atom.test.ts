@@ -1,8 +1,10 @@
+import { parseFeed } from '@rowanmanning/feed-parser';
 import { describe, expect, it } from 'vitest';
+import { SITE_FEED } from '../../../functions/domain/feeds.js';
 import { renderAtom } from '../../../functions/rendering/atom.js';
 import { assertWellFormedXml } from '../../support/feed-checks.js';
 import { atomEntries, atomFeed, plainTextOf, type XmlObject as Node } from '../../validation/support/xml-tree.js';
-import { archiveDocument, categoryDocument, siteDocument } from './support/stories.js';
+import { archiveDocument, categoryDocument, document, siteDocument, STORIES } from './support/stories.js';
 
 const links = (node: Node) => (node.link as Node[]).map((link) => [link['@rel'], link['@href']]);
 
@@ -63,6 +65,22 @@ describe('Function: renderAtom', () => {
     expect(plainTextOf(markup.title)).toBe('Why "<div>" soup & ]]> still break feeds');
     expect((markup.summary as Node)['@type']).toBe('html');
     expect(plainTextOf(markup.summary)).toBe('Editors paste <b>bold</b> markup, AT&T names & "quotes" — all of it stays text.');
+  });
+
+  it('declares text an HTML decoder would change as escaped HTML, references without a semicolon too, so readers that decode text show it verbatim', () => {
+    // Prepare: "&GT", "&copy" and "&#38" mean ">", "©" and "&" to HTML even without a semicolon
+    const titles = ['&GT 5 &copy 2026 &#38 more', 'AT&T and R&D: Q&A'];
+    const stories = titles.map((title, index) => ({ ...STORIES[0]!, slug: `story-${index}`, title }));
+
+    // Act
+    const xml = renderAtom(document(SITE_FEED, stories));
+
+    // Assess
+    const entries = atomEntries(xml);
+    expect(entries.map((entry) => (entry.title as Node)['@type'])).toEqual(['html', 'text']);
+    expect(entries.map((entry) => plainTextOf(entry.title))).toEqual(titles);
+    // @rowanmanning/feed-parser decodes such references even in type="text"
+    expect(parseFeed(xml).items.map((item) => item.title)).toEqual(titles);
   });
 
   it('announces retracted stories with RFC 6721 tombstones before the entries', () => {

@@ -17,6 +17,13 @@ function textConstruct(text: string): XmlNode {
   return LOOKS_LIKE_MARKUP.test(text) ? { '@type': 'html', '#text': escapeHtml(text) } : { '@type': 'text', '#text': text };
 }
 
+/**
+ * Atom elements of plain text that have no `type` to declare escaped HTML with (person names, the
+ * photo credit, rights): their `&` and `<` are written as hexadecimal character references, as in
+ * RSS, which readers that decode text as HTML also read verbatim ("&#x26;copy" stays "&copy").
+ */
+const ATOM_PLAIN_TEXT = new Set(['name', 'media:credit', 'rights']);
+
 /** The categories' scheme: the site's category feeds. */
 function categoryScheme(document: FeedDocument): string {
   return `${document.site.baseUrl}/categories/`;
@@ -62,7 +69,7 @@ export function renderAtomBytes(document: FeedDocument, options: RenderOptions =
   const tombstones = document.tombstones ?? [];
   const splices = new Splices();
   const entry = document.articles.map((article) =>
-    splices.placeholder(entryFragment(options.entries, 'atom', site, article, () => serializeXmlElement('entry', atomEntry(document, article), 1))),
+    splices.placeholder(entryFragment(options.entries, 'atom', site, article, () => serializeXmlElement('entry', atomEntry(document, article), 1, { plainTextElements: ATOM_PLAIN_TEXT }))),
   );
   const xml = serializeXml(
     {
@@ -91,7 +98,7 @@ export function renderAtomBytes(document: FeedDocument, options: RenderOptions =
         entry,
       },
     },
-    { stylesheetHref: options.stylesheetHref },
+    { stylesheetHref: options.stylesheetHref, plainTextElements: ATOM_PLAIN_TEXT },
   );
   return splices.toBytes(xml, placeholderElement);
 }

@@ -6,7 +6,7 @@ import { draftArticle, parseArticleInput } from '../../functions/domain/article-
 import { categoryFeed, SITE_FEED } from '../../functions/domain/feeds.js';
 import { renderFeedFiles } from '../../functions/rendering/render-feed.js';
 import { assertWellFormedXml, jsonFeedErrors } from '../support/feed-checks.js';
-import { document, NOW } from '../unit/rendering/support/stories.js';
+import { document, NOW, SITE } from '../unit/rendering/support/stories.js';
 import { atomGrammarErrors } from './support/atom-grammar.js';
 import { atomEntries, plainTextOf, rssItems, textOf, unescapeHtml, type XmlObject } from './support/xml-tree.js';
 
@@ -93,8 +93,13 @@ describe('Feeds: any story an editor can submit', () => {
           expect(asRead(textOf(media?.['media:credit']))).toBe(asRead(article.image?.credit));
           expect((jsonItem._newsroom as { image?: { caption?: string; credit?: string } }).image?.caption).toBe(article.image?.caption);
         });
-        // An independent parser reads the same titles back.
-        expect(parseFeed(atom!.bytes.toString()).items.map((item) => item.title)).toEqual(articles.map((article) => asRead(article.title)));
+        // An independent parser reads the same titles and bylines back (entries without a byline
+        // inherit the newsroom's).
+        const parsed = parseFeed(atom!.bytes.toString()).items;
+        expect(parsed.map((item) => item.title)).toEqual(articles.map((article) => asRead(article.title)));
+        expect(parsed.map((item) => item.authors.map((author) => author.name))).toEqual(
+          articles.map((article) => (article.authors.length ? article.authors.map((author) => asRead(author.name)) : [SITE.title])),
+        );
       }),
       { numRuns: 150 },
     );

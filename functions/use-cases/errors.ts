@@ -17,4 +17,8 @@ export class ArticleNotFoundError extends Error {
 /** Other writers kept changing the story; the client may retry. */
 export class ConcurrentUpdateError extends Error {
   override readonly name = 'ConcurrentUpdateError';
+
+  static onStory(slug: string): ConcurrentUpdateError {
+    return new ConcurrentUpdateError(`Story "${slug}" is being changed by other requests; retry`);
+  }
 }

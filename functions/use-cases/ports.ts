@@ -18,6 +18,11 @@ export class RevisionConflictError extends Error {
   ) {
     super(`Story "${slug}" was changed by another request`);
   }
+
+  /** The story as it is now: as the refused write returned it, or read again. */
+  async storedStory(articles: Pick<ArticleRepository, 'get'>): Promise<Article | undefined> {
+    return this.current ?? (await articles.get(this.slug));
+  }
 }
 
 export interface ArticlePage {

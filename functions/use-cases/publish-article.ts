@@ -47,7 +47,7 @@ export async function putArticle(slug: string, body: unknown, deps: PublishDepen
       return { article, created: existing === undefined };
     } catch (error) {
       if (!(error instanceof RevisionConflictError) || attempt >= MAX_ATTEMPTS) throw asConcurrent(error);
-      existing = error.current ?? (await deps.articles.get(slug));
+      existing = await error.storedStory(deps.articles);
     }
   }
 }
@@ -77,6 +77,6 @@ export async function createArticle(body: unknown, deps: PublishDependencies): P
 
 function asConcurrent(error: unknown): unknown {
   return error instanceof RevisionConflictError
-    ? new ConcurrentUpdateError(`Story "${error.slug}" is being changed by other requests; retry`)
+    ? ConcurrentUpdateError.onStory(error.slug)
     : error;
 }

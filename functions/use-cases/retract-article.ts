@@ -25,9 +25,9 @@ export async function retractArticle(
       return retracted;
     } catch (error) {
       if (!(error instanceof RevisionConflictError)) throw error;
-      if (attempt >= MAX_ATTEMPTS) throw new ConcurrentUpdateError(`Story "${slug}" is being changed by other requests; retry`);
-      // Changed meanwhile: retract the story as it is now, as the refused write returned it.
-      existing = error.current ?? (await deps.articles.get(slug));
+      if (attempt >= MAX_ATTEMPTS) throw ConcurrentUpdateError.onStory(slug);
+      // Changed meanwhile: retract the story as it is now.
+      existing = await error.storedStory(deps.articles);
     }
   }
 }

@@ -1,8 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { batchWrite } from '../../functions/adapters/batch-write.js';
 import { articleItem } from '../../functions/adapters/dynamo-article-repository.js';
-import { feedEntryItem } from '../../functions/adapters/dynamo-feed-index.js';
-import { keys } from '../../functions/adapters/table-keys.js';
+import { projectedItems } from '../../functions/adapters/dynamo-feed-index.js';
 import type { Article } from '../../functions/domain/article.js';
 import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
 import type { SiteSettings } from '../../functions/domain/site.js';
@@ -96,11 +95,7 @@ export function seededArticle(index: number, site: SiteSettings, base: Article[]
 /** The items the app holds for one published story. */
 export function storyItems(article: Article): Item[] {
   const { memberships } = membershipsOf(article);
-  return [
-    articleItem(article),
-    { ...keys.projection(article.slug), memberships },
-    ...memberships.map((membership) => feedEntryItem(membership, article)),
-  ];
+  return [articleItem(article), ...projectedItems(article, memberships)];
 }
 
 /** BatchWriteItem, 25 items a call, IN_FLIGHT calls at a time, unprocessed items re-sent. */

@@ -314,13 +314,17 @@ async function putStory(slug: string, body: string): Promise<void> {
 async function checkSeedFidelity(slugs: string[]): Promise<{ sampled: number; identical: boolean }> {
   const sample = [slugs[Math.floor(slugs.length / 3)]!, slugs.at(-1)!];
   const snapshot = async (slug: string) => {
-    const article = (await seedingClient.send(new GetCommand({ TableName: table, Key: keys.article(slug), ConsistentRead: true }))).Item;
-    const projection = (await seedingClient.send(new GetCommand({ TableName: table, Key: keys.projection(slug), ConsistentRead: true }))).Item;
+    // The story's whole partition: the story, its projection record and its copies.
+    const { PK } = keys.article(slug);
+    const { Items: story = [] } = await seedingClient.send(
+      new QueryCommand({ TableName: table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': PK }, ConsistentRead: true }),
+    );
+    const article = story.find((item) => item.SK === keys.article(slug).SK);
     const { memberships } = membershipsOf(article as Parameters<typeof membershipsOf>[0]);
     const entries = await Promise.all(
       memberships.map(async (m) => (await seedingClient.send(new GetCommand({ TableName: table, Key: keys.feedEntry(m.feedKey, m.sortKey), ConsistentRead: true }))).Item),
     );
-    return canonical({ article, projection, entries });
+    return canonical({ story, entries });
   };
   const before = await Promise.all(sample.map(snapshot));
   await regenerate(storyEvent(sample));

@@ -9,18 +9,36 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { LeastRecentlyUsed } from '../commons/least-recently-used.js';
 import { storyDigest, type Article } from '../domain/article.js';
-import type { FeedCatalog, FeedDirectoryEntry, FeedIndex, FeedLease, FeedMembership, StoredFiles, StoryProjection } from '../use-cases/ports.js';
+import type {
+  FeedCatalog,
+  FeedDirectoryEntry,
+  FeedIndex,
+  FeedLease,
+  FeedMembership,
+  ProjectedStory,
+  StoredFiles,
+  StoryProjection,
+} from '../use-cases/ports.js';
 import { batchGet, batchWrite, type WriteRequest } from './batch-write.js';
 import { catalogKeys, keys, slugOfKey } from './table-keys.js';
 
 type Item = Record<string, unknown>;
 
-/** What a feed read asks for first: each entry's place and the digest of its story. */
-const ENTRY_SUMMARY = { ProjectionExpression: 'SK, #digest', ExpressionAttributeNames: { '#digest': 'digest' } };
+/**
+ * What a feed read asks for first: each entry's place, the digest of its story and whose story it
+ * is (entries written before stories had copies of their own carry no slug).
+ */
+const ENTRY_SUMMARY = { ProjectionExpression: 'SK, #digest, #slug', ExpressionAttributeNames: { '#digest': 'digest', '#slug': 'slug' } };
+
+const itemId = ({ PK, SK }: { PK: string; SK: string }) => `${PK}\u0000${SK}`;
+
+const NOTHING_PROJECTED: ProjectedStory = { memberships: [], copies: [] };
 
 const same = (a: FeedMembership, b: FeedMembership) => a.feedKey === b.feedKey && a.sortKey === b.sortKey;
 
-const projectionWrite = (slug: string, memberships: FeedMembership[]): WriteRequest => ({ PutRequest: { Item: { ...keys.projection(slug), memberships } } });
+const projectionWrite = (slug: string, projected: ProjectedStory): WriteRequest => ({ PutRequest: { Item: projectionItem(slug, projected) } });
+
+const projectionItem = (slug: string, { memberships, copies }: ProjectedStory): Item => ({ ...keys.projection(slug), memberships, copies });
 
 /**
  * How many stories an index keeps in memory by default (about 6 KB each, some 25 MB): every story
@@ -28,9 +46,25 @@ const projectionWrite = (slug: string, memberships: FeedMembership[]): WriteRequ
  */
 const REMEMBERED_STORIES = 4_000;
 
-/** A feed entry's story and a digest of it, written together so the digest always names that story. */
-export function feedEntryItem(membership: FeedMembership, article: Article, digest = storyDigest(article)): Item {
-  return { ...keys.feedEntry(membership.feedKey, membership.sortKey), article, digest };
+/** A feed entry: its place in the feed and which copy of which story it shows (a few dozen bytes). */
+export function feedEntryItem(membership: FeedMembership, slug: string, digest: string): Item {
+  return { ...keys.feedEntry(membership.feedKey, membership.sortKey), slug, digest };
+}
+
+/** One version of a story as its feed entries show it, stored once however many feeds it is in. */
+export function storyCopyItem(article: Article, digest = storyDigest(article)): Item {
+  return { ...keys.storyCopy(article.slug, digest), article, digest };
+}
+
+/** Every item the index holds for a story projected into `memberships` (what seeding writes). */
+export function projectedItems(article: Article, memberships: FeedMembership[]): Item[] {
+  if (!memberships.length) return [projectionItem(article.slug, NOTHING_PROJECTED)];
+  const digest = storyDigest(article);
+  return [
+    projectionItem(article.slug, { memberships, copies: [digest] }),
+    storyCopyItem(article, digest),
+    ...memberships.map((membership) => feedEntryItem(membership, article.slug, digest)),
+  ];
 }
 
 export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
@@ -51,42 +85,61 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     this.remembered = new LeastRecentlyUsed(rememberStories);
   }
 
-  async projectionsOf(slugs: string[]): Promise<Map<string, FeedMembership[]>> {
+  async projectionsOf(slugs: string[]): Promise<Map<string, ProjectedStory>> {
     const items = await batchGet(this.client, this.tableName, slugs.map((slug) => keys.projection(slug)));
-    const bySlug = new Map(items.map((item) => [slugOfKey(String(item.PK)), (item.memberships as FeedMembership[] | undefined) ?? []]));
-    return new Map(slugs.map((slug) => [slug, bySlug.get(slug) ?? []]));
+    const bySlug = new Map(
+      items.map((item): [string, ProjectedStory] => [
+        slugOfKey(String(item.PK)),
+        // Records written before stories had copies of their own list none.
+        { memberships: (item.memberships as FeedMembership[] | undefined) ?? [], copies: (item.copies as string[] | undefined) ?? [] },
+      ]),
+    );
+    return new Map(slugs.map((slug) => [slug, bySlug.get(slug) ?? NOTHING_PROJECTED]));
   }
 
   /**
-   * Each step is taken for every story before the next, so each story's own order holds: its
-   * projection record is widened before its entries are written and narrowed after, and a crash at
-   * any point leaves it naming every entry that may exist. A burst's thousand stories cost a few
-   * dozen batch writes instead of three round trips each.
+   * A story's feed entries are small: each names the story's copy by its digest, and the copy is
+   * stored once however many feeds show it (`ARTICLE#<slug>` / `V#<digest>`). Each step is taken
+   * for every story before the next, so each story's own order holds: its projection record is
+   * widened (with the memberships and the copy to come) before the copy and its entries are
+   * written, the copies no entry names any more are deleted after them, and the record is narrowed
+   * last. A crash at any point leaves the record naming every entry and copy that may exist. A
+   * burst's thousand stories cost a few dozen batch writes instead of round trips each.
    */
   async project(stories: StoryProjection[]): Promise<void> {
     const plans = stories.map(({ slug, article, desired, previous }) => {
-      const stored = article && { article, digest: storyDigest(article) };
-      const removed = previous.filter((old) => !desired.some((wanted) => same(old, wanted)));
-      const widened = [...previous, ...desired.filter((wanted) => !previous.some((old) => same(old, wanted)))];
+      const copy = article && desired.length ? { article, digest: storyDigest(article) } : undefined;
+      const wanted: ProjectedStory = { memberships: desired, copies: copy ? [copy.digest] : [] };
+      const widened: ProjectedStory = {
+        memberships: [...previous.memberships, ...desired.filter((membership) => !previous.memberships.some((old) => same(old, membership)))],
+        copies: [...new Set([...previous.copies, ...wanted.copies])],
+      };
+      const removed = previous.memberships.filter((old) => !desired.some((membership) => same(old, membership)));
+      const grew = widened.memberships.length > previous.memberships.length || widened.copies.length > previous.copies.length;
+      const narrows = widened.memberships.length > desired.length || widened.copies.length > wanted.copies.length;
       return {
-        stored,
-        widen: widened.length > previous.length ? [projectionWrite(slug, widened)] : [],
+        copy,
+        widen: grew ? [projectionWrite(slug, widened)] : [],
         entries: [
-          ...(stored ? this.entryWrites(desired, stored.article, stored.digest) : []),
+          ...(copy ? [{ PutRequest: { Item: storyCopyItem(copy.article, copy.digest) } }, ...this.entryWrites(slug, desired, copy.digest)] : []),
           ...removed.map((membership): WriteRequest => ({ DeleteRequest: { Key: keys.feedEntry(membership.feedKey, membership.sortKey) } })),
         ],
-        narrow: widened.length !== desired.length || removed.length ? [projectionWrite(slug, desired)] : [],
+        // No entry names these copies now: every entry left was just written with the new digest.
+        dropCopies: previous.copies
+          .filter((digest) => !wanted.copies.includes(digest))
+          .map((digest): WriteRequest => ({ DeleteRequest: { Key: keys.storyCopy(slug, digest) } })),
+        narrow: narrows ? [projectionWrite(slug, wanted)] : [],
       };
     });
-    await batchWrite(this.client, this.tableName, plans.flatMap((plan) => plan.widen));
-    await batchWrite(this.client, this.tableName, plans.flatMap((plan) => plan.entries));
-    await batchWrite(this.client, this.tableName, plans.flatMap((plan) => plan.narrow));
+    for (const step of ['widen', 'entries', 'dropCopies', 'narrow'] as const) {
+      await batchWrite(this.client, this.tableName, plans.flatMap((plan) => plan[step]));
+    }
     // The feeds rendered next hold these stories as just written: they need not be read back.
-    for (const { stored } of plans) if (stored) this.remember(stored.digest, stored.article);
+    for (const { copy } of plans) if (copy) this.remember(copy.digest, copy.article);
   }
 
-  private entryWrites(memberships: FeedMembership[], article: Article, digest: string): WriteRequest[] {
-    return memberships.map((membership) => ({ PutRequest: { Item: feedEntryItem(membership, article, digest) } }));
+  private entryWrites(slug: string, memberships: FeedMembership[], digest: string): WriteRequest[] {
+    return memberships.map((membership) => ({ PutRequest: { Item: feedEntryItem(membership, slug, digest) } }));
   }
 
   async markChanged(feedKeys: string[]): Promise<void> {
@@ -175,19 +228,25 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
 
   /**
    * The stories of a feed's entries, in their order: remembered ones from memory, the others read
-   * in full (strongly consistent). An entry gone between the two reads is left out, as if the
-   * first read had come a moment later; its removal changed the feed's version, so the render is
-   * repeated anyway.
+   * (strongly consistent) from the copy each entry names, or from the entry itself if it was
+   * written before stories had copies of their own. An entry or copy gone between the two reads is
+   * left out, as if the first read had come a moment later; its removal changed the feed's
+   * version, so the render is repeated anyway.
    */
   private async storiesOf(feedKey: string, entries: Item[]): Promise<Article[]> {
     // Taken from memory before the read, during which other reads may make room by forgetting them.
     const known = new Map(entries.map((entry) => [String(entry.SK), this.remembered.get(String(entry.digest))]));
-    const read = await this.bySortKey(entries.filter((entry) => !known.get(String(entry.SK))).map((entry) => keys.feedEntry(feedKey, String(entry.SK))));
+    const holderOf = (entry: Item) =>
+      typeof entry.slug === 'string' && typeof entry.digest === 'string'
+        ? keys.storyCopy(entry.slug, entry.digest)
+        : keys.feedEntry(feedKey, String(entry.SK));
+    const read = await this.byKey(entries.filter((entry) => !known.get(String(entry.SK))).map(holderOf));
     const stories: Article[] = [];
     for (const entry of entries) {
-      const full = read.get(String(entry.SK));
-      const story = full ? (full.article as Article) : known.get(String(entry.SK));
+      const full = known.get(String(entry.SK)) ? undefined : read.get(itemId(holderOf(entry)));
+      const story = full ? (full.article as Article | undefined) : known.get(String(entry.SK));
       if (!story) continue;
+      // A copy's digest and story were written together, so the digest always names that story.
       this.remember(full ? full.digest : entry.digest, story);
       stories.push(story);
     }
@@ -365,6 +424,12 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
       startKey = page.LastEvaluatedKey;
     } while (startKey && items.length < limit);
     return items;
+  }
+
+  /** Items by their key (`itemId`). */
+  private async byKey(itemKeys: { PK: string; SK: string }[]): Promise<Map<string, Item>> {
+    const items = await batchGet(this.client, this.tableName, itemKeys);
+    return new Map(items.map((item) => [itemId({ PK: String(item.PK), SK: String(item.SK) }), item]));
   }
 
   /** Items by sort key (of keys in one partition, or whose sort keys differ). */

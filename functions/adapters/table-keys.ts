@@ -5,6 +5,7 @@
  * |----------------------|---------------------|----------------|-----------------|-----------|
  * | story                | ARTICLE#<slug>      | A              | STATUS#<status> | <sortKey> |
  * | story projection     | ARTICLE#<slug>      | P              |                 |           |
+ * | story copy           | ARTICLE#<slug>      | V#<digest>     |                 |           |
  * | a story's tombstones | ARTICLE#<slug>      | T              |                 |           |
  * | feed entry           | FEED#<feedKey>      | <sortKey>      |                 |           |
  * | feed or page state   | FEEDSTATE#<pageKey> | S              |                 |           |
@@ -21,6 +22,8 @@
 export const keys = {
   article: (slug: string) => ({ PK: `ARTICLE#${slug}`, SK: 'A' }),
   projection: (slug: string) => ({ PK: `ARTICLE#${slug}`, SK: 'P' }),
+  /** The version of a story that feed entries with this digest show. */
+  storyCopy: (slug: string, digest: string) => ({ PK: `ARTICLE#${slug}`, SK: `V#${digest}` }),
   feedEntry: (feedKey: string, sortKey: string) => ({ PK: `FEED#${feedKey}`, SK: sortKey }),
   feedPartition: (feedKey: string) => `FEED#${feedKey}`,
   feedState: (feedKey: string) => ({ PK: `FEEDSTATE#${feedKey}`, SK: 'S' }),

@@ -75,12 +75,20 @@ export interface FeedLease {
 /** Object key → signature (the bytes' SHA-256 and the headers they are served with). */
 export type StoredFiles = Record<string, string>;
 
-/** What the index should hold for one story: its feed memberships now, and those last projected. */
+/** What the index recorded when it last projected a story. */
+export interface ProjectedStory {
+  /** The feed entries that may exist for it (a superset of what is stored, never less). */
+  memberships: FeedMembership[];
+  /** The index's own bookkeeping: digests of the stored copies of the story its entries may name. */
+  copies: string[];
+}
+
+/** What the index should hold for one story: its feed memberships now, and what it last projected. */
 export interface StoryProjection {
   slug: string;
   article: Article | undefined;
   desired: FeedMembership[];
-  previous: FeedMembership[];
+  previous: ProjectedStory;
 }
 
 /**
@@ -89,11 +97,8 @@ export interface StoryProjection {
  * older state over a newer one.
  */
 export interface FeedIndex {
-  /**
-   * The memberships last written for each story (a superset of what is stored, never less); every
-   * slug is in the result.
-   */
-  projectionsOf(slugs: string[]): Promise<Map<string, FeedMembership[]>>;
+  /** What was last projected for each story; every slug is in the result. */
+  projectionsOf(slugs: string[]): Promise<Map<string, ProjectedStory>>;
   /** Makes the index hold exactly `desired` for each story (with its current content). */
   project(stories: StoryProjection[]): Promise<void>;
   /** Records that these feeds' data changed (increments their versions). */

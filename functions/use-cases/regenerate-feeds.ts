@@ -130,7 +130,8 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   await inParallel(unique, deps.concurrency ?? 8, async (slug) => {
     const article = stories.get(slug);
     const { memberships, feeds } = membershipsOf(article);
-    const previous = projections.get(slug) ?? [];
+    const projection = projections.get(slug);
+    const previous = projection?.memberships ?? [];
     if (catalog) {
       const leaving = previous.filter((old) => !memberships.some((wanted) => wanted.feedKey === old.feedKey)).map((old) => old.feedKey);
       // Recorded before the entries go, so a crash in between still leaves the tombstones to find.
@@ -140,7 +141,7 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
         for (const feedKey of await catalog.clearTombstones(slug)) changed.set(feedKey, feedFromKey(feedKey));
       }
     }
-    projected.push({ slug, article, desired: memberships, previous });
+    projected.push({ slug, article, desired: memberships, previous: projection ?? { memberships: [], copies: [] } });
     for (const feed of feeds) {
       changed.set(feed.key, feed);
       if (feed.name) named.set(feed.key, feed.name);

@@ -1,10 +1,10 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoArticleRepository } from '../../../functions/adapters/dynamo-article-repository.js';
 import { DynamoFeedIndex } from '../../../functions/adapters/dynamo-feed-index.js';
 import { keys } from '../../../functions/adapters/table-keys.js';
-import type { Article } from '../../../functions/domain/article.js';
+import { storyDigest, type Article } from '../../../functions/domain/article.js';
 import { SITE_FEED, sortKeyOf } from '../../../functions/domain/feeds.js';
 import { membershipsOf } from '../../../functions/use-cases/regenerate-feeds.js';
 import type { FeedMembership } from '../../../functions/use-cases/ports.js';
@@ -52,7 +52,7 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
   async function project(index: DynamoFeedIndex, article: Article): Promise<void> {
     // Read with GetItem, so that the BatchGetItems counted above are the index's story reads only.
     const { Item } = await documents.send(new GetCommand({ TableName: standIns.tableName, Key: keys.projection(article.slug), ConsistentRead: true }));
-    const previous = (Item?.memberships as FeedMembership[] | undefined) ?? [];
+    const previous = { memberships: (Item?.memberships as FeedMembership[] | undefined) ?? [], copies: (Item?.copies as string[] | undefined) ?? [] };
     await index.project([{ slug: article.slug, article, desired: membershipsOf(article).memberships, previous }]);
   }
 
@@ -111,6 +111,118 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
 
     // Assess
     expect(fullReads - readsBefore).toBe(0);
+  });
+
+  /** Every item of a partition (strongly consistent). */
+  async function partition(PK: string): Promise<Record<string, unknown>[]> {
+    const { Items = [] } = await documents.send(
+      new QueryCommand({ TableName: standIns.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': PK }, ConsistentRead: true }),
+    );
+    return Items;
+  }
+
+  const copiesOf = async (slug: string) => (await partition(keys.article(slug).PK)).filter((item) => String(item.SK).startsWith('V#'));
+  const projectionOf = async (slug: string) =>
+    (await documents.send(new GetCommand({ TableName: standIns.tableName, Key: keys.projection(slug), ConsistentRead: true }))).Item;
+
+  it('stores each version of a story once, however many feeds show it, with entries that only name it', async () => {
+    // Prepare: a story in four feeds (site, two categories, an author).
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const story: Article = { ...storiesOfRun()[0]!, categories: [`Run ${run}`, `Run ${run} extra`], authors: [{ name: `Writer ${run}` }] };
+    const { memberships } = membershipsOf(story);
+    const corrected: Article = { ...story, title: 'Harbour reopens on Tuesday', revision: story.revision + 1 };
+
+    // Act
+    await project(index, story);
+    const copiesFirst = await copiesOf(story.slug);
+    await project(index, corrected);
+    const copiesCorrected = await copiesOf(story.slug);
+    const entries = (await partition(keys.feedPartition(feedOfRun()))).filter((item) => item.slug === story.slug);
+    const projection = await projectionOf(story.slug);
+
+    // Assess
+    expect(memberships).toHaveLength(4);
+    expect(copiesFirst).toEqual([{ ...keys.storyCopy(story.slug, storyDigest(story)), article: story, digest: storyDigest(story) }]);
+    expect(copiesCorrected).toEqual([{ ...keys.storyCopy(story.slug, storyDigest(corrected)), article: corrected, digest: storyDigest(corrected) }]);
+    expect(entries).toEqual([{ ...keys.feedEntry(feedOfRun(), sortKeyOf(story)), slug: story.slug, digest: storyDigest(corrected) }]);
+    expect(projection).toEqual({ ...keys.projection(story.slug), memberships, copies: [storyDigest(corrected)] });
+    expect((await new DynamoFeedIndex(documents, standIns.tableName).latest(feedOfRun(), 50))[0]).toEqual(corrected);
+  });
+
+  it('deletes the copies and entries of a story that leaves every feed', async () => {
+    // Prepare
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const [story] = storiesOfRun();
+    await project(index, story!);
+    const { Item: projected } = await documents.send(new GetCommand({ TableName: standIns.tableName, Key: keys.projection(story!.slug), ConsistentRead: true }));
+
+    // Act
+    await index.project([{ slug: story!.slug, article: { ...story!, status: 'retracted' }, desired: [], previous: { memberships: projected!.memberships as FeedMembership[], copies: projected!.copies as string[] } }]);
+
+    // Assess
+    expect(await copiesOf(story!.slug)).toEqual([]);
+    expect(await partition(keys.feedPartition(feedOfRun()))).toEqual([]);
+    expect(await projectionOf(story!.slug)).toEqual({ ...keys.projection(story!.slug), memberships: [], copies: [] });
+    expect(await index.latest(feedOfRun(), 50)).toEqual([]);
+  });
+
+  it('leaves a copy it could not delete listed, and deletes it on the next projection', async () => {
+    // Prepare: a client whose deletes of story copies fail, as if the function stopped there.
+    const failing = new DynamoDBClient(standIns.clientConfig.dynamodb);
+    failing.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = JSON.stringify(args.input);
+        if (context.commandName === 'BatchWriteItemCommand' && input.includes('DeleteRequest') && input.includes('V#')) throw new Error('stopped');
+        return next(args);
+      },
+      { step: 'initialize', name: 'stopBeforeDroppingCopies' },
+    );
+    const interrupted = new DynamoFeedIndex(DynamoDBDocumentClient.from(failing), standIns.tableName);
+    const [story] = storiesOfRun();
+    const corrected: Article = { ...story!, title: 'Harbour reopens on Tuesday', revision: story!.revision + 1 };
+    await project(interrupted, story!);
+
+    // Act
+    const stopped = await project(interrupted, corrected).catch((error: unknown) => error);
+    const listedAfterStop = (await projectionOf(story!.slug))?.copies;
+    const servedAfterStop = await new DynamoFeedIndex(documents, standIns.tableName).latest(feedOfRun(), 50);
+    await project(new DynamoFeedIndex(documents, standIns.tableName), corrected);
+    failing.destroy();
+
+    // Assess
+    expect(stopped).toEqual(new Error('stopped'));
+    expect(listedAfterStop).toEqual([storyDigest(story!), storyDigest(corrected)]);
+    expect(servedAfterStop).toEqual([corrected]);
+    expect((await copiesOf(story!.slug)).map((item) => item.digest)).toEqual([storyDigest(corrected)]);
+    expect((await projectionOf(story!.slug))?.copies).toEqual([storyDigest(corrected)]);
+  });
+
+  it('reads entries that hold their story (written before stories had copies) and makes them small when it projects the story again', async () => {
+    // Prepare: an entry and a projection record as an earlier version wrote them.
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const [story] = storiesOfRun();
+    const { memberships } = membershipsOf(story!);
+    for (const { feedKey, sortKey } of memberships) {
+      await documents.send(new PutCommand({ TableName: standIns.tableName, Item: { ...keys.feedEntry(feedKey, sortKey), article: story, digest: storyDigest(story!) } }));
+    }
+    await documents.send(new PutCommand({ TableName: standIns.tableName, Item: { ...keys.projection(story!.slug), memberships } }));
+
+    // Act
+    const first = await index.latest(feedOfRun(), 50);
+    const readsFirst = fullReads;
+    const second = await index.latest(feedOfRun(), 50);
+    const readsSecond = fullReads - readsFirst;
+    await project(new DynamoFeedIndex(documents, standIns.tableName), story!);
+    const entries = await partition(keys.feedPartition(feedOfRun()));
+    const afterProjection = await new DynamoFeedIndex(documents, standIns.tableName).latest(feedOfRun(), 50);
+
+    // Assess
+    expect(first).toEqual([story]);
+    expect(readsFirst).toBe(1);
+    expect(second).toEqual(first);
+    expect(readsSecond).toBe(0);
+    expect(entries).toEqual([{ ...keys.feedEntry(feedOfRun(), sortKeyOf(story!)), slug: story!.slug, digest: storyDigest(story!) }]);
+    expect(afterProjection).toEqual([story]);
   });
 
   it('reads entries written without a digest (by an earlier version) in full, every time', async () => {
@@ -198,7 +310,7 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
     expect([...stories.keys()].sort()).toEqual(stored.map((story) => story.slug).sort());
     expect(stories.get(stored[7]!.slug)).toEqual(stored[7]);
     expect(projections.size).toBe(slugs.length);
-    for (const story of stored) expect(projections.get(story.slug)).toEqual(membershipsOf(story).memberships);
-    expect(projections.get(`absent-${run}-3`)).toEqual([]);
+    for (const story of stored) expect(projections.get(story.slug)?.memberships).toEqual(membershipsOf(story).memberships);
+    expect(projections.get(`absent-${run}-3`)).toEqual({ memberships: [], copies: [] });
   });
 });

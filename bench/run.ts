@@ -19,6 +19,7 @@ import { cpus, freemem, loadavg, totalmem, type as osType, release } from 'node:
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluateTargets, type TargetRow } from './lib/targets.js';
+import { dynamoCapacity } from './lib/command-stats.js';
 import { markdownReport } from './lib/markdown-report.js';
 import { textTable } from './lib/table.js';
 
@@ -245,6 +246,7 @@ function printReport(result: typeof report): void {
           ['regeneration of one story, p50 / p95', ...archives.map((a) => `${a.growth.handler.p50} / ${a.growth.handler.p95} ms`)],
           ['  files and KB written per regeneration', ...archives.map((a) => `${a.growth.filesWritten.length} files, ${Math.round(a.growth.bytesWritten / 1024)} KB`)],
           ['  DynamoDB calls (items read) / S3 calls', ...archives.map((a) => callSummary(a.growth.callsPerRegeneration))],
+          ['  DynamoDB capacity units, read / write', ...archives.map((a) => Object.values(dynamoCapacity(a.growth.callsPerRegeneration)).join(' / '))],
           ['  what-if: feeds only / comparing with S3, p50', ...archives.map((a) => (a.growth.whatIf ? `${a.growth.whatIf.feedsOnly.p50} / ${a.growth.whatIf.feedsOnlyComparingWithS3?.p50 ?? '—'} ms` : '—'))],
           ['publish-to-feed p50 / p95 (n)', ...archives.map((a) => (a.latency ? `${a.latency.total.p50} / ${a.latency.total.p95} ms (${a.latency.publishes})` : '—'))],
           ['  ingest ack p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ingestAck.p50} ms` : '—'))],

@@ -1,3 +1,4 @@
+import { dynamoCapacity } from './command-stats.js';
 import { markdownTable } from './table.js';
 import type { TargetRow } from './targets.js';
 
@@ -26,6 +27,10 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
       const items = Math.round(Object.entries(c).filter(([name]) => name.startsWith('dynamodb')).reduce((sum, [, v]) => sum + v.itemsRead, 0));
       return `${count('dynamodb')} DynamoDB (${items} items read), ${count('s3')} S3`;
     };
+    const capacity = (a: Json) => {
+      const { read, write } = dynamoCapacity(a.growth.callsPerRegeneration);
+      return `${read} / ${write}`;
+    };
     out.push(
       '',
       markdownTable(
@@ -36,6 +41,7 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
           ['regeneration of one story (handler) p50 / p95', ...archives.map((a) => `${ms(a.growth.handler.p50)} / ${ms(a.growth.handler.p95)}`)],
           ['… files and bytes it writes', ...archives.map((a) => `${a.growth.filesWritten.length} files, ${kb(a.growth.bytesWritten)}`)],
           ['… SDK calls it makes', ...archives.map(calls)],
+          ['… DynamoDB capacity units it consumes, read / write (as dynalite counts them)', ...archives.map(capacity)],
           ['… CPU of the process per regeneration', ...archives.map((a) => ms(a.growth.cpuMsPerRegeneration))],
           ['what-if: feeds only (no archive page, directory, tombstones) p50', ...archives.map((a) => (a.growth.whatIf ? ms(a.growth.whatIf.feedsOnly.p50) : '—'))],
           ['what-if: feeds only, each file compared with S3 (a HEAD) first, p50', ...archives.map((a) => (a.growth.whatIf?.feedsOnlyComparingWithS3 ? ms(a.growth.whatIf.feedsOnlyComparingWithS3.p50) : '—'))],

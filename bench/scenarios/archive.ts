@@ -315,11 +315,11 @@ async function checkSeedFidelity(slugs: string[]): Promise<{ sampled: number; id
   const sample = [slugs[Math.floor(slugs.length / 3)]!, slugs.at(-1)!];
   const snapshot = async (slug: string) => {
     // The story's whole partition: the story, its projection record and its copies.
-    const { PK } = keys.article(slug);
+    const storyKey = keys.article(slug);
     const { Items: story = [] } = await seedingClient.send(
-      new QueryCommand({ TableName: table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': PK }, ConsistentRead: true }),
+      new QueryCommand({ TableName: table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': storyKey.PK }, ConsistentRead: true }),
     );
-    const article = story.find((item) => item.SK === keys.article(slug).SK);
+    const article = story.find((item) => item.SK === storyKey.SK);
     const { memberships } = membershipsOf(article as Parameters<typeof membershipsOf>[0]);
     const entries = await Promise.all(
       memberships.map(async (m) => (await seedingClient.send(new GetCommand({ TableName: table, Key: keys.feedEntry(m.feedKey, m.sortKey), ConsistentRead: true }))).Item),

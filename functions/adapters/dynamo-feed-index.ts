@@ -9,15 +9,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { LeastRecentlyUsed } from '../commons/least-recently-used.js';
 import { storyDigest, type Article } from '../domain/article.js';
-import type {
-  FeedCatalog,
-  FeedDirectoryEntry,
-  FeedIndex,
-  FeedLease,
-  FeedMembership,
-  ProjectedStory,
-  StoredFiles,
-  StoryProjection,
+import {
+  NOTHING_PROJECTED,
+  type FeedCatalog,
+  type FeedDirectoryEntry,
+  type FeedIndex,
+  type FeedLease,
+  type FeedMembership,
+  type ProjectedStory,
+  type StoredFiles,
+  type StoryProjection,
 } from '../use-cases/ports.js';
 import { batchGet, batchWrite, type WriteRequest } from './batch-write.js';
 import { catalogKeys, keys, slugOfKey } from './table-keys.js';
@@ -31,8 +32,6 @@ type Item = Record<string, unknown>;
 const ENTRY_SUMMARY = { ProjectionExpression: 'SK, #digest, #slug', ExpressionAttributeNames: { '#digest': 'digest', '#slug': 'slug' } };
 
 const itemId = ({ PK, SK }: { PK: string; SK: string }) => `${PK}\u0000${SK}`;
-
-const NOTHING_PROJECTED: ProjectedStory = { memberships: [], copies: [] };
 
 const same = (a: FeedMembership, b: FeedMembership) => a.feedKey === b.feedKey && a.sortKey === b.sortKey;
 
@@ -52,7 +51,8 @@ export function feedEntryItem(membership: FeedMembership, slug: string, digest: 
 }
 
 /** One version of a story as its feed entries show it, stored once however many feeds it is in. */
-export function storyCopyItem(article: Article, digest = storyDigest(article)): Item {
+export function storyCopyItem(article: Article): Item {
+  const digest = storyDigest(article);
   return { ...keys.storyCopy(article.slug, digest), article, digest };
 }
 
@@ -62,7 +62,7 @@ export function projectedItems(article: Article, memberships: FeedMembership[]):
   const digest = storyDigest(article);
   return [
     projectionItem(article.slug, { memberships, copies: [digest] }),
-    storyCopyItem(article, digest),
+    storyCopyItem(article),
     ...memberships.map((membership) => feedEntryItem(membership, article.slug, digest)),
   ];
 }
@@ -121,7 +121,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
         copy,
         widen: grew ? [projectionWrite(slug, widened)] : [],
         entries: [
-          ...(copy ? [{ PutRequest: { Item: storyCopyItem(copy.article, copy.digest) } }, ...this.entryWrites(slug, desired, copy.digest)] : []),
+          ...(copy ? [{ PutRequest: { Item: storyCopyItem(copy.article) } }, ...this.entryWrites(slug, desired, copy.digest)] : []),
           ...removed.map((membership): WriteRequest => ({ DeleteRequest: { Key: keys.feedEntry(membership.feedKey, membership.sortKey) } })),
         ],
         // No entry names these copies now: every entry left was just written with the new digest.
@@ -235,16 +235,19 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
    */
   private async storiesOf(feedKey: string, entries: Item[]): Promise<Article[]> {
     // Taken from memory before the read, during which other reads may make room by forgetting them.
-    const known = new Map(entries.map((entry) => [String(entry.SK), this.remembered.get(String(entry.digest))]));
-    const holderOf = (entry: Item) =>
-      typeof entry.slug === 'string' && typeof entry.digest === 'string'
-        ? keys.storyCopy(entry.slug, entry.digest)
-        : keys.feedEntry(feedKey, String(entry.SK));
-    const read = await this.byKey(entries.filter((entry) => !known.get(String(entry.SK))).map(holderOf));
+    const wanted = entries.map((entry) => ({
+      entry,
+      known: this.remembered.get(String(entry.digest)),
+      holder:
+        typeof entry.slug === 'string' && typeof entry.digest === 'string'
+          ? keys.storyCopy(entry.slug, entry.digest)
+          : keys.feedEntry(feedKey, String(entry.SK)),
+    }));
+    const read = await this.byKey(wanted.filter(({ known }) => !known).map(({ holder }) => holder));
     const stories: Article[] = [];
-    for (const entry of entries) {
-      const full = known.get(String(entry.SK)) ? undefined : read.get(itemId(holderOf(entry)));
-      const story = full ? (full.article as Article | undefined) : known.get(String(entry.SK));
+    for (const { entry, known, holder } of wanted) {
+      const full = known ? undefined : read.get(itemId(holder));
+      const story = known ?? (full?.article as Article | undefined);
       if (!story) continue;
       // A copy's digest and story were written together, so the digest always names that story.
       this.remember(full ? full.digest : entry.digest, story);
@@ -370,11 +373,11 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
 
   async planDirectory(entries: FeedDirectoryEntry[]): Promise<{ writes: (FeedDirectoryEntry & { name: string })[]; listingChanged: boolean }> {
     const unique = [...new Map(entries.map((entry) => [entry.feedKey, entry])).values()];
-    const stored = await this.bySortKey(unique.map((entry) => catalogKeys.directoryEntry(entry.feedKey)));
+    const stored = await this.byKey(unique.map((entry) => catalogKeys.directoryEntry(entry.feedKey)));
     let listingChanged = false;
     const writes: (FeedDirectoryEntry & { name: string })[] = [];
     for (const entry of unique) {
-      const old = stored.get(entry.feedKey);
+      const old = stored.get(itemId(catalogKeys.directoryEntry(entry.feedKey)));
       const name = entry.name ?? (old?.name as string | undefined) ?? entry.feedKey.slice(entry.feedKey.indexOf(':') + 1);
       const oldHasStories = old?.hasStories === true;
       if (old && old.name === name && oldHasStories === entry.hasStories) continue;
@@ -430,11 +433,5 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
   private async byKey(itemKeys: { PK: string; SK: string }[]): Promise<Map<string, Item>> {
     const items = await batchGet(this.client, this.tableName, itemKeys);
     return new Map(items.map((item) => [itemId({ PK: String(item.PK), SK: String(item.SK) }), item]));
-  }
-
-  /** Items by sort key (of keys in one partition, or whose sort keys differ). */
-  private async bySortKey(itemKeys: { PK: string; SK: string }[]): Promise<Map<string, Item>> {
-    const items = await batchGet(this.client, this.tableName, itemKeys);
-    return new Map(items.map((item) => [String(item.SK), item]));
   }
 }

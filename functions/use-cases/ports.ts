@@ -83,6 +83,9 @@ export interface ProjectedStory {
   copies: string[];
 }
 
+/** What a story never projected has. */
+export const NOTHING_PROJECTED: ProjectedStory = { memberships: [], copies: [] };
+
 /** What the index should hold for one story: its feed memberships now, and what it last projected. */
 export interface StoryProjection {
   slug: string;

@@ -14,18 +14,19 @@ import type { SiteSettings } from '../domain/site.js';
 import type { FeedDocument, FeedPaging } from '../rendering/feed-document.js';
 import { renderFeedFiles, renderFeedIndexFile, renderFeedStylesheetFile, type FeedFile } from '../rendering/render-feed.js';
 import type { RenderedEntries } from '../rendering/rendered-entries.js';
-import type {
-  ArticleRepository,
-  CdnInvalidator,
-  Clock,
-  FeedCatalog,
-  FeedDirectoryEntry,
-  FeedIndex,
-  FeedMembership,
-  FeedStore,
-  HubNotifier,
-  StoredFiles,
-  StoryProjection,
+import {
+  NOTHING_PROJECTED,
+  type ArticleRepository,
+  type CdnInvalidator,
+  type Clock,
+  type FeedCatalog,
+  type FeedDirectoryEntry,
+  type FeedIndex,
+  type FeedMembership,
+  type FeedStore,
+  type HubNotifier,
+  type StoredFiles,
+  type StoryProjection,
 } from './ports.js';
 
 export interface RegenerateDependencies {
@@ -130,8 +131,8 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   await inParallel(unique, deps.concurrency ?? 8, async (slug) => {
     const article = stories.get(slug);
     const { memberships, feeds } = membershipsOf(article);
-    const projection = projections.get(slug);
-    const previous = projection?.memberships ?? [];
+    const projection = projections.get(slug) ?? NOTHING_PROJECTED;
+    const previous = projection.memberships;
     if (catalog) {
       const leaving = previous.filter((old) => !memberships.some((wanted) => wanted.feedKey === old.feedKey)).map((old) => old.feedKey);
       // Recorded before the entries go, so a crash in between still leaves the tombstones to find.
@@ -141,7 +142,7 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
         for (const feedKey of await catalog.clearTombstones(slug)) changed.set(feedKey, feedFromKey(feedKey));
       }
     }
-    projected.push({ slug, article, desired: memberships, previous: projection ?? { memberships: [], copies: [] } });
+    projected.push({ slug, article, desired: memberships, previous: projection });
     for (const feed of feeds) {
       changed.set(feed.key, feed);
       if (feed.name) named.set(feed.key, feed.name);

@@ -7,7 +7,7 @@ import { keys } from '../../../functions/adapters/table-keys.js';
 import { storyDigest, type Article } from '../../../functions/domain/article.js';
 import { SITE_FEED, sortKeyOf } from '../../../functions/domain/feeds.js';
 import { membershipsOf } from '../../../functions/use-cases/regenerate-feeds.js';
-import type { FeedMembership } from '../../../functions/use-cases/ports.js';
+import type { FeedMembership, ProjectedStory } from '../../../functions/use-cases/ports.js';
 import { startStandIns, type StandIns } from '../../../infra/local/aws-stand-ins.js';
 import { STORIES } from '../../unit/rendering/support/stories.js';
 
@@ -49,11 +49,14 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
   const storiesOfRun = (): Article[] => STORIES.map((story) => ({ ...story, slug: `${story.slug}-${run}`, categories: [`Run ${run}`] }));
   const feedOfRun = () => `category:run-${run}`;
 
+  /** What was last projected for a story, read with GetItem so that the BatchGetItems counted above are the index's story reads only. */
+  async function projectedBefore(slug: string): Promise<ProjectedStory> {
+    const { Item } = await documents.send(new GetCommand({ TableName: standIns.tableName, Key: keys.projection(slug), ConsistentRead: true }));
+    return { memberships: (Item?.memberships as FeedMembership[] | undefined) ?? [], copies: (Item?.copies as string[] | undefined) ?? [] };
+  }
+
   async function project(index: DynamoFeedIndex, article: Article): Promise<void> {
-    // Read with GetItem, so that the BatchGetItems counted above are the index's story reads only.
-    const { Item } = await documents.send(new GetCommand({ TableName: standIns.tableName, Key: keys.projection(article.slug), ConsistentRead: true }));
-    const previous = { memberships: (Item?.memberships as FeedMembership[] | undefined) ?? [], copies: (Item?.copies as string[] | undefined) ?? [] };
-    await index.project([{ slug: article.slug, article, desired: membershipsOf(article).memberships, previous }]);
+    await index.project([{ slug: article.slug, article, desired: membershipsOf(article).memberships, previous: await projectedBefore(article.slug) }]);
   }
 
   it('reads in full only the stories it does not remember yet', async () => {
@@ -154,10 +157,9 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
     const index = new DynamoFeedIndex(documents, standIns.tableName);
     const [story] = storiesOfRun();
     await project(index, story!);
-    const { Item: projected } = await documents.send(new GetCommand({ TableName: standIns.tableName, Key: keys.projection(story!.slug), ConsistentRead: true }));
 
     // Act
-    await index.project([{ slug: story!.slug, article: { ...story!, status: 'retracted' }, desired: [], previous: { memberships: projected!.memberships as FeedMembership[], copies: projected!.copies as string[] } }]);
+    await index.project([{ slug: story!.slug, article: { ...story!, status: 'retracted' }, desired: [], previous: await projectedBefore(story!.slug) }]);
 
     // Assess
     expect(await copiesOf(story!.slug)).toEqual([]);

@@ -1,10 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startStandIns, type StandIns } from '../../../infra/local/aws-stand-ins.js';
+import { CloudFrontInvalidator } from '../../../functions/adapters/cloudfront-invalidator.js';
 import { DynamoArticleRepository } from '../../../functions/adapters/dynamo-article-repository.js';
 import { DynamoFeedIndex } from '../../../functions/adapters/dynamo-feed-index.js';
 import { S3FeedStore } from '../../../functions/adapters/s3-feed-store.js';
@@ -21,6 +24,8 @@ let standIns: StandIns;
 let dynamo: DynamoDBClient;
 let s3: S3Client;
 let hub: { url: string; pings: string[]; server: Server };
+/** A stand-in for CloudFront's API: records each CreateInvalidation the real SDK client sends. */
+let cdn: { client: CloudFrontClient; server: Server; invalidations: { distributionId: string; paths: string[]; callerReference: string }[] };
 /** S3 calls the feed store made (HeadObject, PutObject), since the last reset. */
 const s3Calls = { head: 0, put: 0 };
 /** DynamoDB calls by command name, since the last reset. */
@@ -57,11 +62,41 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   hub = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`, pings, server };
+  cdn = await startCloudFrontApi();
 }, 60_000);
+
+async function startCloudFrontApi(): Promise<typeof cdn> {
+  const invalidations: (typeof cdn)['invalidations'] = [];
+  const parser = new XMLParser({ isArray: (name) => name === 'Path' });
+  const server = createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    request.on('end', () => {
+      const route = /^\/2020-05-31\/distribution\/([^/]+)\/invalidation$/.exec(request.url ?? '');
+      if (request.method !== 'POST' || !route) return void response.writeHead(404).end();
+      const batch = parser.parse(body).InvalidationBatch;
+      invalidations.push({ distributionId: route[1]!, paths: batch.Paths.Items.Path, callerReference: String(batch.CallerReference) });
+      expect(batch.Paths.Quantity).toBe(batch.Paths.Items.Path.length);
+      response
+        .writeHead(201, { 'content-type': 'text/xml', location: `${request.url}/I${invalidations.length}` })
+        .end(`<?xml version="1.0"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>I${invalidations.length}</Id><Status>InProgress</Status><CreateTime>2026-03-10T12:00:00Z</CreateTime></Invalidation>`);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const client = new CloudFrontClient({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  return { client, server, invalidations };
+}
 
 afterAll(async () => {
   hub?.server.closeAllConnections();
   await new Promise((resolve) => hub?.server.close(resolve));
+  cdn?.client.destroy();
+  cdn?.server.closeAllConnections();
+  await new Promise((resolve) => cdn?.server.close(resolve));
   dynamo?.destroy();
   s3?.destroy();
   await standIns?.close();
@@ -111,6 +146,7 @@ async function world(): Promise<World> {
     clock: { now: () => clock.now },
     site: { ...SITE, baseUrl: `https://news.example.com/${base}`, hubs: [hub.url] },
     hubs: new WebSubHubNotifier([hub.url], { timeoutMs: 1_000, backoffMs: 10 }),
+    cdn: new CloudFrontInvalidator(cdn.client, `E${tableCount}`),
   };
   const read = async (key: string) => {
     const result = await s3.send(new GetObjectCommand({ Bucket: standIns.bucket, Key: `${base}/${key}` }));
@@ -373,6 +409,28 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // A replay that changes no file pings nobody.
     expect(hub.pings).toHaveLength(again);
     expect(rssChannel(await w.read('categories/world/feed.xml')).title).toBe('The Daily Meridian: World');
+  });
+
+  it('asks CloudFront to drop exactly the files it rewrote, in one invalidation per regeneration', async () => {
+    // Prepare
+    await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
+    await regenerateFeeds(['first'], w.deps);
+    await w.publish('second', { publishedAt: '2026-03-02T10:00:00Z', categories: ['Science'], authors: [{ name: 'Ana Lima' }] });
+    // Act
+    const report = await regenerateFeeds(['second'], w.deps);
+    const mine = () => cdn.invalidations.filter((invalidation) => invalidation.distributionId === `E${tableCount}`);
+    const afterPublish = mine();
+    await regenerateFeeds(['second'], w.deps);
+    // Assess
+    expect(afterPublish).toHaveLength(2);
+    expect(afterPublish[1]!.paths.sort()).toEqual(report.filesWritten.map((key) => `/${key}`).sort());
+    expect(afterPublish[1]!.paths).toEqual(
+      expect.arrayContaining(['/feed.xml', '/categories/science/feed.json', '/authors/ana-lima/atom.xml', '/archive/2026-03-02/feed.xml', '/index.html']),
+    );
+    expect(afterPublish[1]!.paths).not.toContain('/categories/world/feed.xml');
+    expect(afterPublish[0]!.callerReference).not.toBe(afterPublish[1]!.callerReference);
+    // A replay that rewrites nothing invalidates nothing.
+    expect(mine()).toHaveLength(2);
   });
 
   it('asks S3 nothing about files whose signatures the last release recorded', async () => {

@@ -15,7 +15,8 @@ const usage = `Usage: npm run rebuild-feeds -- [--aws] [--batch N]
 
   (default)  rebuild the local store in DATA_DIR (default .data); stop npm start first
   --aws      rebuild a deployed stack: needs AWS credentials and TABLE_NAME, FEED_BUCKET,
-             SITE_BASE_URL (and DISTRIBUTION_ID to invalidate CloudFront) in the environment
+             SITE_BASE_URL (and DISTRIBUTION_ID to invalidate CloudFront, once, at the
+             end) in the environment
   --batch N  stories per regeneration (default 500)`;
 
 async function main(): Promise<number> {
@@ -47,6 +48,13 @@ async function main(): Promise<number> {
   // The bucket may have lost files or had them changed by hand: compare each one with it rather
   // than trusting what the feeds' records say was written.
   process.env.VERIFY_STORED_FILES = 'true';
+  // Each batch would invalidate every file it rewrote: for a large archive thousands of paths,
+  // billed one by one past 1,000 a month, and more than the 3,000 CloudFront lets be in progress
+  // at once. The whole distribution is invalidated once instead, at the end.
+  const distributionId = process.env.DISTRIBUTION_ID?.trim();
+  delete process.env.DISTRIBUTION_ID;
+  let attempted = false;
+  let invalidated = true;
   try {
     const { handler } = await import('../functions/regenerate/handler.js');
     const { DynamoArticleRepository } = await import('../functions/adapters/dynamo-article-repository.js');
@@ -57,6 +65,7 @@ async function main(): Promise<number> {
     let done = 0;
     const flush = async () => {
       if (!pending.length) return;
+      attempted = true;
       await handler({
         Records: pending.map((slug) => ({ eventName: 'MODIFY', dynamodb: { Keys: { PK: { S: `ARTICLE#${slug}` }, SK: { S: 'A' } } } })),
       });
@@ -74,9 +83,31 @@ async function main(): Promise<number> {
     }
     await flush();
     console.log(`Done: every feed of ${done} stories rebuilt from the table.`);
-    return 0;
   } finally {
+    // Also after a failure: the batches before it may have rewritten files.
+    if (distributionId && attempted) invalidated = await invalidateEverything(distributionId);
     await close();
+  }
+  return invalidated ? 0 : 1;
+}
+
+/** False, with the reason and the command to run on stderr, when CloudFront refused. */
+async function invalidateEverything(distributionId: string): Promise<boolean> {
+  const { CloudFrontClient } = await import('@aws-sdk/client-cloudfront');
+  const { CloudFrontInvalidator } = await import('../functions/adapters/cloudfront-invalidator.js');
+  const client = new CloudFrontClient({});
+  try {
+    await new CloudFrontInvalidator(client, distributionId).invalidateEverything();
+    console.log(`CloudFront distribution ${distributionId}: every path invalidated (/*).`);
+    return true;
+  } catch (error) {
+    console.error(
+      `CloudFront distribution ${distributionId} was not invalidated (${(error as Error).name}: ${(error as Error).message}): readers may get ` +
+        `old copies of rewritten files until it is. Run: aws cloudfront create-invalidation --distribution-id ${distributionId} --paths '/*'`,
+    );
+    return false;
+  } finally {
+    client.destroy();
   }
 }
 

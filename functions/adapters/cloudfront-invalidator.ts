@@ -10,7 +10,19 @@ export class CloudFrontInvalidator implements CdnInvalidator {
   ) {}
 
   async invalidate(keys: string[]): Promise<void> {
-    const paths = [...new Set(keys)].map((key) => `/${key.split('/').map(encodeURIComponent).join('/')}`);
+    await this.create([...new Set(keys)].map((key) => `/${key.split('/').map(encodeURIComponent).join('/')}`));
+  }
+
+  /**
+   * Every file, as one wildcard path: for the repair tool, which may rewrite thousands of files.
+   * CloudFront bills a wildcard as one path, and lets 3,000 file paths but only 15 wildcard paths
+   * be in progress at once, which is why regenerations name their files instead.
+   */
+  async invalidateEverything(): Promise<void> {
+    await this.create(['/*']);
+  }
+
+  private async create(paths: string[]): Promise<void> {
     // One reference per invalidation: the SDK's retries of this call reuse it, so CloudFront creates
     // the invalidation once, while two regenerations never share one (CloudFront would refuse the
     // second batch under a reference it has seen).

@@ -49,6 +49,11 @@ export function archiveObjectKey(day: ArchiveDay, format: FeedFormat): string {
   return `archive/${day}/${FILE_NAMES[format]}`;
 }
 
+/** The day whose archive page the S3 key belongs to; undefined for any other key. */
+export function archiveDayOfObjectKey(key: string): ArchiveDay | undefined {
+  return /^archive\/(\d{4}-\d{2}-\d{2})\/[^/]+$/.exec(key)?.[1];
+}
+
 export function archiveUrl(baseUrl: string, day: ArchiveDay, format: FeedFormat): string {
   return `${baseUrl}/${archiveObjectKey(day, format)}`;
 }

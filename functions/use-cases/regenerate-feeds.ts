@@ -4,6 +4,7 @@ import { isPublic, type Article } from '../domain/article.js';
 import {
   archiveFeedKey,
   archiveDayOf,
+  archiveDayOfObjectKey,
   isPastDay,
   dayOfSortKey,
   daySortKeyRange,
@@ -12,6 +13,7 @@ import {
 import { FEED_FORMATS, feedFromKey, feedObjectKey, feedsOf, feedUrl, SITE_FEED, sortKeyOf, type FeedRef } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
 import type { FeedDocument, FeedPaging } from '../rendering/feed-document.js';
+import { FEED_INDEX_KEY } from '../rendering/feed-index.js';
 import { renderFeedFiles, renderFeedIndexFile, renderFeedStylesheetFile, type FeedFile } from '../rendering/render-feed.js';
 import type { RenderedEntries } from '../rendering/rendered-entries.js';
 import {
@@ -160,7 +162,8 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   );
   const catalogFiles = catalog ? await renderCatalogPages(changed, named, days, catalog, deps) : [];
   const filesWritten = [...stylesheet, ...feedFiles, ...catalogFiles];
-  if (filesWritten.length && deps.cdn) await deps.cdn.invalidate(filesWritten);
+  const toInvalidate = filesWritten.filter((key) => !expiresWithinTheFeedsLifetime(key, deps.clock.now()));
+  if (toInvalidate.length && deps.cdn) await deps.cdn.invalidate(toInvalidate);
   if (deps.hubs) {
     const topics = topicUrls([...changed.values()], deps.site, filesWritten);
     if (topics.length) await deps.hubs.notify(topics);
@@ -316,6 +319,19 @@ async function publishStylesheet(deps: RegenerateDependencies): Promise<string[]
   const { written } = await deps.store.publish([renderFeedStylesheetFile()]);
   stylesheetPublished.add(deps.store);
   return written;
+}
+
+/**
+ * Files the CDN need not be told about: today's archive page and index.html keep the feeds'
+ * lifetime (60 s, and 60 s of stale-while-revalidate) and nobody subscribes to them, so a stale
+ * copy is short-lived and harmless.
+ * Every invalidation path is billed; the subscription feeds, the stylesheet (cached a day) and past
+ * days' pages (cached a month) are invalidated, so readers of those never wait.
+ */
+function expiresWithinTheFeedsLifetime(key: string, now: Date): boolean {
+  if (key === FEED_INDEX_KEY) return true;
+  const day = archiveDayOfObjectKey(key);
+  return day !== undefined && !isPastDay(day, now);
 }
 
 /** Public URLs of the subscription feeds among the written files (archive pages are not topics). */

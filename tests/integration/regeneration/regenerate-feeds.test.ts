@@ -411,26 +411,34 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(rssChannel(await w.read('categories/world/feed.xml')).title).toBe('The Daily Meridian: World');
   });
 
-  it('asks CloudFront to drop exactly the files it rewrote, in one invalidation per regeneration', async () => {
-    // Prepare
+  it('asks CloudFront to drop the files it rewrote that caches keep or readers subscribe to, once per regeneration', async () => {
+    // Prepare: the clock says 2026-03-10; one story of a past day, then one of today.
     await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
     await regenerateFeeds(['first'], w.deps);
     await w.publish('second', { publishedAt: '2026-03-02T10:00:00Z', categories: ['Science'], authors: [{ name: 'Ana Lima' }] });
+    await w.publish('today', { publishedAt: '2026-03-10T09:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
     // Act
-    const report = await regenerateFeeds(['second'], w.deps);
+    const pastDay = await regenerateFeeds(['second'], w.deps);
+    const today = await regenerateFeeds(['today'], w.deps);
     const mine = () => cdn.invalidations.filter((invalidation) => invalidation.distributionId === `E${tableCount}`);
-    const afterPublish = mine();
-    await regenerateFeeds(['second'], w.deps);
+    const afterPublishing = mine();
+    await regenerateFeeds(['today'], w.deps);
     // Assess
-    expect(afterPublish).toHaveLength(2);
-    expect(afterPublish[1]!.paths.sort()).toEqual(report.filesWritten.map((key) => `/${key}`).sort());
-    expect(afterPublish[1]!.paths).toEqual(
-      expect.arrayContaining(['/feed.xml', '/categories/science/feed.json', '/authors/ana-lima/atom.xml', '/archive/2026-03-02/feed.xml', '/index.html']),
-    );
-    expect(afterPublish[1]!.paths).not.toContain('/categories/world/feed.xml');
-    expect(afterPublish[0]!.callerReference).not.toBe(afterPublish[1]!.callerReference);
+    expect(afterPublishing).toHaveLength(3);
+    const [, second, third] = afterPublishing.map((invalidation) => invalidation.paths.sort());
+    // A past day's page is cached for a month: invalidated with the feeds. index.html (the new
+    // Science feed) keeps the feeds' minute and has no subscribers: left to expire.
+    expect(pastDay.filesWritten).toContain('index.html');
+    expect(second).toEqual(pastDay.filesWritten.filter((key) => key !== 'index.html').map((key) => `/${key}`).sort());
+    expect(second).toEqual(expect.arrayContaining(['/feed.xml', '/categories/science/feed.json', '/authors/ana-lima/atom.xml', '/archive/2026-03-02/feed.xml']));
+    expect(second).not.toContain('/categories/world/feed.xml');
+    // Today's page also keeps the feeds' minute.
+    expect(today.filesWritten).toEqual(expect.arrayContaining(['archive/2026-03-10/feed.xml', 'archive/2026-03-02/feed.xml']));
+    expect(third).toEqual(today.filesWritten.filter((key) => !key.startsWith('archive/2026-03-10/')).map((key) => `/${key}`).sort());
+    expect(third).toEqual(expect.arrayContaining(['/categories/world/atom.xml', '/archive/2026-03-02/atom.xml']));
+    expect(new Set(afterPublishing.map((invalidation) => invalidation.callerReference)).size).toBe(3);
     // A replay that rewrites nothing invalidates nothing.
-    expect(mine()).toHaveLength(2);
+    expect(mine()).toHaveLength(3);
   });
 
   it('asks S3 nothing about files whose signatures the last release recorded', async () => {

@@ -93,9 +93,16 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
       '',
       markdownTable(
         [`bundle / cold start (median of ${c.runs})`, 'size', 'import', 'first request', 'import + first request'],
-        Object.entries(c.coldStarts).map(([name, v]: [string, Json]) => [name, kb(v.bundleBytes), ms(v.importMs), ms(v.firstRequestMs), ms(v.importAndFirstRequestMs.p50)]),
+        Object.entries(c.coldStarts).map(([name, v]: [string, Json]) => [
+          v.memoryMb ? `${name} (${v.memoryMb} MB: ${v.vcpus} vCPU)` : name,
+          kb(v.bundleBytes),
+          ms(v.importMs),
+          ms(v.firstRequestMs),
+          ms(v.importAndFirstRequestMs.p50),
+        ]),
       ),
     );
+    if (c.lambdaCpu?.unavailable) out.push('', `With the CPU Lambda gives each function's memory: not measured, ${c.lambdaCpu.unavailable}.`);
     const ingest = c.bundles[`${c.deployed ?? 'sdk-external'}/ingest`];
     if (ingest) out.push('', `What fills the ingest bundle: ${ingest.composition.slice(0, 8).map((part: Json) => `${part.owner} ${kb(part.bytes)}`).join(', ')}.`);
     if (c.importCosts) {

@@ -1,8 +1,8 @@
 // One cold start, as a Lambda execution environment has it: a fresh Node process imports the
 // bundle (INIT) and serves one event (the first INVOKE). Plain JavaScript on purpose: nothing but
 // Node and the bundle may load here. Prints one JSON line.
-//   node cold-start-child.mjs <bundle.mjs> <event.json>
-import { readFileSync } from 'node:fs';
+//   node cold-start-child.mjs <bundle.mjs> <event.json>   (COLD_START_CPU_GROUP_PROCS: see bench/lib/cpu-share.ts)
+import { readFileSync, writeFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 
 const [bundle, eventFile] = process.argv.slice(2);
@@ -12,6 +12,9 @@ const context = { functionName: 'bench', awsRequestId: 'bench-request', getRemai
 const started = performance.now(); // ms since the process started: Node's own boot
 const module = await import(pathToFileURL(bundle).href);
 const imported = performance.now();
+// Lambda runs INIT with burst CPU and a request with the share of a vCPU the function's memory buys:
+// given a CPU group, the process moves into it for the request.
+if (process.env.COLD_START_CPU_GROUP_PROCS) writeFileSync(process.env.COLD_START_CPU_GROUP_PROCS, String(process.pid));
 let status = 'ok';
 let detail;
 try {

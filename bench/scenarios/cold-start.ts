@@ -5,7 +5,9 @@
  *
  * Variants: the bundles as deployed (the AWS SDK bundled too, PUBLISHER_EXTERNAL_MODULES), the SDK
  * left to the Lambda runtime (CDK's default), and the deployed bundle without `--enable-source-maps`
- * (which the functions set in NODE_OPTIONS). Bundles are written under bench/.tmp/ so that an
+ * (which the functions set in NODE_OPTIONS), and the deployed bundle serving its first request
+ * with only the CPU Lambda gives the function's memory (a cgroup quota; measured where the
+ * benchmark may make one, otherwise the results say why not). Bundles are written under bench/.tmp/ so that an
  * external `@aws-sdk/*` import resolves from the repository's node_modules, as it would from the
  * runtime's copy in Lambda.
  */
@@ -16,12 +18,14 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build, type Metafile } from 'esbuild';
-import { PUBLISHER_EXTERNAL_MODULES, publisherEsbuildOptions, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../../infra/cdk/publisher-function.js';
+import { DEFAULT_MEMORY_MB, PUBLISHER_EXTERNAL_MODULES, publisherEsbuildOptions, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../../infra/cdk/publisher-function.js';
+import { REGENERATOR_MEMORY_MB } from '../../infra/cdk/regenerator.js';
 import { startStandIns } from '../../infra/local/aws-stand-ins.js';
 import { articleItem } from '../../functions/adapters/dynamo-article-repository.js';
 import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
 import { loadSite } from '../../functions/commons/config.js';
 import { runNode } from '../lib/child.js';
+import { cpuShares, vcpusOf } from '../lib/cpu-share.js';
 import { measureImportCosts } from '../lib/import-cost.js';
 import { seedArchive } from '../lib/seed.js';
 import { AUTHORS, CATEGORIES, storyInput } from '../lib/stories.js';
@@ -38,6 +42,7 @@ const variantRuns: Record<string, number> = {
   [DEPLOYED]: runs,
   [OTHER]: numberArg(args, 'other-runs', runs),
   [`${DEPLOYED}-no-maps`]: numberArg(args, 'no-maps-runs', runs),
+  [`${DEPLOYED}-lambda-cpu`]: numberArg(args, 'lambda-cpu-runs', runs),
 };
 const archiveStories = numberArg(args, 'stories', 400);
 const importRuns = numberArg(args, 'import-runs', 5);
@@ -51,10 +56,11 @@ const WORK_DIR = path.join(REPO_ROOT, 'bench', '.tmp', 'cold-start');
 const CHILD = path.join(REPO_ROOT, 'bench', 'scenarios', 'cold-start-child.mjs');
 const SITE_BASE_URL = 'https://news.example.com';
 
+/** Each function's entry and its memory in AWS (infra/cdk), which sets the CPU Lambda gives it. */
 const HANDLERS = [
-  { name: 'ingest', entry: 'functions/ingest/handler.ts' },
-  { name: 'regenerate', entry: 'functions/regenerate/handler.ts' },
-  { name: 'publish-due', entry: 'functions/publish-due/handler.ts' },
+  { name: 'ingest', entry: 'functions/ingest/handler.ts', memoryMb: DEFAULT_MEMORY_MB },
+  { name: 'regenerate', entry: 'functions/regenerate/handler.ts', memoryMb: REGENERATOR_MEMORY_MB },
+  { name: 'publish-due', entry: 'functions/publish-due/handler.ts', memoryMb: DEFAULT_MEMORY_MB },
 ] as const;
 
 type BundleKind = 'sdk-external' | 'sdk-bundled';
@@ -64,6 +70,8 @@ interface Variant {
   bundle: BundleKind;
   sourceMaps: boolean;
   description: string;
+  /** Run with only the CPU Lambda gives the function's memory. */
+  lambdaCpu?: boolean;
 }
 
 const BUNDLE_KINDS: Record<BundleKind, string> = {
@@ -75,6 +83,7 @@ const VARIANTS: Variant[] = [
   { name: DEPLOYED, bundle: DEPLOYED, sourceMaps: true, description: `as deployed: ${BUNDLE_KINDS[DEPLOYED]}, --enable-source-maps` },
   { name: OTHER, bundle: OTHER, sourceMaps: true, description: `${BUNDLE_KINDS[OTHER]}, --enable-source-maps` },
   { name: `${DEPLOYED}-no-maps`, bundle: DEPLOYED, sourceMaps: false, description: 'as deployed, without --enable-source-maps' },
+  { name: `${DEPLOYED}-lambda-cpu`, bundle: DEPLOYED, sourceMaps: true, lambdaCpu: true, description: "as deployed, the first request with the CPU Lambda gives the function's memory (INIT unthrottled, as Lambda bursts it)" },
 ];
 
 type HandlerName = (typeof HANDLERS)[number]['name'];
@@ -139,6 +148,9 @@ const bundles = await buildBundles();
 result.bundles = Object.fromEntries(Object.entries(bundles).map(([name, bundle]) => [name, { ...bundle, file: path.relative(REPO_ROOT, bundle.file) }]));
 
 const standIns = await startStandIns({});
+const shares = variantRuns[`${DEPLOYED}-lambda-cpu`] ? cpuShares(HANDLERS.map((handler) => handler.memoryMb)) : { unavailable: 'not asked for (--lambda-cpu-runs 0)' };
+if ('unavailable' in shares) log(`with Lambda's CPU share: not measured, ${shares.unavailable}`);
+result.lambdaCpu = 'unavailable' in shares ? { unavailable: shares.unavailable } : { measured: true };
 try {
   const token = randomBytes(24).toString('base64url');
   const baseEnv: Record<string, string> = {
@@ -181,6 +193,7 @@ try {
     for (const handler of HANDLERS) {
       for (const variant of VARIANTS) {
         if (run >= variantRuns[variant.name]!) continue;
+        if (variant.lambdaCpu && 'unavailable' in shares) continue;
         story++;
         const slug = `cold-${story}`;
         let event: unknown;
@@ -196,7 +209,8 @@ try {
           event = { version: '0', 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} };
         }
         const bundle = bundles[`${variant.bundle}/${handler.name}`]!.file;
-        const env = { ...baseEnv, ...(variant.sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}) };
+        const env: Record<string, string> = { ...baseEnv, ...(variant.sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}) };
+        if (variant.lambdaCpu && !('unavailable' in shares)) env.COLD_START_CPU_GROUP_PROCS = shares.procsFile(handler.memoryMb);
         const sample = await runChild(bundle, writeEvent(`${handler.name}-${variant.name}`, event), env);
         if (sample.status !== 'ok') throw new BenchmarkBrokenError(`${variant.name}/${handler.name} failed its first request: ${sample.detail}`);
         const key = `${variant.name}/${handler.name}`;
@@ -212,7 +226,9 @@ try {
     if (!variantRuns[variant.name]) continue;
     for (const handler of HANDLERS) {
       const list = samples.get(`${variant.name}/${handler.name}`) ?? [];
+      if (!list.length) continue;
       summary[`${variant.name}/${handler.name}`] = {
+        ...(variant.lambdaCpu ? { memoryMb: handler.memoryMb, vcpus: round(vcpusOf(handler.memoryMb), 2) } : {}),
         variant: variant.description,
         runs: list.length,
         handler: handler.name as HandlerName,
@@ -234,6 +250,7 @@ try {
   const deployed = summary[`${DEPLOYED}/ingest`] as { importAndFirstRequestMs: { p50: number } };
   log(`ingest as deployed: ${round(deployed.importAndFirstRequestMs.p50)} ms to import and serve`);
 } finally {
+  if (!('unavailable' in shares)) shares.close();
   await standIns.close();
   if (args.keep !== 'true') rmSync(path.join(WORK_DIR, 'events'), { recursive: true, force: true });
 }

@@ -88,6 +88,16 @@ export function publisherEsbuildOptions(
   };
 }
 
+/**
+ * Memory of a function unless it says otherwise. Lambda gives CPU in proportion to memory (one
+ * vCPU at LAMBDA_MB_PER_VCPU), so this is also ~0.29 of a vCPU: enough for functions that mostly
+ * wait on DynamoDB (ingest, the sweep).
+ */
+export const DEFAULT_MEMORY_MB = 512;
+
+/** The memory at which Lambda gives a function the equivalent of one full vCPU. */
+export const LAMBDA_MB_PER_VCPU = 1_769;
+
 export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface PublisherFunctionProps
@@ -145,7 +155,7 @@ export class PublisherFunction extends NodejsFunction {
     logGroup.grantWrite(role);
 
     super(scope, id, {
-      memorySize: 512,
+      memorySize: DEFAULT_MEMORY_MB,
       timeout: Duration.seconds(10),
       ...rest,
       entry: path.resolve(REPO_ROOT, entry),

@@ -34,6 +34,13 @@ describe('Construct: Regenerator', () => {
     expect(STREAM_BATCH_SIZE).toBe(REGENERATOR_BATCH_SIZE);
   });
 
+  it('gets one full vCPU, as rendering the feeds is CPU-bound, while the other functions keep 512 MB', () => {
+    // Assess
+    expect(resourceOf(synth, synth.stack.regenerator.handler).Properties.MemorySize).toBe(1769);
+    const others = [synth.stack.ingestApi.handler, synth.stack.publishDueSweep.handler].map((handler) => resourceOf(synth, handler));
+    for (const other of others) expect(other.Properties.MemorySize).toBe(512);
+  });
+
   it('isolates a failing record, retries, reports partial failures, then dead-letters', () => {
     // Assess
     synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {

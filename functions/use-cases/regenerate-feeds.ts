@@ -162,7 +162,8 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   );
   const catalogFiles = catalog ? await renderCatalogPages(changed, named, days, catalog, deps) : [];
   const filesWritten = [...stylesheet, ...feedFiles, ...catalogFiles];
-  const toInvalidate = filesWritten.filter((key) => !expiresWithinTheFeedsLifetime(key, deps.clock.now()));
+  const now = deps.clock.now();
+  const toInvalidate = filesWritten.filter((key) => !expiresWithinTheFeedsLifetime(key, now));
   if (toInvalidate.length && deps.cdn) await deps.cdn.invalidate(toInvalidate);
   if (deps.hubs) {
     const topics = topicUrls([...changed.values()], deps.site, filesWritten);

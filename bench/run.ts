@@ -19,8 +19,8 @@ import { cpus, freemem, loadavg, totalmem, type as osType, release } from 'node:
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evaluateTargets, type TargetRow } from './lib/targets.js';
-import { dynamoCapacity } from './lib/command-stats.js';
-import { markdownReport } from './lib/markdown-report.js';
+import { dynamoCapacityText } from './lib/command-stats.js';
+import { coldStartRowName, lambdaCpuNotMeasured, markdownReport } from './lib/markdown-report.js';
 import { textTable } from './lib/table.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -246,7 +246,7 @@ function printReport(result: typeof report): void {
           ['regeneration of one story, p50 / p95', ...archives.map((a) => `${a.growth.handler.p50} / ${a.growth.handler.p95} ms`)],
           ['  files and KB written per regeneration', ...archives.map((a) => `${a.growth.filesWritten.length} files, ${Math.round(a.growth.bytesWritten / 1024)} KB`)],
           ['  DynamoDB calls (items read) / S3 calls', ...archives.map((a) => callSummary(a.growth.callsPerRegeneration))],
-          ['  DynamoDB capacity units, read / write', ...archives.map((a) => Object.values(dynamoCapacity(a.growth.callsPerRegeneration)).join(' / '))],
+          ['  DynamoDB capacity units, read / write', ...archives.map((a) => dynamoCapacityText(a.growth.callsPerRegeneration))],
           ['  what-if: feeds only / comparing with S3, p50', ...archives.map((a) => (a.growth.whatIf ? `${a.growth.whatIf.feedsOnly.p50} / ${a.growth.whatIf.feedsOnlyComparingWithS3?.p50 ?? '—'} ms` : '—'))],
           ['publish-to-feed p50 / p95 (n)', ...archives.map((a) => (a.latency ? `${a.latency.total.p50} / ${a.latency.total.p95} ms (${a.latency.publishes})` : '—'))],
           ['  ingest ack p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ingestAck.p50} ms` : '—'))],
@@ -296,7 +296,7 @@ function printReport(result: typeof report): void {
       textTable(
         ['variant / handler', 'bundle', 'import', 'first request', 'import + first', 'p95'],
         Object.entries(c.coldStarts).map(([name, v]: [string, any]) => [
-          v.memoryMb ? `${name} (${v.memoryMb} MB: ${v.vcpus} vCPU)` : name,
+          coldStartRowName(name, v),
           `${Math.round(v.bundleBytes / 1024)} KB`,
           `${Math.round(v.importMs)} ms`,
           `${Math.round(v.firstRequestMs)} ms`,
@@ -305,7 +305,8 @@ function printReport(result: typeof report): void {
         ]),
       ),
     );
-    if (c.lambdaCpu?.unavailable) console.log(`with the CPU Lambda gives each function's memory: not measured, ${c.lambdaCpu.unavailable}`);
+    const unmeasured = lambdaCpuNotMeasured(c);
+    if (unmeasured) console.log(unmeasured);
     const ingest = c.bundles[`${c.deployed ?? 'sdk-external'}/ingest`];
     if (ingest) console.log(`ingest bundle, largest parts: ${ingest.composition.slice(0, 6).map((part: any) => `${part.owner} ${Math.round(part.bytes / 1024)} KB`).join(', ')}`);
     if (c.importCosts) {

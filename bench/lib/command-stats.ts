@@ -91,10 +91,16 @@ export class CommandStats {
 }
 
 /** DynamoDB capacity units in a `stop()` result: read units (GetItem, BatchGetItem, Query) and write units. */
-export function dynamoCapacity(calls: Record<string, Partial<CallTotals>>): { read: number; write: number } {
+function dynamoCapacity(calls: Record<string, Partial<CallTotals>>): { read: number; write: number } {
   const units = { read: 0, write: 0 };
   for (const [name, totals] of Object.entries(calls)) {
     if (name.startsWith('dynamodb')) units[/Get|Query/.test(name) ? 'read' : 'write'] += totals.capacityUnits ?? 0;
   }
   return { read: Math.round(units.read * 10) / 10, write: Math.round(units.write * 10) / 10 };
+}
+
+/** `read / write` capacity units, as both reports print them. */
+export function dynamoCapacityText(calls: Record<string, Partial<CallTotals>>): string {
+  const { read, write } = dynamoCapacity(calls);
+  return `${read} / ${write}`;
 }

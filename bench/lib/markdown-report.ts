@@ -1,4 +1,4 @@
-import { dynamoCapacity } from './command-stats.js';
+import { dynamoCapacityText } from './command-stats.js';
 import { markdownTable } from './table.js';
 import type { TargetRow } from './targets.js';
 
@@ -27,10 +27,6 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
       const items = Math.round(Object.entries(c).filter(([name]) => name.startsWith('dynamodb')).reduce((sum, [, v]) => sum + v.itemsRead, 0));
       return `${count('dynamodb')} DynamoDB (${items} items read), ${count('s3')} S3`;
     };
-    const capacity = (a: Json) => {
-      const { read, write } = dynamoCapacity(a.growth.callsPerRegeneration);
-      return `${read} / ${write}`;
-    };
     out.push(
       '',
       markdownTable(
@@ -41,7 +37,7 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
           ['regeneration of one story (handler) p50 / p95', ...archives.map((a) => `${ms(a.growth.handler.p50)} / ${ms(a.growth.handler.p95)}`)],
           ['… files and bytes it writes', ...archives.map((a) => `${a.growth.filesWritten.length} files, ${kb(a.growth.bytesWritten)}`)],
           ['… SDK calls it makes', ...archives.map(calls)],
-          ['… DynamoDB capacity units it consumes, read / write (as dynalite counts them)', ...archives.map(capacity)],
+          ['… DynamoDB capacity units it consumes, read / write (as dynalite counts them)', ...archives.map((a) => dynamoCapacityText(a.growth.callsPerRegeneration))],
           ['… CPU of the process per regeneration', ...archives.map((a) => ms(a.growth.cpuMsPerRegeneration))],
           ['what-if: feeds only (no archive page, directory, tombstones) p50', ...archives.map((a) => (a.growth.whatIf ? ms(a.growth.whatIf.feedsOnly.p50) : '—'))],
           ['what-if: feeds only, each file compared with S3 (a HEAD) first, p50', ...archives.map((a) => (a.growth.whatIf?.feedsOnlyComparingWithS3 ? ms(a.growth.whatIf.feedsOnlyComparingWithS3.p50) : '—'))],
@@ -94,7 +90,7 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
       markdownTable(
         [`bundle / cold start (median of ${c.runs})`, 'size', 'import', 'first request', 'import + first request'],
         Object.entries(c.coldStarts).map(([name, v]: [string, Json]) => [
-          v.memoryMb ? `${name} (${v.memoryMb} MB: ${v.vcpus} vCPU)` : name,
+          coldStartRowName(name, v),
           kb(v.bundleBytes),
           ms(v.importMs),
           ms(v.firstRequestMs),
@@ -102,7 +98,8 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
         ]),
       ),
     );
-    if (c.lambdaCpu?.unavailable) out.push('', `With the CPU Lambda gives each function's memory: not measured, ${c.lambdaCpu.unavailable}.`);
+    const unmeasured = lambdaCpuNotMeasured(c);
+    if (unmeasured) out.push('', `${unmeasured}.`);
     const ingest = c.bundles[`${c.deployed ?? 'sdk-external'}/ingest`];
     if (ingest) out.push('', `What fills the ingest bundle: ${ingest.composition.slice(0, 8).map((part: Json) => `${part.owner} ${kb(part.bytes)}`).join(', ')}.`);
     if (c.importCosts) {
@@ -110,4 +107,14 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
     }
   }
   return `${out.join('\n')}\n`;
+}
+
+/** A cold-start row's name, with the memory and CPU share of the `…-lambda-cpu` variant. */
+export function coldStartRowName(name: string, coldStart: { memoryMb?: number; vcpus?: number }): string {
+  return coldStart.memoryMb ? `${name} (${coldStart.memoryMb} MB: ${coldStart.vcpus} vCPU)` : name;
+}
+
+/** Why the `…-lambda-cpu` variant has no figures, when it has none. */
+export function lambdaCpuNotMeasured(coldStart: { lambdaCpu?: { unavailable?: string } }): string | undefined {
+  return coldStart.lambdaCpu?.unavailable && `With the CPU Lambda gives each function's memory: not measured, ${coldStart.lambdaCpu.unavailable}`;
 }

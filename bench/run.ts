@@ -267,7 +267,6 @@ function printReport(result: typeof report): void {
     const bytes = s.archiveLarge?.bytes;
     if (bytes) {
       console.log(`\nBytes to pollers (CDN stand-in); an unchanged feed.xml takes ${bytes.unchangedReadMs.p50} ms to read`);
-      if (!bytes.storedHashMatchesBody) console.log('(the CDN stand-in retries every read: the stored content-sha256 does not match the bytes; see docs/performance.md)');
       console.log(
         textTable(
           ['file', 'items', 'raw', 'gzip', 'brotli', 'brotli/raw', 'If-None-Match'],

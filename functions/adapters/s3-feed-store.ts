@@ -6,7 +6,7 @@ import type { FeedStore, PublishedFiles, StoredFiles } from '../use-cases/ports.
 /** Feeds change on every publish; readers and the CDN may keep a copy for a minute. */
 export const FEED_CACHE_CONTROL = 'public, max-age=60, stale-while-revalidate=60';
 
-/** SHA-256 of the body alone (base64); the local CDN stand-in also uses it to detect torn reads. */
+/** SHA-256 of the body alone (base64), kept with the object: part of the signature a stored file is compared by. */
 export const HASH_METADATA = 'content-sha256';
 
 const sha256 = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest();

@@ -9,6 +9,10 @@ export class MissingConfigurationError extends Error {
   override readonly name = 'MissingConfigurationError';
 }
 
+export class InvalidConfigurationError extends Error {
+  override readonly name = 'InvalidConfigurationError';
+}
+
 export type Env = Record<string, string | undefined>;
 
 function required(env: Env, name: string): string {
@@ -38,6 +42,25 @@ export function tableName(env: Env = process.env): string {
 
 export function feedBucket(env: Env = process.env): string {
   return required(env, 'FEED_BUCKET');
+}
+
+/**
+ * How long an AWS SDK call may go without a byte in either direction (and how long connecting may
+ * take) before it is abandoned and retried. DynamoDB and S3 answer in milliseconds; a call that is
+ * silent for this long is stalled, and without a bound it would hold the function, and with it
+ * every feed behind it, until the function times out. The embedded local runtime sets a shorter
+ * bound for its stand-ins.
+ */
+export const DEFAULT_SDK_SOCKET_TIMEOUT_MS = 10_000;
+
+export function sdkSocketTimeoutMs(env: Env = process.env): number {
+  const value = env.SDK_SOCKET_TIMEOUT_MS?.trim();
+  if (!value) return DEFAULT_SDK_SOCKET_TIMEOUT_MS;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 100) {
+    throw new InvalidConfigurationError(`Environment variable SDK_SOCKET_TIMEOUT_MS must be a whole number of milliseconds, at least 100, not "${value}"`);
+  }
+  return ms;
 }
 
 export { list as commaSeparated };

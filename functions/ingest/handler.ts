@@ -4,6 +4,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoArticleRepository } from '../adapters/dynamo-article-repository.js';
 import { SecretsManagerTokenSource } from '../adapters/secrets-manager-token-source.js';
 import { documentClient, dynamoDbClient } from '../commons/clients/dynamodb.js';
+import { requestHandlerSettings } from '../commons/clients/request-handler.js';
 import { commaSeparated, loadSite, MissingConfigurationError, tableName } from '../commons/config.js';
 import { systemClock } from '../use-cases/ports.js';
 import { createIngestApi } from './ingest-api.js';
@@ -13,7 +14,7 @@ import { CachedTokenSource, StaticTokenSource, type TokenSource } from './tokens
 
 function tokenSource(env = process.env): TokenSource {
   if (env.INGEST_TOKENS_SECRET_ID) {
-    const secrets = new SecretsManagerTokenSource(new SecretsManagerClient({}), env.INGEST_TOKENS_SECRET_ID);
+    const secrets = new SecretsManagerTokenSource(new SecretsManagerClient({ requestHandler: requestHandlerSettings() }), env.INGEST_TOKENS_SECRET_ID);
     return new CachedTokenSource(secrets, 60_000);
   }
   const tokens = commaSeparated(env.INGEST_TOKENS);

@@ -7,6 +7,7 @@ import { DynamoFeedIndex } from '../adapters/dynamo-feed-index.js';
 import { S3FeedStore } from '../adapters/s3-feed-store.js';
 import { WebSubHubNotifier } from '../adapters/websub-hub-notifier.js';
 import { documentClient } from '../commons/clients/dynamodb.js';
+import { requestHandlerSettings } from '../commons/clients/request-handler.js';
 import { s3Client } from '../commons/clients/s3.js';
 import { feedBucket, loadSite, tableName } from '../commons/config.js';
 import { RenderedEntries } from '../rendering/rendered-entries.js';
@@ -31,7 +32,7 @@ const deps: RegenerateDependencies = {
   index: feedIndex,
   catalog: feedIndex,
   store: new S3FeedStore(s3Client, feedBucket()),
-  cdn: distributionId ? new CloudFrontInvalidator(new CloudFrontClient({}), distributionId) : undefined,
+  cdn: distributionId ? new CloudFrontInvalidator(new CloudFrontClient({ requestHandler: requestHandlerSettings() }), distributionId) : undefined,
   hubs: site.hubs.length
     ? new WebSubHubNotifier(site.hubs, { log: (message, details) => logger.warn(message, details) })
     : undefined,

@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { CreateBucketCommand, HeadBucketCommand, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
@@ -14,9 +14,15 @@ export interface StandIns {
   bucket: string;
   /** The environment that points unchanged handler code at the stand-ins. */
   env: Record<string, string>;
-  /** SDK client settings for code of our own (tests, the CDN stand-in, the benchmark) to reach them. */
+  /**
+   * SDK client settings for code of our own (tests, the CDN stand-in, the benchmark) to reach them,
+   * with the same bound on a silent call as the handlers get.
+   */
   clientConfig: { dynamodb: DynamoDBClientConfig; s3: S3ClientConfig };
-  /** Objects found half-written at start (by a process killed mid-write) and removed. */
+  /**
+   * Objects a process killed mid-write had left unreadable, found at start and removed (only in a
+   * store written before writes became whole: see whole-object-store.mjs). Paths are bucket/key.
+   */
   removedObjects: string[];
   close(): Promise<void>;
 }
@@ -26,7 +32,16 @@ export interface StandInOptions {
   dataDir?: string | undefined;
   tableName?: string;
   bucket?: string;
+  /** How long a call to a stand-in may go silent before it is abandoned and retried. */
+  socketTimeoutMs?: number;
 }
+
+/**
+ * A stand-in answers on loopback within milliseconds, so one second of silence means a fault
+ * (a stalled or dropped connection), never a slow answer: the call is abandoned and retried, and
+ * no reader or regeneration waits on it for seconds.
+ */
+export const LOCAL_SDK_SOCKET_TIMEOUT_MS = 1_000;
 
 /**
  * Starts dynalite (DynamoDB) and s3rver (S3) in this process, each in its own worker thread, on
@@ -36,12 +51,12 @@ export interface StandInOptions {
  */
 export async function startStandIns(options: StandInOptions = {}): Promise<StandIns> {
   const tableName = options.tableName ?? 'articles';
+  const socketTimeoutMs = options.socketTimeoutMs ?? LOCAL_SDK_SOCKET_TIMEOUT_MS;
   const bucket = options.bucket ?? 'feeds';
   const dynamoDir = options.dataDir ? path.join(options.dataDir, 'dynamodb') : undefined;
   const s3Dir = options.dataDir ? path.join(options.dataDir, 's3') : undefined;
   if (dynamoDir) await mkdir(dynamoDir, { recursive: true });
   if (s3Dir) await mkdir(s3Dir, { recursive: true });
-  const removedObjects = s3Dir ? await removeHalfWrittenObjects(s3Dir) : [];
 
   const [dynamo, s3] = await Promise.all([
     startStorageThread('dynamodb', { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0, ...(dynamoDir ? { path: dynamoDir } : {}) }),
@@ -62,12 +77,14 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     TABLE_NAME: tableName,
     FEED_BUCKET: bucket,
+    SDK_SOCKET_TIMEOUT_MS: String(socketTimeoutMs),
   };
 
   const credentials = { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY };
+  const requestHandler = { connectionTimeout: socketTimeoutMs, socketTimeout: socketTimeoutMs };
   const clientConfig = {
-    dynamodb: { region: env.AWS_REGION, endpoint: dynamoEndpoint, credentials },
-    s3: { region: env.AWS_REGION, endpoint: s3Endpoint, credentials, forcePathStyle: true },
+    dynamodb: { region: env.AWS_REGION, endpoint: dynamoEndpoint, credentials, requestHandler },
+    s3: { region: env.AWS_REGION, endpoint: s3Endpoint, credentials, forcePathStyle: true, requestHandler },
   };
   const dynamoClient = new DynamoDBClient(clientConfig.dynamodb);
   const s3Client = new S3Client(clientConfig.s3);
@@ -86,19 +103,20 @@ export async function startStandIns(options: StandInOptions = {}): Promise<Stand
   }
 
   return {
+    removedObjects: s3.removed,
     dynamoEndpoint,
     s3Endpoint,
     tableName,
     bucket,
     env,
     clientConfig,
-    removedObjects,
     close,
   };
 }
 
 interface StorageThread {
   port: number;
+  removed: string[];
   close(): Promise<void>;
 }
 
@@ -117,7 +135,7 @@ function startStorageThread(kind: 'dynamodb' | 's3', options: DynaliteOptions | 
     const exitedEarly = (code: number) => failedToStart(new Error(`its thread exited with code ${code}`));
     worker.once('error', failedToStart);
     worker.once('exit', exitedEarly);
-    worker.once('message', ({ port }: { port: number }) => {
+    worker.once('message', ({ port, removed }: { port: number; removed: string[] }) => {
       worker.off('error', failedToStart);
       worker.off('exit', exitedEarly);
       worker.on('error', (error) => {
@@ -128,6 +146,7 @@ function startStorageThread(kind: 'dynamodb' | 's3', options: DynaliteOptions | 
       const exited = new Promise<void>((done) => worker.once('exit', () => done()));
       resolve({
         port,
+        removed,
         async close() {
           worker.ref(); // until it has stopped
           worker.postMessage('close');
@@ -136,39 +155,6 @@ function startStorageThread(kind: 'dynamodb' | 's3', options: DynaliteOptions | 
       });
     });
   });
-}
-
-const METADATA_SUFFIX = '._S3rver_metadata.json';
-
-/**
- * s3rver writes an object's files in place (its content, then an MD5 file, then a metadata file),
- * so a process killed in the middle can leave a metadata file that does not parse, and every later
- * read of that object fails with a 500 (real S3 never shows a partial object). Such objects are
- * removed before s3rver starts; the stream journal's replay writes them again. Returns their paths
- * relative to the store.
- */
-async function removeHalfWrittenObjects(directory: string): Promise<string[]> {
-  const removed: string[] = [];
-  for (const metadataFile of await filesEndingWith(directory, METADATA_SUFFIX)) {
-    try {
-      JSON.parse(await readFile(metadataFile, 'utf8'));
-    } catch {
-      const base = metadataFile.slice(0, -METADATA_SUFFIX.length);
-      await Promise.all([metadataFile, `${base}._S3rver_object`, `${base}._S3rver_object.md5`].map((file) => rm(file, { force: true })));
-      removed.push(path.relative(directory, base));
-    }
-  }
-  return removed;
-}
-
-async function filesEndingWith(directory: string, suffix: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const entry of await readdir(directory, { withFileTypes: true })) {
-    const file = path.join(directory, entry.name);
-    if (entry.isDirectory()) found.push(...(await filesEndingWith(file, suffix)));
-    else if (entry.isFile() && entry.name.endsWith(suffix)) found.push(file);
-  }
-  return found;
 }
 
 async function ensureBucket(client: S3Client, bucket: string): Promise<void> {

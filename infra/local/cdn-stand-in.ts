@@ -1,9 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { contentHash, HASH_METADATA } from '../../functions/adapters/s3-feed-store.js';
 import { contentTypeForViewer } from '../../functions/rendering/browser-view.js';
 
 const brotli = promisify(brotliCompress);
@@ -20,8 +18,8 @@ interface StoredObject {
   encoded: Map<string, Buffer>;
 }
 
-/** An object as read, and whether its bytes matched their hash and ETag (false only after every retry). */
-type LoadedObject = StoredObject & { complete: boolean };
+/** Reads of an object from the bucket before an error is passed on to the reader (502). */
+const ORIGIN_ATTEMPTS = 3;
 
 /**
  * Serves the feed bucket the way the CloudFront distribution does: the stored Content-Type (XML
@@ -62,15 +60,10 @@ export class CdnStandIn {
       'x-content-type-options': 'nosniff',
       vary: viewerType === object.contentType && !/^application\/(rss|atom)\+xml/.test(object.contentType) ? 'Accept-Encoding' : 'Accept, Accept-Encoding',
     };
-    if (!object.complete) {
-      // Bytes that never matched their ETag: a reader must not keep them, or revalidate against it.
-      headers['cache-control'] = 'no-store';
-    } else {
-      headers.etag = object.etag;
-      if (object.cacheControl) headers['cache-control'] = object.cacheControl;
-      if (object.lastModified) headers['last-modified'] = object.lastModified.toUTCString();
-    }
-    if (object.complete && etagMatches(request.headers['if-none-match'], object.etag)) {
+    if (object.etag) headers.etag = object.etag;
+    if (object.cacheControl) headers['cache-control'] = object.cacheControl;
+    if (object.lastModified) headers['last-modified'] = object.lastModified.toUTCString();
+    if (etagMatches(request.headers['if-none-match'], object.etag)) {
       response.writeHead(304, headers).end();
       return;
     }
@@ -83,52 +76,40 @@ export class CdnStandIn {
   }
 
   /**
-   * Reads an object. s3rver writes objects in place, and a body, its ETag (an MD5 in a file of its
-   * own) and its metadata file one after another, not at once: a read racing a write can see part
-   * of the new bytes, the new ETag with the old bytes, or fail on a half-written metadata file;
-   * real S3 never shows a partial or mismatched object. When the stored hash (written by the feed
-   * store) or the ETag does not match the bytes, s3rver answers with a server error, or it drops
-   * the connection before the whole body is sent (an error with no HTTP status: "aborted"), the
-   * read is repeated. An object still inconsistent after that is served, but never cached, here
-   * or by the reader (`complete: false`).
+   * Reads an object from the bucket, revalidating the copy kept here (If-None-Match). The store
+   * shows an object whole or not at all (whole-object-store.mjs), so what is read is one version.
+   * A read that fails in transport (a stalled stand-in times out, a reset connection: no HTTP
+   * status) or with a 5xx is repeated a few times, as CloudFront retries its origin.
    */
-  private async load(key: string): Promise<LoadedObject | undefined> {
+  private async load(key: string): Promise<StoredObject | undefined> {
     for (let attempt = 1; ; attempt++) {
-      const object = await this.loadOnce(key).catch((error: unknown) => {
+      try {
+        return await this.loadOnce(key);
+      } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        const retryable = status === undefined || status >= 500;
-        if (!retryable || attempt >= 20) throw error;
-        return 'retry' as const;
-      });
-      if (object !== 'retry' && (!object || object.complete || attempt >= 20)) return object;
-      this.cache.delete(key);
-      await new Promise((resolve) => setTimeout(resolve, 10));
+        if ((status !== undefined && status < 500) || attempt >= ORIGIN_ATTEMPTS) throw error;
+      }
     }
   }
 
-  private async loadOnce(key: string): Promise<LoadedObject | undefined> {
+  private async loadOnce(key: string): Promise<StoredObject | undefined> {
     const cached = this.cache.get(key);
     try {
       const result = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: cached?.etag }));
-      const body = Buffer.from(await result.Body!.transformToByteArray());
-      const expectedHash = result.Metadata?.[HASH_METADATA];
-      const complete = (!expectedHash || contentHash(body) === expectedHash) && etagNamesBody(result.ETag, body);
       const object: StoredObject = {
-        body,
+        body: Buffer.from(await result.Body!.transformToByteArray()),
         contentType: result.ContentType ?? 'application/octet-stream',
         cacheControl: result.CacheControl,
         etag: result.ETag ?? '',
         lastModified: result.LastModified,
         encoded: new Map(),
       };
-      if (complete) {
-        this.cache.set(key, object);
-        if (this.cache.size > 500) this.cache.delete(this.cache.keys().next().value!);
-      }
-      return { ...object, complete };
+      this.cache.set(key, object);
+      if (this.cache.size > 500) this.cache.delete(this.cache.keys().next().value!);
+      return object;
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 304 && cached) return { ...cached, complete: true };
+      if (status === 304 && cached) return cached;
       if (status === 404 || (error as Error).name === 'NoSuchKey') {
         this.cache.delete(key);
         return undefined;
@@ -148,15 +129,6 @@ export class CdnStandIn {
     }
     return body;
   }
-}
-
-/**
- * Whether an S3 ETag is the MD5 of these bytes, as it is for every object uploaded in one part
- * (the only kind the feed store writes); other ETags (multipart: `"<md5>-<parts>"`) are not checked.
- */
-function etagNamesBody(etag: string | undefined, body: Buffer): boolean {
-  const md5 = /^"?([0-9a-f]{32})"?$/.exec(etag ?? '')?.[1];
-  return md5 === undefined || createHash('md5').update(body).digest('hex') === md5;
 }
 
 function etagMatches(ifNoneMatch: string | undefined, etag: string): boolean {

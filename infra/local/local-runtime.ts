@@ -23,6 +23,10 @@ export interface LocalRuntimeOptions {
   baseUrl?: string | undefined;
   /** How often scheduled stories are checked. */
   scheduleIntervalMs?: number;
+  /** How long the server keeps an idle kept-alive connection open. */
+  keepAliveTimeoutMs?: number | undefined;
+  /** How long a call to a storage stand-in may go silent before it is abandoned and retried. */
+  sdkSocketTimeoutMs?: number | undefined;
   log?: (message: string) => void;
 }
 
@@ -44,6 +48,15 @@ export interface LocalRuntime {
 
 type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
+/**
+ * How long the local server keeps an idle connection open: longer than the clients that talk to it
+ * keep one, so a client never sends a request on a connection the server is closing at that moment
+ * (which it sees as ECONNRESET, and a PUT is not retried). Node's agent keeps an idle connection
+ * 5 s, undici 4 s or what the server's `Keep-Alive: timeout` says less a second, Firefox 115 s,
+ * curl 118 s, Chromium 300 s. The server announces its own timeout in that header.
+ */
+export const LOCAL_KEEP_ALIVE_TIMEOUT_MS = 310_000;
+
 async function resolveToken(options: LocalRuntimeOptions): Promise<{ token: string; tokenFile?: string }> {
   if (options.token) return { token: options.token };
   if (!options.dataDir) return { token: randomBytes(32).toString('base64url') };
@@ -64,13 +77,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const log = options.log ?? (() => {});
   if (options.dataDir) await mkdir(options.dataDir, { recursive: true });
   const { token, tokenFile } = await resolveToken(options);
-  const standIns = await startStandIns({ dataDir: options.dataDir });
+  const standIns = await startStandIns({ dataDir: options.dataDir, socketTimeoutMs: options.sdkSocketTimeoutMs });
 
   // Requests that arrive before the handlers are loaded get 503 rather than waiting.
   let handle: RequestListener = (_request, response) => {
     response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end('{"status":"starting"}');
   };
   const server = createServer((request, response) => handle(request, response));
+  server.keepAliveTimeout = options.keepAliveTimeoutMs ?? LOCAL_KEEP_ALIVE_TIMEOUT_MS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, '127.0.0.1', () => resolve());

@@ -21,12 +21,26 @@ function port(): number {
   return value;
 }
 
+/** A whole number of milliseconds from the environment, at least `min`; undefined when unset. */
+function milliseconds(name: string, min: number): number | undefined {
+  const text = process.env[name]?.trim();
+  if (!text) return undefined;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min) {
+    console.error(`${name} must be a whole number of milliseconds, at least ${min}, not "${text}"`);
+    process.exit(2);
+  }
+  return value;
+}
+
 const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, '.data'));
 const runtime = await startLocalRuntime({
   port: port(),
   dataDir,
   token: process.env.INGEST_TOKEN?.trim() || undefined,
   baseUrl: process.env.SITE_BASE_URL?.trim() || undefined,
+  keepAliveTimeoutMs: milliseconds('KEEP_ALIVE_TIMEOUT_MS', 1_000),
+  sdkSocketTimeoutMs: milliseconds('SDK_SOCKET_TIMEOUT_MS', 100),
   log,
 });
 

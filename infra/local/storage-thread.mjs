@@ -2,7 +2,8 @@
 // hashing, LevelDB and file writes run on another core than the handlers. Both are plain HTTP
 // servers, so the handlers reach them exactly as before: over loopback, through the AWS SDK.
 // Plain JavaScript on purpose: a worker thread does not inherit the TypeScript loader.
-//   workerData: { kind: 'dynamodb' | 's3', options }  ->  posts { port } once listening.
+//   workerData: { kind: 'dynamodb' | 's3', options }  ->  posts { port, removed } once listening
+//   (removed: for S3, the objects a killed process had left unreadable, dropped at start).
 //   Message 'close' stops the server; the thread then ends.
 import { parentPort, workerData } from 'node:worker_threads';
 
@@ -26,11 +27,15 @@ async function startDynamoDb() {
   return { port: server.address().port, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+// s3rver over a store of our own, in which a write becomes visible whole (whole-object-store.mjs).
 async function startS3() {
   const { default: S3rver } = await import('s3rver');
+  const { WholeObjectStore, prepareStore } = await import('./whole-object-store.mjs');
+  const { removed } = await prepareStore(options.directory);
   const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, ...options });
+  server.store = server.context.store = new WholeObjectStore(options.directory);
   const address = await server.run();
-  return { port: address.port, close: () => server.close() };
+  return { port: address.port, removed, close: () => server.close() };
 }
 
 const server = kind === 'dynamodb' ? await startDynamoDb() : await startS3();
@@ -39,4 +44,4 @@ parentPort.on('message', async (message) => {
   await server.close();
   parentPort.close();
 });
-parentPort.postMessage({ port: server.port });
+parentPort.postMessage({ port: server.port, removed: server.removed ?? [] });

@@ -95,7 +95,8 @@ async function main(): Promise<number> {
 async function invalidateEverything(distributionId: string): Promise<boolean> {
   const { CloudFrontClient } = await import('@aws-sdk/client-cloudfront');
   const { CloudFrontInvalidator } = await import('../functions/adapters/cloudfront-invalidator.js');
-  const client = new CloudFrontClient({});
+  const { requestHandlerSettings } = await import('../functions/commons/clients/request-handler.js');
+  const client = new CloudFrontClient({ requestHandler: requestHandlerSettings() });
   try {
     await new CloudFrontInvalidator(client, distributionId).invalidateEverything();
     console.log(`CloudFront distribution ${distributionId}: every path invalidated (/*).`);

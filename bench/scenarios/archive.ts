@@ -116,7 +116,8 @@ type FeedRef = import('../../functions/domain/feeds.js').FeedRef;
 const site = loadSite();
 const table = tableName();
 // A client of our own: its writes are not seen by the stream stand-in (no regeneration per seeded item).
-const seedingClient = DynamoDBDocumentClient.from(new DynamoDBClient({}), { marshallOptions: { removeUndefinedValues: true } });
+const { requestHandlerSettings } = await import('../../functions/commons/clients/request-handler.js');
+const seedingClient = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: requestHandlerSettings() }), { marshallOptions: { removeUndefinedValues: true } });
 // Round trips of the handlers' own clients (the CDN stand-in and the seeding client are not counted).
 const calls = new CommandStats();
 calls.attach(dynamoDbClient, 'dynamodb');

@@ -3,6 +3,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Construct } from 'constructs';
+import { FEED_CACHE_POLICY_TTLS } from '../../functions/domain/edge-cache.js';
 import type { FeedBucket } from './feed-bucket.js';
 
 /**
@@ -34,8 +35,6 @@ export interface FeedDistributionProps {
   readonly feedBucket: FeedBucket;
   /** @default the distribution's own `*.cloudfront.net` name */
   readonly customDomain?: CustomDomain;
-  /** TTL used when a file carries no Cache-Control. @default 60 seconds */
-  readonly defaultTtl?: Duration;
 }
 
 /**
@@ -54,9 +53,10 @@ export class FeedDistribution extends Construct {
 
     const cachePolicy = new cloudfront.CachePolicy(this, 'CachePolicy', {
       comment: 'Feeds: honour the object Cache-Control; compressed variants cached separately',
-      minTtl: Duration.seconds(0),
-      defaultTtl: props.defaultTtl ?? Duration.seconds(60),
-      maxTtl: Duration.days(365),
+      // The same TTLs the local CDN stand-in and the regenerator use (functions/domain/edge-cache.ts).
+      minTtl: Duration.seconds(FEED_CACHE_POLICY_TTLS.minSeconds),
+      defaultTtl: Duration.seconds(FEED_CACHE_POLICY_TTLS.defaultSeconds),
+      maxTtl: Duration.seconds(FEED_CACHE_POLICY_TTLS.maxSeconds),
       enableAcceptEncodingGzip: true,
       enableAcceptEncodingBrotli: true,
       cookieBehavior: cloudfront.CacheCookieBehavior.none(),

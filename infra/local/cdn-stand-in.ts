@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { edgeLifetime, type EdgeLifetime } from '../../functions/domain/edge-cache.js';
 import { contentTypeForViewer } from '../../functions/rendering/browser-view.js';
 
 const brotli = promisify(brotliCompress);
@@ -21,45 +22,105 @@ interface StoredObject {
 /** Reads of an object from the bucket before an error is passed on to the reader (502). */
 const ORIGIN_ATTEMPTS = 3;
 
+/** Copies kept at once; like an edge, the stand-in may drop a rarely read file early. */
+const MAX_COPIES = 2_000;
+
+/** What `X-Cache` says, as CloudFront words it. */
+export type CacheResult = 'Hit' | 'RefreshHit' | 'Miss' | 'Error';
+
+interface EdgeCopy {
+  object: StoredObject;
+  /** When the copy was fetched or last revalidated (ms, the stand-in's clock). */
+  storedAt: number;
+  lifetime: EdgeLifetime;
+}
+
+export interface CdnStandInOptions {
+  /** The stand-in's clock (ms); tests pass their own. */
+  now?: () => number;
+}
+
 /**
- * Serves the feed bucket the way the CloudFront distribution does: the stored Content-Type (XML
- * for a browser opening an RSS or Atom file, as the distribution's viewer-response function does) and
- * Cache-Control, ETag and 304 on If-None-Match, gzip or brotli when the client accepts it, CORS
- * open for GET so browser-based readers can fetch feeds, and index.html for directories.
+ * Serves the feed bucket the way the CloudFront distribution does. It keeps a copy of each file
+ * for the time the file's Cache-Control and the distribution's cache policy give an edge
+ * (`edgeLifetime`, the rule the distribution is built from), answers from that copy without asking
+ * the bucket until the time runs out or an invalidation of the file completes, then revalidates it
+ * with a conditional GET (or, within `stale-while-revalidate`, answers with the copy at once and
+ * revalidates it behind the answer). Readers get `Age` and `X-Cache` (`Hit`, `RefreshHit`, `Miss`
+ * `from cloudfront`) as from CloudFront; the stored Content-Type (XML for a browser opening an RSS
+ * or Atom file, as the distribution's viewer-response function does) and Cache-Control, ETag and
+ * 304 on If-None-Match, gzip or brotli when the client accepts it, CORS open for GET so
+ * browser-based readers can fetch feeds, and index.html for directories.
+ *
+ * One stand-in is one edge location: CloudFront has hundreds, each with its own copy, and a
+ * regional cache between them and the bucket.
  */
 export class CdnStandIn {
-  private readonly cache = new Map<string, StoredObject>();
+  private readonly copies = new Map<string, EdgeCopy>();
+  /** One origin fetch per file at a time; readers that ask meanwhile wait for it (request collapsing). */
+  private readonly fetching = new Map<string, Promise<EdgeCopy | undefined>>();
+  /** When each file's copies were last invalidated: a fetch that started before must not be kept. */
+  private readonly invalidatedAt = new Map<string, number>();
+  private wildcardInvalidations: { prefix: string; at: number }[] = [];
+  private readonly now: () => number;
+  readonly stats = { hits: 0, refreshHits: 0, misses: 0, originFetches: 0 };
 
   constructor(
     private readonly s3: S3Client,
     private readonly bucket: string,
-  ) {}
+    options: CdnStandInOptions = {},
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Drops the copies an invalidation names, as its completion does at every edge: paths as given
+   * to CreateInvalidation (`/feed.xml`, URL-encoded), or a prefix ending in `*`.
+   */
+  invalidate(paths: string[]): void {
+    const at = this.now();
+    for (const path of paths) {
+      const key = decodedKey(path);
+      if (key === undefined) continue;
+      if (key.endsWith('*')) {
+        const prefix = key.slice(0, -1);
+        this.wildcardInvalidations.push({ prefix, at });
+        for (const cached of [...this.copies.keys()]) if (cached.startsWith(prefix)) this.copies.delete(cached);
+      } else {
+        this.invalidatedAt.set(key, at);
+        this.copies.delete(key);
+      }
+    }
+  }
 
   async serve(request: IncomingMessage, response: ServerResponse, pathname: string): Promise<void> {
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Method Not Allowed\n');
       return;
     }
-    let key: string;
-    try {
-      key = decodeURIComponent(pathname).replace(/^\/+/, '');
-    } catch {
+    let key = decodedKey(pathname);
+    if (key === undefined) {
       response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad Request\n');
       return;
     }
     if (key === '' || key.endsWith('/')) key += 'index.html';
-    const object = await this.load(key);
-    if (!object) {
-      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }).end('Not Found\n');
+    const { copy, result } = await this.fromEdge(key);
+    if (!copy) {
+      response
+        .writeHead(404, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store', 'x-cache': 'Error from cloudfront' })
+        .end('Not Found\n');
       return;
     }
+    const { object } = copy;
     const viewerType = contentTypeForViewer(object.contentType, request.headers.accept);
     const headers: Record<string, string> = {
       'content-type': viewerType,
       'access-control-allow-origin': '*',
       'x-content-type-options': 'nosniff',
       vary: viewerType === object.contentType && !/^application\/(rss|atom)\+xml/.test(object.contentType) ? 'Accept-Encoding' : 'Accept, Accept-Encoding',
+      'x-cache': `${result} from cloudfront`,
     };
+    if (result !== 'Miss') headers.age = String(Math.max(0, Math.floor((this.now() - copy.storedAt) / 1000)));
     if (object.etag) headers.etag = object.etag;
     if (object.cacheControl) headers['cache-control'] = object.cacheControl;
     if (object.lastModified) headers['last-modified'] = object.lastModified.toUTCString();
@@ -75,16 +136,77 @@ export class CdnStandIn {
     response.end(request.method === 'HEAD' ? undefined : body);
   }
 
+  /** The copy to answer with, and how it was had. */
+  private async fromEdge(key: string): Promise<{ copy: EdgeCopy | undefined; result: CacheResult }> {
+    const copy = this.copies.get(key);
+    if (copy) {
+      const ageMs = this.now() - copy.storedAt;
+      const { ttlSeconds, staleWhileRevalidateSeconds } = copy.lifetime;
+      if (ageMs < ttlSeconds * 1000) return this.hit(key, copy);
+      if (ageMs < (ttlSeconds + staleWhileRevalidateSeconds) * 1000) {
+        // Stale, within stale-while-revalidate: answered at once, revalidated behind the answer.
+        this.fetch(key, copy).catch(() => undefined);
+        return this.hit(key, copy);
+      }
+    }
+    const fetched = await this.fetch(key, copy);
+    if (!fetched) return { copy: undefined, result: 'Error' };
+    const revalidated = copy !== undefined && fetched.object === copy.object;
+    if (revalidated) this.stats.refreshHits++;
+    else this.stats.misses++;
+    return { copy: fetched, result: revalidated ? 'RefreshHit' : 'Miss' };
+  }
+
+  private hit(key: string, copy: EdgeCopy): { copy: EdgeCopy; result: CacheResult } {
+    this.stats.hits++;
+    // Most recently read last, so the least recently read goes first when the stand-in is full.
+    this.copies.delete(key);
+    this.copies.set(key, copy);
+    return { copy, result: 'Hit' };
+  }
+
+  /** Fetches a file from the bucket (conditionally, when there is a copy), once at a time per file. */
+  private fetch(key: string, copy: EdgeCopy | undefined): Promise<EdgeCopy | undefined> {
+    let fetching = this.fetching.get(key);
+    if (!fetching) {
+      fetching = this.fetchFromOrigin(key, copy).finally(() => this.fetching.delete(key));
+      this.fetching.set(key, fetching);
+    }
+    return fetching;
+  }
+
+  private async fetchFromOrigin(key: string, copy: EdgeCopy | undefined): Promise<EdgeCopy | undefined> {
+    const startedAt = this.now();
+    const object = await this.load(key, copy?.object);
+    if (!object) {
+      this.copies.delete(key);
+      return undefined;
+    }
+    const fetched: EdgeCopy = { object, storedAt: this.now(), lifetime: edgeLifetime(object.cacheControl) };
+    // A fetch that an invalidation overtook may carry what the invalidation removed: not kept.
+    if (fetched.lifetime.cacheable && !this.invalidatedSince(key, startedAt)) {
+      this.copies.delete(key);
+      this.copies.set(key, fetched);
+      if (this.copies.size > MAX_COPIES) this.copies.delete(this.copies.keys().next().value!);
+    }
+    return fetched;
+  }
+
+  private invalidatedSince(key: string, since: number): boolean {
+    if ((this.invalidatedAt.get(key) ?? -Infinity) >= since) return true;
+    return this.wildcardInvalidations.some((wildcard) => wildcard.at >= since && key.startsWith(wildcard.prefix));
+  }
+
   /**
-   * Reads an object from the bucket, revalidating the copy kept here (If-None-Match). The store
-   * shows an object whole or not at all (whole-object-store.mjs), so what is read is one version.
-   * A read that fails in transport (a stalled stand-in times out, a reset connection: no HTTP
-   * status) or with a 5xx is repeated a few times, as CloudFront retries its origin.
+   * Reads an object from the bucket, revalidating `known` (If-None-Match) when there is one. The
+   * store shows an object whole or not at all (whole-object-store.mjs), so what is read is one
+   * version. A read that fails in transport (a stalled stand-in times out, a reset connection: no
+   * HTTP status) or with a 5xx is repeated a few times, as CloudFront retries its origin.
    */
-  private async load(key: string): Promise<StoredObject | undefined> {
+  private async load(key: string, known: StoredObject | undefined): Promise<StoredObject | undefined> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.loadOnce(key);
+        return await this.loadOnce(key, known);
       } catch (error) {
         const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
         if ((status !== undefined && status < 500) || attempt >= ORIGIN_ATTEMPTS) throw error;
@@ -92,11 +214,11 @@ export class CdnStandIn {
     }
   }
 
-  private async loadOnce(key: string): Promise<StoredObject | undefined> {
-    const cached = this.cache.get(key);
+  private async loadOnce(key: string, known: StoredObject | undefined): Promise<StoredObject | undefined> {
+    this.stats.originFetches++;
     try {
-      const result = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: cached?.etag }));
-      const object: StoredObject = {
+      const result = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key, IfNoneMatch: known?.etag || undefined }));
+      return {
         body: Buffer.from(await result.Body!.transformToByteArray()),
         contentType: result.ContentType ?? 'application/octet-stream',
         cacheControl: result.CacheControl,
@@ -104,16 +226,10 @@ export class CdnStandIn {
         lastModified: result.LastModified,
         encoded: new Map(),
       };
-      this.cache.set(key, object);
-      if (this.cache.size > 500) this.cache.delete(this.cache.keys().next().value!);
-      return object;
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (status === 304 && cached) return cached;
-      if (status === 404 || (error as Error).name === 'NoSuchKey') {
-        this.cache.delete(key);
-        return undefined;
-      }
+      if (status === 304 && known) return known;
+      if (status === 404 || (error as Error).name === 'NoSuchKey') return undefined;
       throw error;
     }
   }
@@ -128,6 +244,15 @@ export class CdnStandIn {
       object.encoded.set(encoding, body);
     }
     return body;
+  }
+}
+
+/** The object key a request path or an invalidation path names; undefined when it is not valid URL encoding. */
+function decodedKey(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path).replace(/^\/+/, '');
+  } catch {
+    return undefined;
   }
 }
 

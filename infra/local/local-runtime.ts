@@ -10,6 +10,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoD
 import { forwardToIngest, isIngestPath } from './api-gateway-stand-in.js';
 import { startStandIns, type StandIns } from './aws-stand-ins.js';
 import { CdnStandIn } from './cdn-stand-in.js';
+import { CloudFrontApiStandIn, LOCAL_DISTRIBUTION_ID } from './cloudfront-api-stand-in.js';
 import { StreamEmulator } from './stream-emulator.js';
 
 export interface LocalRuntimeOptions {
@@ -27,6 +28,8 @@ export interface LocalRuntimeOptions {
   keepAliveTimeoutMs?: number | undefined;
   /** How long a call to a storage stand-in may go silent before it is abandoned and retried. */
   sdkSocketTimeoutMs?: number | undefined;
+  /** How long a CloudFront invalidation takes to complete (the local CDN keeps its copies until then). */
+  cdnInvalidationDelayMs?: number | undefined;
   log?: (message: string) => void;
 }
 
@@ -37,6 +40,8 @@ export interface LocalRuntime {
   tokenFile?: string | undefined;
   standIns: StandIns;
   stream: StreamEmulator;
+  cdn: CdnStandIn;
+  cloudFrontApi: CloudFrontApiStandIn;
   /** Resolves once every write so far has reached the feeds. */
   settled(): Promise<void>;
   /** Runs the scheduled-publishing sweep now. */
@@ -56,6 +61,13 @@ type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyS
  * curl 118 s, Chromium 300 s. The server announces its own timeout in that header.
  */
 export const LOCAL_KEEP_ALIVE_TIMEOUT_MS = 310_000;
+
+/**
+ * How long an invalidation takes locally unless told otherwise: short enough that a story is in
+ * all its feeds within a second of being acknowledged, as `npm start` promises. CloudFront's take
+ * seconds; the benchmark runs with a realistic figure.
+ */
+export const LOCAL_CDN_INVALIDATION_DELAY_MS = 100;
 
 async function resolveToken(options: LocalRuntimeOptions): Promise<{ token: string; tokenFile?: string }> {
   if (options.token) return { token: options.token };
@@ -92,7 +104,17 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const port = (server.address() as AddressInfo).port;
   const url = `http://localhost:${port}`;
 
+  const s3 = new S3Client(standIns.clientConfig.s3);
+  const cdn = new CdnStandIn(s3, standIns.bucket);
+  const cloudFrontApi = await new CloudFrontApiStandIn({
+    completionDelayMs: options.cdnInvalidationDelayMs ?? LOCAL_CDN_INVALIDATION_DELAY_MS,
+    onCompleted: (paths) => cdn.invalidate(paths),
+  }).start();
+
   Object.assign(process.env, standIns.env, {
+    // The regenerator invalidates the local CDN through the real CloudFront client, as in AWS.
+    DISTRIBUTION_ID: LOCAL_DISTRIBUTION_ID,
+    AWS_ENDPOINT_URL_CLOUDFRONT: cloudFrontApi.endpoint,
     INGEST_TOKENS: token,
     SITE_BASE_URL: options.baseUrl ?? process.env.SITE_BASE_URL ?? url,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -120,8 +142,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const recovered = stream.recover();
   if (recovered) log(`Replaying ${recovered} change(s) not yet in the feeds when the last run stopped`);
 
-  const s3 = new S3Client(standIns.clientConfig.s3);
-  const cdn = new CdnStandIn(s3, standIns.bucket);
   let ready = false;
 
   handle = (request, response) => {
@@ -164,6 +184,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     tokenFile,
     standIns,
     stream,
+    cdn,
+    cloudFrontApi,
     settled: () => stream.idle(),
     publishDue,
     async isEmpty() {
@@ -174,6 +196,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       clearInterval(sweepTimer);
       await closeServer(server);
       await stream.idle();
+      await cloudFrontApi.close();
       s3.destroy();
       await standIns.close();
     },

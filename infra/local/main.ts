@@ -41,6 +41,7 @@ const runtime = await startLocalRuntime({
   baseUrl: process.env.SITE_BASE_URL?.trim() || undefined,
   keepAliveTimeoutMs: milliseconds('KEEP_ALIVE_TIMEOUT_MS', 1_000),
   sdkSocketTimeoutMs: milliseconds('SDK_SOCKET_TIMEOUT_MS', 100),
+  cdnInvalidationDelayMs: milliseconds('CDN_INVALIDATION_DELAY_MS', 0),
   log,
 });
 

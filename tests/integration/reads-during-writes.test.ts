@@ -37,7 +37,8 @@ describe('Local stand-ins: reads of a feed while it is being rewritten', () => {
     const versions = [largeFeed('a', 1_000_000), largeFeed('b', 1_050_000)];
     const known = new Set(versions.map(sha256));
     const put = (body: Buffer) =>
-      s3!.send(new PutObjectCommand({ Bucket: standIns!.bucket, Key: 'feed.xml', Body: body, ContentType: 'application/rss+xml' }));
+      // max-age=0: the CDN stand-in revalidates its copy with the bucket on every read.
+      s3!.send(new PutObjectCommand({ Bucket: standIns!.bucket, Key: 'feed.xml', Body: body, ContentType: 'application/rss+xml', CacheControl: 'max-age=0' }));
     await put(versions[0]!);
     const cdn = new CdnStandIn(new S3Client(standIns.clientConfig.s3), standIns.bucket);
     server = createServer((request, response) => void cdn.serve(request, response, new URL(request.url ?? '/', 'http://localhost').pathname));

@@ -1,16 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { CreateInvalidationCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import type { CdnInvalidator } from '../use-cases/ports.js';
+import { CreateInvalidationCommand, GetInvalidationCommand, type CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { CdnInvalidator, InvalidationStatus } from '../use-cases/ports.js';
 
-/** Invalidates exactly the rewritten files in the distribution in front of the feed bucket. */
-export class CloudFrontInvalidator implements CdnInvalidator {
+/** Invalidates exactly the given files in the distribution in front of the feed bucket, and tells when an invalidation completed. */
+export class CloudFrontInvalidator implements CdnInvalidator, InvalidationStatus {
   constructor(
     private readonly client: CloudFrontClient,
     private readonly distributionId: string,
   ) {}
 
-  async invalidate(keys: string[]): Promise<void> {
-    await this.create([...new Set(keys)].map((key) => `/${key.split('/').map(encodeURIComponent).join('/')}`));
+  async invalidate(keys: string[]): Promise<string> {
+    return this.create([...new Set(keys)].map((key) => `/${key.split('/').map(encodeURIComponent).join('/')}`));
   }
 
   /**
@@ -18,19 +18,25 @@ export class CloudFrontInvalidator implements CdnInvalidator {
    * CloudFront bills a wildcard as one path, and lets 3,000 file paths but only 15 wildcard paths
    * be in progress at once, which is why regenerations name their files instead.
    */
-  async invalidateEverything(): Promise<void> {
-    await this.create(['/*']);
+  async invalidateEverything(): Promise<string> {
+    return this.create(['/*']);
   }
 
-  private async create(paths: string[]): Promise<void> {
+  async isCompleted(invalidationId: string): Promise<boolean> {
+    const { Invalidation } = await this.client.send(new GetInvalidationCommand({ DistributionId: this.distributionId, Id: invalidationId }));
+    return Invalidation?.Status === 'Completed';
+  }
+
+  private async create(paths: string[]): Promise<string> {
     // One reference per invalidation: the SDK's retries of this call reuse it, so CloudFront creates
     // the invalidation once, while two regenerations never share one (CloudFront would refuse the
     // second batch under a reference it has seen).
-    await this.client.send(
+    const { Invalidation } = await this.client.send(
       new CreateInvalidationCommand({
         DistributionId: this.distributionId,
         InvalidationBatch: { CallerReference: randomUUID(), Paths: { Quantity: paths.length, Items: paths } },
       }),
     );
+    return Invalidation?.Id ?? '';
   }
 }

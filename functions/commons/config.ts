@@ -1,4 +1,5 @@
 import siteJson from '../../content/site.json' with { type: 'json' };
+import { DEFAULT_FRESHNESS, type FreshnessSettings } from '../domain/edge-cache.js';
 import { parseSiteSettings, type SiteSettings } from '../domain/site.js';
 
 /**
@@ -44,6 +45,11 @@ export function feedBucket(env: Env = process.env): string {
   return required(env, 'FEED_BUCKET');
 }
 
+/** The queue that holds WebSub announcements until the CDN serves the feeds they are about. */
+export function announcementQueueUrl(env: Env = process.env): string {
+  return required(env, 'ANNOUNCEMENT_QUEUE_URL');
+}
+
 /**
  * How long an AWS SDK call may go without a byte in either direction (and how long connecting may
  * take) before it is abandoned and retried. DynamoDB and S3 answer in milliseconds; a call that is
@@ -61,6 +67,23 @@ export function sdkSocketTimeoutMs(env: Env = process.env): number {
     throw new InvalidConfigurationError(`Environment variable SDK_SOCKET_TIMEOUT_MS must be a whole number of milliseconds, at least 100, not "${value}"`);
   }
   return ms;
+}
+
+/**
+ * How readers get new stories through the CDN (functions/domain/edge-cache.ts): FEED_EDGE_SECONDS,
+ * the feeds' edge lifetime (0 to 3600), and INVALIDATE_FEEDS (`true` or `false`).
+ */
+export function loadFreshness(env: Env = process.env): FreshnessSettings {
+  const edge = env.FEED_EDGE_SECONDS?.trim();
+  const invalidate = env.INVALIDATE_FEEDS?.trim().toLowerCase();
+  const edgeSeconds = edge ? Number(edge) : DEFAULT_FRESHNESS.edgeSeconds;
+  if (!Number.isInteger(edgeSeconds) || edgeSeconds < 0 || edgeSeconds > 3_600) {
+    throw new InvalidConfigurationError(`Environment variable FEED_EDGE_SECONDS must be a whole number of seconds from 0 to 3600, not "${edge}"`);
+  }
+  if (invalidate && invalidate !== 'true' && invalidate !== 'false') {
+    throw new InvalidConfigurationError(`Environment variable INVALIDATE_FEEDS must be true or false, not "${env.INVALIDATE_FEEDS}"`);
+  }
+  return { edgeSeconds, invalidateFeeds: invalidate ? invalidate === 'true' : DEFAULT_FRESHNESS.invalidateFeeds };
 }
 
 export { list as commaSeparated };

@@ -53,3 +53,37 @@ export function edgeLifetime(cacheControl: string | undefined, ttls: CachePolicy
   // A lifetime of 0 still caches: every request then revalidates the copy with the origin.
   return { cacheable: true, ttlSeconds, staleWhileRevalidateSeconds };
 }
+
+/**
+ * How readers get a new story through the CDN, chosen per deployment:
+ * - the subscription feeds keep an edge lifetime of `edgeSeconds` (`s-maxage`), after which an edge
+ *   revalidates its copy with the bucket (a 304 when unchanged): readers see a story at most about
+ *   that long after it is written, whatever is published, and nothing is billed per publish;
+ * - with `invalidateFeeds`, each regeneration also invalidates the feed files it rewrote, so
+ *   readers see a story as soon as the invalidation completes, at $0.005 a path past CloudFront's
+ *   first 1,000 paths a month (9 a publish).
+ */
+export interface FreshnessSettings {
+  edgeSeconds: number;
+  invalidateFeeds: boolean;
+}
+
+/** The default in AWS: docs/architecture.md has the figures it was chosen by. */
+export const DEFAULT_FRESHNESS: FreshnessSettings = { edgeSeconds: 5, invalidateFeeds: false };
+
+/** Readers and their own caches may keep a feed a minute; the CDN's edges keep it `edgeSeconds`. */
+export function feedCacheControl(freshness: FreshnessSettings): string {
+  return `public, max-age=60, s-maxage=${freshness.edgeSeconds}`;
+}
+
+/**
+ * Copies an edge may have taken before a write: its own, and the regional edge cache's it was
+ * filled from, which may itself be up to a lifetime old (AWS does not document whether an edge
+ * counts that copy's Age), so two lifetimes pass before no cache can serve an older copy.
+ */
+export const EDGE_CACHE_LAYERS = 2;
+
+/** When no CDN copy older than files written at `writtenAt` can still be served, with a second to spare. */
+export function freshEverywhereAt(writtenAt: Date, freshness: FreshnessSettings): Date {
+  return new Date(writtenAt.getTime() + (freshness.edgeSeconds * EDGE_CACHE_LAYERS + 1) * 1000);
+}

@@ -145,7 +145,28 @@ export interface FeedStore {
 
 /** Tells the CDN which stored files changed. */
 export interface CdnInvalidator {
-  invalidate(keys: string[]): Promise<void>;
+  /** Returns the invalidation's id, to ask later whether it has completed. */
+  invalidate(keys: string[]): Promise<string>;
+}
+
+/** Whether an invalidation has reached every edge. */
+export interface InvalidationStatus {
+  isCompleted(invalidationId: string): Promise<boolean>;
+}
+
+/** Subscription feeds whose new files WebSub hubs are to be told about once the CDN serves them. */
+export interface FeedAnnouncement {
+  /** The feeds' public URLs. */
+  topics: string[];
+  /** When no CDN copy older than the new files can still be served (ISO 8601). */
+  freshAt: string;
+  /** An invalidation of those files; once it has completed they are served sooner than `freshAt`. */
+  invalidationId?: string | undefined;
+}
+
+/** Holds announcements until it is time to look at them again (SQS with a message delay in AWS). */
+export interface AnnouncementQueue {
+  enqueue(announcement: FeedAnnouncement, delaySeconds: number): Promise<void>;
 }
 
 /** A category or author feed as the feed directory (index.html) lists it. */

@@ -11,13 +11,16 @@ import {
   type ArchiveDay,
 } from '../domain/archives.js';
 import { FEED_FORMATS, feedFromKey, feedObjectKey, feedsOf, feedUrl, SITE_FEED, sortKeyOf, type FeedRef } from '../domain/feeds.js';
+import { DEFAULT_FRESHNESS, feedCacheControl, freshEverywhereAt, type FreshnessSettings } from '../domain/edge-cache.js';
 import type { SiteSettings } from '../domain/site.js';
 import type { FeedDocument, FeedPaging } from '../rendering/feed-document.js';
 import { FEED_INDEX_KEY } from '../rendering/feed-index.js';
 import { renderFeedFiles, renderFeedIndexFile, renderFeedStylesheetFile, type FeedFile } from '../rendering/render-feed.js';
 import type { RenderedEntries } from '../rendering/rendered-entries.js';
+import { nextLookInSeconds } from './announce-feeds.js';
 import {
   NOTHING_PROJECTED,
+  type AnnouncementQueue,
   type ArticleRepository,
   type CdnInvalidator,
   type Clock,
@@ -26,7 +29,6 @@ import {
   type FeedIndex,
   type FeedMembership,
   type FeedStore,
-  type HubNotifier,
   type StoredFiles,
   type StoryProjection,
 } from './ports.js';
@@ -43,8 +45,13 @@ export interface RegenerateDependencies {
    * only the feeds themselves are rendered.
    */
   catalog?: FeedCatalog | undefined;
-  /** WebSub hubs told about every feed whose files changed. */
-  hubs?: HubNotifier | undefined;
+  /**
+   * Where announcements for the WebSub hubs go: every subscription feed whose files changed,
+   * announced once the CDN serves them (`announceFeeds`).
+   */
+  announcements?: AnnouncementQueue | undefined;
+  /** The feeds' edge lifetime, and whether they are invalidated too. @default DEFAULT_FRESHNESS */
+  freshness?: FreshnessSettings | undefined;
   /** How long a feed lease lasts; must outlive one regeneration (the function timeout in AWS). */
   leaseMs?: number;
   /** How long to wait for another regeneration to finish with a feed before giving up. */
@@ -163,11 +170,20 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   const catalogFiles = catalog ? await renderCatalogPages(changed, named, days, catalog, deps) : [];
   const filesWritten = [...stylesheet, ...feedFiles, ...catalogFiles];
   const now = deps.clock.now();
-  const toInvalidate = filesWritten.filter((key) => !expiresWithinTheFeedsLifetime(key, now));
-  if (toInvalidate.length && deps.cdn) await deps.cdn.invalidate(toInvalidate);
-  if (deps.hubs) {
-    const topics = topicUrls([...changed.values()], deps.site, filesWritten);
-    if (topics.length) await deps.hubs.notify(topics);
+  const freshness = deps.freshness ?? DEFAULT_FRESHNESS;
+  const topics = topicUrls([...changed.values()], deps.site, filesWritten);
+  const feedKeys = new Set(topics.map((topic) => topic.key));
+  // Feeds keep a short edge lifetime; unless the deployment pays to invalidate them too, only the
+  // files caches keep long are invalidated.
+  const toInvalidate = filesWritten.filter((key) => !expiresWithinTheFeedsLifetime(key, now) && (freshness.invalidateFeeds || !feedKeys.has(key)));
+  const invalidationId = toInvalidate.length && deps.cdn ? await deps.cdn.invalidate(toInvalidate) : undefined;
+  if (topics.length && deps.announcements) {
+    const announcement = {
+      topics: topics.map((topic) => topic.url),
+      freshAt: freshEverywhereAt(now, freshness).toISOString(),
+      ...(invalidationId && freshness.invalidateFeeds ? { invalidationId } : {}),
+    };
+    await deps.announcements.enqueue(announcement, nextLookInSeconds(announcement, now));
   }
   return { feedsChanged: [...changed.keys()], filesWritten };
 }
@@ -222,7 +238,8 @@ function feedTarget(feed: FeedRef, deps: RegenerateDependencies): RenderTarget {
       // The subscription feed points at the newest archive page (the day of its newest story).
       const paging: FeedPaging | undefined =
         deps.catalog && feed.key === SITE_FEED.key && newest ? { olderDay: archiveDayOf(newest.publishedAt) } : undefined;
-      return renderFeedFiles({ site: deps.site, feed, articles, emptySince: now, paging, tombstones }, { entries: deps.entries });
+      const cacheControl = feedCacheControl(deps.freshness ?? DEFAULT_FRESHNESS);
+      return renderFeedFiles({ site: deps.site, feed, articles, emptySince: now, paging, tombstones }, { cacheControl, entries: deps.entries });
     },
   };
 }
@@ -335,12 +352,12 @@ function expiresWithinTheFeedsLifetime(key: string, now: Date): boolean {
   return day !== undefined && !isPastDay(day, now);
 }
 
-/** Public URLs of the subscription feeds among the written files (archive pages are not topics). */
-function topicUrls(feeds: FeedRef[], site: SiteSettings, written: string[]): string[] {
+/** The subscription feed files among the written ones, with their public URLs (archive pages are not topics). */
+function topicUrls(feeds: FeedRef[], site: SiteSettings, written: string[]): { key: string; url: string }[] {
   const byKey = new Map(feeds.flatMap((feed) => FEED_FORMATS.map((format) => [feedObjectKey(feed, format), feedUrl(site.baseUrl, feed, format)] as const)));
   return written.flatMap((key) => {
     const url = byKey.get(key);
-    return url ? [url] : [];
+    return url ? [{ key, url }] : [];
   });
 }
 

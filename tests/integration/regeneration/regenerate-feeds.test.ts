@@ -17,6 +17,7 @@ import type { FeedFile } from '../../../functions/rendering/render-feed.js';
 import { ensureArticlesTable } from '../../../infra/local/table-definition.js';
 import { SITE_FEED } from '../../../functions/domain/feeds.js';
 import { PAST_ARCHIVE_CACHE_CONTROL, regenerateFeeds, renderFeeds, type RegenerateDependencies } from '../../../functions/use-cases/regenerate-feeds.js';
+import type { FeedAnnouncement } from '../../../functions/use-cases/ports.js';
 import { SITE } from '../../unit/rendering/support/stories.js';
 import { atomEntries, atomFeed, rssChannel, type XmlObject } from '../../validation/support/xml-tree.js';
 
@@ -31,6 +32,8 @@ const s3Calls = { head: 0, put: 0 };
 /** DynamoDB calls by command name, since the last reset. */
 const dynamoCalls = new Map<string, number>();
 let tableCount = 0;
+/** What the regenerations handed to the announcement queue, since the last reset. */
+const announcements: FeedAnnouncement[] = [];
 
 beforeAll(async () => {
   standIns = await startStandIns();
@@ -138,6 +141,7 @@ async function world(): Promise<World> {
       };
     },
   };
+  const notifier = new WebSubHubNotifier([hub.url], { timeoutMs: 1_000, backoffMs: 10 });
   const deps: RegenerateDependencies = {
     articles,
     index,
@@ -145,7 +149,15 @@ async function world(): Promise<World> {
     store: prefixed,
     clock: { now: () => clock.now },
     site: { ...SITE, baseUrl: `https://news.example.com/${base}`, hubs: [hub.url] },
-    hubs: new WebSubHubNotifier([hub.url], { timeoutMs: 1_000, backoffMs: 10 }),
+    // Each announcement is passed to the real notifier at once: what is announced is under test
+    // here, not when (tests/unit/announce-feeds.test.ts and the local runtime's hub test).
+    announcements: {
+      async enqueue(announcement) {
+        announcements.push(announcement);
+        await notifier.notify(announcement.topics);
+      },
+    },
+    freshness: { edgeSeconds: 5, invalidateFeeds: true },
     cdn: new CloudFrontInvalidator(cdn.client, `E${tableCount}`),
   };
   const read = async (key: string) => {
@@ -189,6 +201,7 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
   beforeEach(async () => {
     w = await world();
     hub.pings.length = 0;
+    announcements.length = 0;
   });
 
   it('builds daily archive pages linked to each other and to the current feed', async () => {
@@ -439,6 +452,27 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(new Set(afterPublishing.map((invalidation) => invalidation.callerReference)).size).toBe(3);
     // A replay that rewrites nothing invalidates nothing.
     expect(mine()).toHaveLength(3);
+  });
+
+  it('by default invalidates only the files caches keep long, and announces the feeds once every edge copy has expired', async () => {
+    // Prepare: the default freshness (an edge lifetime, no invalidation of the feeds).
+    w.deps.freshness = { edgeSeconds: 5, invalidateFeeds: false };
+    await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
+    await regenerateFeeds(['first'], w.deps);
+    const before = cdn.invalidations.length;
+    announcements.length = 0;
+    await w.publish('second', { publishedAt: '2026-03-02T10:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
+    // Act
+    const report = await regenerateFeeds(['second'], w.deps);
+    // Assess: the past day's page (cached a month) is invalidated, none of the nine feeds.
+    const paths = cdn.invalidations.slice(before).flatMap((invalidation) => invalidation.paths);
+    expect(report.filesWritten).toEqual(expect.arrayContaining(['feed.xml', 'categories/world/atom.xml', 'archive/2026-03-02/feed.xml']));
+    expect(paths).toEqual(expect.arrayContaining(['/archive/2026-03-02/feed.xml']));
+    expect(paths.filter((path) => !path.startsWith('/archive/'))).toEqual([]);
+    expect(await w.cacheControl('feed.xml')).toBe('public, max-age=60, s-maxage=5');
+    // Announced for when two edge lifetimes and a second have passed, with no invalidation to wait for.
+    expect(announcements).toEqual([{ topics: expect.arrayContaining([`${w.deps.site.baseUrl}/feed.xml`]), freshAt: new Date(w.clock.now.getTime() + 11_000).toISOString() }]);
+    expect(announcements[0]!.topics).toHaveLength(9);
   });
 
   it('asks S3 nothing about files whose signatures the last release recorded', async () => {

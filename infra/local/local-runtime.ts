@@ -6,11 +6,12 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBStreamEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { forwardToIngest, isIngestPath } from './api-gateway-stand-in.js';
 import { startStandIns, type StandIns } from './aws-stand-ins.js';
 import { CdnStandIn } from './cdn-stand-in.js';
 import { CloudFrontApiStandIn, LOCAL_DISTRIBUTION_ID } from './cloudfront-api-stand-in.js';
+import { SqsStandIn } from './sqs-stand-in.js';
 import { StreamEmulator } from './stream-emulator.js';
 
 export interface LocalRuntimeOptions {
@@ -42,6 +43,7 @@ export interface LocalRuntime {
   stream: StreamEmulator;
   cdn: CdnStandIn;
   cloudFrontApi: CloudFrontApiStandIn;
+  announcementQueue: SqsStandIn;
   /** Resolves once every write so far has reached the feeds. */
   settled(): Promise<void>;
   /** Runs the scheduled-publishing sweep now. */
@@ -111,10 +113,23 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     onCompleted: (paths) => cdn.invalidate(paths),
   }).start();
 
+  let announce: ((event: SQSEvent) => Promise<SQSBatchResponse>) | undefined;
+  const announcementQueue = await new SqsStandIn({
+    deliver: (event) => announce!(event),
+    journalFile: options.dataDir ? path.join(options.dataDir, 'announcement-journal.jsonl') : undefined,
+    deadLetterFile: options.dataDir ? path.join(options.dataDir, 'announcement-dead-letters.jsonl') : undefined,
+    onError: (error) => log(`WebSub announcement failed: ${(error as Error).message}`),
+  }).start();
+
   Object.assign(process.env, standIns.env, {
     // The regenerator invalidates the local CDN through the real CloudFront client, as in AWS.
     DISTRIBUTION_ID: LOCAL_DISTRIBUTION_ID,
     AWS_ENDPOINT_URL_CLOUDFRONT: cloudFrontApi.endpoint,
+    // Locally an invalidation costs nothing, so the feeds are invalidated too: a story is in them
+    // within a second. AWS defaults to their edge lifetime alone (see docs/architecture.md).
+    INVALIDATE_FEEDS: process.env.INVALIDATE_FEEDS ?? 'true',
+    ANNOUNCEMENT_QUEUE_URL: announcementQueue.queueUrl,
+    AWS_ENDPOINT_URL_SQS: announcementQueue.endpoint,
     INGEST_TOKENS: token,
     SITE_BASE_URL: options.baseUrl ?? process.env.SITE_BASE_URL ?? url,
     POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
@@ -126,6 +141,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const ingest = (await import('../../functions/ingest/handler.js')).handler as IngestHandler;
   const regenerate = (await import('../../functions/regenerate/handler.js')).handler as (event: DynamoDBStreamEvent) => Promise<void>;
   const publishDueHandler = (await import('../../functions/publish-due/handler.js')).handler;
+  announce = (await import('../../functions/announce/handler.js')).handler;
   const { dynamoDbClient } = await import('../../functions/commons/clients/dynamodb.js');
 
   const stream = new StreamEmulator({
@@ -141,6 +157,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }
   const recovered = stream.recover();
   if (recovered) log(`Replaying ${recovered} change(s) not yet in the feeds when the last run stopped`);
+  const unannounced = announcementQueue.recover();
+  if (unannounced) log(`Sending ${unannounced} WebSub announcement(s) not yet sent when the last run stopped`);
 
   let ready = false;
 
@@ -186,6 +204,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stream,
     cdn,
     cloudFrontApi,
+    announcementQueue,
     settled: () => stream.idle(),
     publishDue,
     async isEmpty() {
@@ -196,6 +215,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       clearInterval(sweepTimer);
       await closeServer(server);
       await stream.idle();
+      // Announcements still waiting for the CDN stay in their journal for the next start.
+      await announcementQueue.close();
       await cloudFrontApi.close();
       s3.destroy();
       await standIns.close();

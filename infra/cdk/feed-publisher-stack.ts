@@ -1,8 +1,10 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { DEFAULT_FRESHNESS, type FreshnessSettings } from '../../functions/domain/edge-cache.js';
 import { ArticleTable } from './article-table.js';
 import { FeedBucket } from './feed-bucket.js';
 import { FeedDistribution, type CustomDomain } from './feed-distribution.js';
+import { HubAnnouncer } from './hub-announcer.js';
 import { IngestApi } from './ingest-api.js';
 import { PublishDueSweep } from './publish-due-sweep.js';
 import { PublisherAlarms } from './publisher-alarms.js';
@@ -22,6 +24,8 @@ export interface FeedPublisherStackProps extends StackProps {
   readonly dataRemovalPolicy?: RemovalPolicy;
   /** @default 'INFO' */
   readonly logLevel?: LogLevel;
+  /** How readers get new stories through CloudFront. @default DEFAULT_FRESHNESS */
+  readonly freshness?: FreshnessSettings;
 }
 
 /** The deployable feed publisher. It only composes the constructs, one per concern. */
@@ -31,6 +35,7 @@ export class FeedPublisherStack extends Stack {
   readonly feedDistribution: FeedDistribution;
   readonly ingestApi: IngestApi;
   readonly regenerator: Regenerator;
+  readonly hubAnnouncer: HubAnnouncer;
   readonly publishDueSweep: PublishDueSweep;
   readonly alarms: PublisherAlarms;
 
@@ -54,12 +59,20 @@ export class FeedPublisherStack extends Stack {
     const siteBaseUrl = this.feedDistribution.siteBaseUrl;
 
     this.ingestApi = new IngestApi(this, 'IngestApi', { articleTable: this.articleTable, siteBaseUrl, ...common });
+    this.hubAnnouncer = new HubAnnouncer(this, 'HubAnnouncer', {
+      distribution: this.feedDistribution.distribution,
+      siteBaseUrl,
+      websubHubs: props.websubHubs ?? [],
+      ...common,
+    });
     this.regenerator = new Regenerator(this, 'Regenerator', {
       articleTable: this.articleTable,
       feedBucket: this.feedBucket.bucket,
       distribution: this.feedDistribution.distribution,
       siteBaseUrl,
       websubHubs: props.websubHubs ?? [],
+      announcementQueue: this.hubAnnouncer.queue,
+      freshness: props.freshness ?? DEFAULT_FRESHNESS,
       ...common,
     });
     this.publishDueSweep = new PublishDueSweep(this, 'PublishDueSweep', { articleTable: this.articleTable, ...common });
@@ -69,6 +82,7 @@ export class FeedPublisherStack extends Stack {
         Ingest: this.ingestApi.handler,
         Regenerator: this.regenerator.handler,
         PublishDue: this.publishDueSweep.handler,
+        HubAnnouncer: this.hubAnnouncer.handler,
       },
       deadLetterQueue: this.regenerator.deadLetterQueue,
       httpApi: this.ingestApi.httpApi,

@@ -1,5 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
+import { DEFAULT_FRESHNESS } from '../../functions/domain/edge-cache.js';
 import type { FeedPublisherStackProps } from './feed-publisher-stack.js';
 import type { LogLevel } from './publisher-function.js';
 
@@ -18,6 +19,7 @@ export interface PublisherContext {
 function text(node: Node, key: string): string | undefined {
   const value: unknown = node.tryGetContext(key);
   if (value === undefined || value === null) return undefined;
+  if (typeof value === 'number') return String(value);
   if (typeof value !== 'string') throw new InvalidContextError(`Context "${key}" must be a string`);
   return value.trim() || undefined;
 }
@@ -74,6 +76,13 @@ export function readPublisherContext(node: Node): PublisherContext {
     throw new InvalidContextError('Context "alarmEmail" must be an email address');
   }
 
+  const edge = text(node, 'feedEdgeSeconds');
+  const edgeSeconds = edge === undefined ? DEFAULT_FRESHNESS.edgeSeconds : Number(edge);
+  if (!Number.isInteger(edgeSeconds) || edgeSeconds < 0 || edgeSeconds > 3_600) {
+    throw new InvalidContextError('Context "feedEdgeSeconds" must be a whole number of seconds from 0 to 3600');
+  }
+  const freshness = { edgeSeconds, invalidateFeeds: flag(node, 'invalidateFeeds', DEFAULT_FRESHNESS.invalidateFeeds) };
+
   return {
     stackName: text(node, 'stackName') ?? DEFAULT_STACK_NAME,
     props: {
@@ -83,6 +92,7 @@ export function readPublisherContext(node: Node): PublisherContext {
       deletionProtection: flag(node, 'deletionProtection', true),
       dataRemovalPolicy: removal === 'destroy' ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       ...(logLevel ? { logLevel: logLevel as LogLevel } : {}),
+      freshness,
     },
   };
 }

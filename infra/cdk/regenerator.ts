@@ -6,6 +6,7 @@ import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources'
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { FreshnessSettings } from '../../functions/domain/edge-cache.js';
 import { STORIES_PER_REGENERATION } from '../../functions/regenerate/stream-records.js';
 import type { ArticleTable, TableAccess } from './article-table.js';
 import { LAMBDA_MB_PER_VCPU, PublisherFunction, type LogLevel } from './publisher-function.js';
@@ -51,6 +52,10 @@ export interface RegeneratorProps {
   readonly siteBaseUrl: string;
   /** WebSub hubs to notify after a feed changes. @default none */
   readonly websubHubs?: readonly string[];
+  /** Where announcements for the hubs wait until CloudFront serves the feeds. */
+  readonly announcementQueue: sqs.IQueue;
+  /** The feeds' edge lifetime, and whether they are invalidated too. */
+  readonly freshness: FreshnessSettings;
   readonly logLevel?: LogLevel;
   readonly logRemovalPolicy?: RemovalPolicy;
 }
@@ -93,6 +98,9 @@ export class Regenerator extends Construct {
         SITE_BASE_URL: props.siteBaseUrl,
         DISTRIBUTION_ID: props.distribution.distributionId,
         WEBSUB_HUBS: (props.websubHubs ?? []).join(','),
+        ANNOUNCEMENT_QUEUE_URL: props.announcementQueue.queueUrl,
+        FEED_EDGE_SECONDS: String(props.freshness.edgeSeconds),
+        INVALIDATE_FEEDS: String(props.freshness.invalidateFeeds),
       },
     });
     this.handler.bindTable(props.articleTable, REGENERATOR_TABLE_ACCESS);
@@ -109,13 +117,16 @@ export class Regenerator extends Construct {
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.feedBucket.bucketArn] }),
     );
     props.distribution.grantCreateInvalidation(this.handler);
+    props.announcementQueue.grantSendMessages(this.handler);
 
     this.eventSource = new DynamoEventSource(props.articleTable.table, {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       // Every story of a burst that arrives while a regeneration runs is coalesced into the next
       // one: each feed is then rendered once per batch, not once per hundred stories.
+      // No batching window: Lambda keeps one batch per shard in flight and polls about four times a
+      // second, so the records of a burst pile up by themselves while a regeneration runs, and a
+      // lone publish is not held back for a window that coalesces nothing.
       batchSize: REGENERATOR_BATCH_SIZE,
-      maxBatchingWindow: Duration.seconds(2),
       bisectBatchOnError: true,
       retryAttempts: 5,
       reportBatchItemFailures: true,

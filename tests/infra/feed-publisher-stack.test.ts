@@ -81,7 +81,12 @@ describe('App context', () => {
 
     // Assess
     expect(stackName).toBe(DEFAULT_STACK_NAME);
-    expect(props).toEqual({ websubHubs: [], deletionProtection: true, dataRemovalPolicy: RemovalPolicy.RETAIN });
+    expect(props).toEqual({
+      websubHubs: [],
+      deletionProtection: true,
+      dataRemovalPolicy: RemovalPolicy.RETAIN,
+      freshness: { edgeSeconds: 5, invalidateFeeds: false },
+    });
   });
 
   it('reads every option, from strings as given with -c on the command line', () => {
@@ -95,6 +100,8 @@ describe('App context', () => {
       deletionProtection: 'false',
       removalPolicy: 'destroy',
       logLevel: 'debug',
+      feedEdgeSeconds: '10',
+      invalidateFeeds: 'true',
     });
 
     // Assess
@@ -109,6 +116,7 @@ describe('App context', () => {
       deletionProtection: false,
       dataRemovalPolicy: RemovalPolicy.DESTROY,
       logLevel: 'DEBUG',
+      freshness: { edgeSeconds: 10, invalidateFeeds: true },
     });
   });
 
@@ -123,6 +131,8 @@ describe('App context', () => {
   it.each([
     [{ domainName: 'feeds.example.org' }, /given together/],
     [{ certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }, /given together/],
+    [{ feedEdgeSeconds: 'soon' }, /feedEdgeSeconds/],
+    [{ invalidateFeeds: 'sometimes' }, /invalidateFeeds/],
     [
       { domainName: 'feeds.example.org', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' },
       /us-east-1/,

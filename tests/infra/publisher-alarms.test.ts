@@ -42,7 +42,7 @@ describe('Construct: PublisherAlarms', () => {
 
   it('raises an alarm on any error of each function', () => {
     // Prepare
-    const functions = [synth.stack.ingestApi.handler, synth.stack.regenerator.handler, synth.stack.publishDueSweep.handler];
+    const functions = [synth.stack.ingestApi.handler, synth.stack.regenerator.handler, synth.stack.publishDueSweep.handler, synth.stack.hubAnnouncer.handler];
 
     // Assess
     for (const fn of functions) {
@@ -68,7 +68,7 @@ describe('Construct: PublisherAlarms', () => {
 
   it('notifies the alarm topic from every alarm', () => {
     // Assess
-    expect(alarms).toHaveLength(6);
+    expect(alarms).toHaveLength(7);
     for (const alarm of alarms) expect(alarm.AlarmActions).toEqual([ref(synth, synth.stack.alarms.topic)]);
   });
 

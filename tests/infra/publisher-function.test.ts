@@ -12,6 +12,7 @@ describe('Construct: PublisherFunction', () => {
       ['ingest', synth.stack.ingestApi.handler],
       ['regenerate', synth.stack.regenerator.handler],
       ['publish-due', synth.stack.publishDueSweep.handler],
+      ['announce', synth.stack.hubAnnouncer.handler],
     ];
   }, 60_000);
 

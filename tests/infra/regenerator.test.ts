@@ -20,16 +20,22 @@ describe('Construct: Regenerator', () => {
     synth = synthesizeStack({ websubHubs: ['https://pubsubhubbub.appspot.com/', 'https://hub.example.org/'] });
   }, 60_000);
 
-  it('reads the table stream from the oldest record, in coalesced batches', () => {
+  /** The mapping from the table stream to the regenerator (the announcer has one from its queue). */
+  const streamMapping = () =>
+    Object.values(synth.template.findResources('AWS::Lambda::EventSourceMapping')).find(
+      (mapping) => JSON.stringify((mapping as { Properties: { FunctionName: unknown } }).Properties.FunctionName) === JSON.stringify(ref(synth, synth.stack.regenerator.handler)),
+    ) as { Properties: Record<string, unknown> & { FilterCriteria: { Filters: { Pattern: string }[] } } };
+
+  it('reads the table stream from the oldest record, in batches that pile up while one runs, with no batching window', () => {
     // Assess
-    synth.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
-    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    synth.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    expect(streamMapping().Properties).toMatchObject({
       EventSourceArn: getAtt(synth, synth.stack.articleTable.table, 'StreamArn'),
-      FunctionName: ref(synth, synth.stack.regenerator.handler),
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 1000,
-      MaximumBatchingWindowInSeconds: 2,
     });
+    // No window over a second: Lambda's default of none (a burst coalesces while a batch is in flight).
+    expect(streamMapping().Properties.MaximumBatchingWindowInSeconds ?? 0).toBeLessThanOrEqual(1);
     // The local stand-in for the stream batches the same way.
     expect(STREAM_BATCH_SIZE).toBe(REGENERATOR_BATCH_SIZE);
   });
@@ -53,9 +59,7 @@ describe('Construct: Regenerator', () => {
 
   it('is only triggered by story items (sort key A)', () => {
     // Act
-    const mapping = Object.values(synth.template.findResources('AWS::Lambda::EventSourceMapping'))[0] as {
-      Properties: { FilterCriteria: { Filters: { Pattern: string }[] } };
-    };
+    const mapping = streamMapping();
 
     // Assess
     expect(mapping.Properties.FilterCriteria.Filters.map((filter) => JSON.parse(filter.Pattern))).toEqual([
@@ -65,7 +69,8 @@ describe('Construct: Regenerator', () => {
 
   it('keeps dead letters encrypted, for the longest retention, and refuses non-TLS access', () => {
     // Assess
-    synth.template.resourceCountIs('AWS::SQS::Queue', 1);
+    // The regenerator's dead letters, and the announcement queue with its own.
+    synth.template.resourceCountIs('AWS::SQS::Queue', 3);
     synth.template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 3600,
@@ -178,6 +183,51 @@ describe('Construct: Regenerator', () => {
         ],
       },
     ]);
-    expect(resources('sqs:SendMessage')).toEqual([getAtt(synth, synth.stack.regenerator.deadLetterQueue, 'Arn')]);
+    expect(resources('sqs:SendMessage')).toEqual(
+      expect.arrayContaining([getAtt(synth, synth.stack.regenerator.deadLetterQueue, 'Arn'), getAtt(synth, synth.stack.hubAnnouncer.queue, 'Arn')]),
+    );
+    expect(resources('sqs:SendMessage')).toHaveLength(2);
+  });
+
+  it('sets the feeds\' edge lifetime and invalidation from the deployment options, and where announcements go', () => {
+    // Assess
+    expect(environmentOf(synth, synth.stack.regenerator.handler)).toMatchObject({
+      FEED_EDGE_SECONDS: '5',
+      INVALIDATE_FEEDS: 'false',
+      ANNOUNCEMENT_QUEUE_URL: ref(synth, synth.stack.hubAnnouncer.queue),
+    });
+  });
+});
+
+describe('Construct: HubAnnouncer', () => {
+  let synth: SynthesizedStack;
+
+  beforeAll(() => {
+    synth = synthesizeStack({ websubHubs: ['https://hub.example.org/'] });
+  }, 60_000);
+
+  it('reads its queue, may only send back to it and ask the distribution about invalidations, and dead-letters after 5 tries', () => {
+    // Prepare
+    const role = synth.stack.hubAnnouncer.handler.role!;
+    const resources = (action: string) => resourcesFor(synth, role, action);
+    const queueArn = getAtt(synth, synth.stack.hubAnnouncer.queue, 'Arn');
+
+    // Assess
+    expect(resources('sqs:ReceiveMessage')).toEqual([queueArn]);
+    expect(resources('sqs:DeleteMessage')).toEqual([queueArn]);
+    expect(resources('sqs:SendMessage')).toEqual([queueArn]);
+    expect(JSON.stringify(resources('cloudfront:GetInvalidation'))).toContain(JSON.stringify(ref(synth, synth.stack.feedDistribution.distribution)));
+    expect(resources('cloudfront:CreateInvalidation')).toEqual([]);
+    expect(resources('dynamodb:GetItem')).toEqual([]);
+    synth.template.hasResourceProperties('AWS::SQS::Queue', {
+      RedrivePolicy: { deadLetterTargetArn: getAtt(synth, synth.stack.hubAnnouncer.deadLetterQueue, 'Arn'), maxReceiveCount: 5 },
+      SqsManagedSseEnabled: true,
+    });
+    synth.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: queueArn,
+      FunctionName: ref(synth, synth.stack.hubAnnouncer.handler),
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    expect(environmentOf(synth, synth.stack.hubAnnouncer.handler)).toMatchObject({ WEBSUB_HUBS: 'https://hub.example.org/' });
   });
 });

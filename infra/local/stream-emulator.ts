@@ -9,8 +9,8 @@ export interface StreamEmulatorOptions {
   deliver: (event: DynamoDBStreamEvent) => Promise<unknown>;
   /** Records per event, as the event source mapping's BatchSize. */
   batchSize?: number;
-  /** How long to gather records before delivering, as MaximumBatchingWindowInSeconds. */
-  batchingWindowMs?: number;
+  /** How often the poller looks for new records while no batch is in flight. @default STREAM_POLL_INTERVAL_MS */
+  pollIntervalMs?: number;
   /** Deliveries of one batch before it goes to the dead-letter file. */
   maxAttempts?: number;
   /** Keys written but not yet delivered survive a crash here (one JSON key per line). */
@@ -26,6 +26,9 @@ type Key = { PK: string; SK: string };
 
 /** Records per delivery unless told otherwise: as the regenerator's event source mapping in AWS. */
 export const STREAM_BATCH_SIZE = STORIES_PER_REGENERATION;
+
+/** Lambda polls a stream's shards "at a base rate of 4 times per second". */
+export const STREAM_POLL_INTERVAL_MS = 250;
 
 /** Reads a key attribute whether it is still native (document client) or already marshalled. */
 function stringAttribute(value: unknown): string | undefined {
@@ -60,8 +63,11 @@ function writtenKeys(commandName: string, input: Record<string, unknown>, tableN
 /**
  * Stands in for the table's stream and its event source mapping: a client middleware notices
  * every successful write to a story item and the records are delivered, batched and in order, to
- * the regenerate handler, with retries and a dead-letter file. While one batch is being delivered
- * new records gather, so a burst of publishes becomes a few regenerations.
+ * the regenerate handler, with retries and a dead-letter file. As Lambda's poller does with a
+ * shard and no batching window: one batch in flight at a time; while it runs new records gather
+ * (so a burst of publishes becomes a few regenerations) and go as the next batch as soon as it
+ * ends; a record that arrives while nothing is in flight goes at the next poll, four times a
+ * second.
  */
 export class StreamEmulator {
   private pending: DynamoDBRecord[] = [];
@@ -149,10 +155,15 @@ export class StreamEmulator {
 
   private schedule(): void {
     if (this.running || this.timer) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.drain();
-    }, this.options.batchingWindowMs ?? 10);
+    const interval = this.options.pollIntervalMs ?? STREAM_POLL_INTERVAL_MS;
+    // Polls run on their own clock, not from the write: the wait is whatever is left until the next.
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        void this.drain();
+      },
+      interval ? interval - (Date.now() % interval) : 0,
+    );
   }
 
   private async drain(): Promise<void> {

@@ -39,7 +39,7 @@ describe('Function: ingest and regenerate under injected AWS faults', () => {
     s3 = s3Client;
     dynamoFaults = new FaultInjector(dynamoDbClient as DynamoDBClient, 'dynamodb');
     s3Faults = new FaultInjector(s3Client, 's3');
-    stream = new StreamEmulator({ tableName: standIns.tableName, deliver: regenerate, maxAttempts: 3, batchingWindowMs: 0 });
+    stream = new StreamEmulator({ tableName: standIns.tableName, deliver: regenerate, maxAttempts: 3, pollIntervalMs: 0 });
     stream.attach(dynamoDbClient as DynamoDBClient);
   });
 

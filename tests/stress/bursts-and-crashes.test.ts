@@ -102,4 +102,44 @@ describe('Local server: bursts and crashes', () => {
       expect(acknowledged.filter((slug) => !ids.has(slug))).toEqual([]);
     }, 20_000);
   });
+
+  it('stops cleanly on Ctrl-C right after a burst: nothing lost, and a retraction after the restart leaves all nine feeds', async () => {
+    // Prepare: a burst of 20 publishes in one category and by one author (nine feeds each).
+    dataDir = await mkdtemp(path.join(tmpdir(), 'feeds-stop-'));
+    server = await startLocalServerProcess({ DATA_DIR: dataDir, INGEST_TOKEN: TOKEN });
+    const slugs = Array.from({ length: 20 }, (_, index) => `stop-${index}`);
+    const statuses = await Promise.all(
+      slugs.map(async (slug) => {
+        const response = await fetch(`${server!.url}/articles/${slug}`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ title: `Stop ${slug}`, bodyMarkdown: 'Text.', categories: ['Desk'], authors: [{ name: 'Ana Lima' }] }),
+        });
+        return response.status;
+      }),
+    );
+
+    // Act: Ctrl-C at once, then a restart and a retraction.
+    await server.stop('SIGINT');
+    const stopped = server.output();
+    server = await startLocalServerProcess({ DATA_DIR: dataDir, INGEST_TOKEN: TOKEN });
+    const restartLog = server.output();
+    const retracted = await fetch(`${server.url}/articles/stop-7`, { method: 'DELETE', headers: { authorization: `Bearer ${TOKEN}` } });
+
+    // Assess: every story is in the feeds; the retraction leaves all nine of its feeds; the stop
+    // handed nothing over to the next start (no replay, no lease left to expire).
+    expect(statuses.every((status) => status === 201)).toBe(true);
+    expect(stopped).toContain('Stopping');
+    expect(restartLog).not.toContain('Replaying');
+    expect(retracted.status).toBe(204);
+    const feeds = ['', '/categories/desk', '/authors/ana-lima'].flatMap((dir) => ['feed.xml', 'atom.xml', 'feed.json'].map((file) => `${dir}/${file}`));
+    await eventually(async () => {
+      for (const feed of feeds) {
+        const text = await (await fetch(`${server!.url}${feed}`)).text();
+        const entries = feed.endsWith('atom.xml') ? text.split('<entry>').slice(1).map((entry) => entry.split('</entry>')[0]!) : [text];
+        expect(entries.some((entry) => entry.includes('/stop-7"') || entry.includes('/stop-7<')), `${feed} still shows the story`).toBe(false);
+        for (const slug of slugs.filter((other) => other !== 'stop-7')) expect(text, `${feed} lacks ${slug}`).toContain(`/${slug}`);
+      }
+    }, 5_000);
+  });
 });

@@ -77,6 +77,7 @@ const PLANS: Plan[] = quick
         args: [
           ...archive(5_000, 6, 60, 3),
           ...['--latency-budget-s', '5', '--min-publishes', '5', '--growth-budget-s', '3', '--what-if-runs', '2', '--warmup', 'site', '--burst-spread', '5', '--store', 'memory'],
+          ...['--reader-publishes', '1'],
         ],
         timeoutS: 120,
       },
@@ -95,15 +96,20 @@ const PLANS: Plan[] = quick
         name: 'archive-small',
         script: 'archive.ts',
         // 200 publishes unless the product is too slow for the time budget (then at least 20).
-        args: [...archive(1_000, 200, 0, 20), ...['--latency-budget-s', '70', '--min-publishes', '20', '--growth-budget-s', '12', '--bytes', 'false']],
-        timeoutS: 180,
+        // The reader's view with the feeds invalidated too, at the realistic invalidation time.
+        args: [
+          ...archive(1_000, 200, 0, 20),
+          ...['--latency-budget-s', '70', '--min-publishes', '20', '--growth-budget-s', '12', '--bytes', 'false', '--freshness', 'invalidate', '--reader-publishes', '3'],
+        ],
+        timeoutS: 300,
       },
       {
         key: 'archiveLarge',
         name: 'archive-large',
         script: 'archive.ts',
-        args: [...archive(50_000, 200, 1_000, 20), ...['--latency-budget-s', '70', '--min-publishes', '20', '--growth-budget-s', '12']],
-        timeoutS: 420,
+        // The reader's view with AWS's default freshness (the feeds' edge lifetime).
+        args: [...archive(50_000, 200, 1_000, 20), ...['--latency-budget-s', '70', '--min-publishes', '20', '--growth-budget-s', '12', '--reader-publishes', '20']],
+        timeoutS: 500,
         nodeOptions: ['--max-old-space-size=6144'],
       },
       {
@@ -248,10 +254,14 @@ function printReport(result: typeof report): void {
           ['  DynamoDB calls (items read) / S3 calls', ...archives.map((a) => callSummary(a.growth.callsPerRegeneration))],
           ['  DynamoDB capacity units, read / write', ...archives.map((a) => dynamoCapacityText(a.growth.callsPerRegeneration))],
           ['  what-if: feeds only / comparing with S3, p50', ...archives.map((a) => (a.growth.whatIf ? `${a.growth.whatIf.feedsOnly.p50} / ${a.growth.whatIf.feedsOnlyComparingWithS3?.p50 ?? '—'} ms` : '—'))],
-          ['publish-to-feed p50 / p95 (n)', ...archives.map((a) => (a.latency ? `${a.latency.total.p50} / ${a.latency.total.p95} ms (${a.latency.publishes})` : '—'))],
+          ['publish-to-origin p50 / p95 (n)', ...archives.map((a) => (a.latency ? `${a.latency.total.p50} / ${a.latency.total.p95} ms (${a.latency.publishes})` : '—'))],
           ['  ingest ack p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ingestAck.p50} ms` : '—'))],
-          ['  ack to all 9 files read with it p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ackToAllNineRead.p50} ms` : '—'))],
+          ['  ack to all 9 files in the bucket with it p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ackToAllNineRead.p50} ms` : '—'))],
           ['  ack to every page written p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ackToEveryPageWritten.p50} ms` : '—'))],
+          ['reader through the CDN: freshness, invalidation time', ...archives.map((a) => (a.readerView ? `${a.readerView.freshness}, ${a.readerView.invalidationDelayMs / 1000} s` : '—'))],
+          ['  ack to seen by a polling reader p50 / p95 (n)', ...archives.map((a) => (a.readerView ? `${a.readerView.ackToVisibleThroughCdn.p50} / ${a.readerView.ackToVisibleThroughCdn.p95} ms (${a.readerView.publishes})` : '—'))],
+          ['  invalidation paths per publish', ...archives.map((a) => (a.readerView ? a.readerView.invalidationPathsPerPublish : '—'))],
+          ['  hub fetches without their story', ...archives.map((a) => (a.readerView ? `${a.readerView.staleHubFetches} of ${a.readerView.publishes}` : '—'))],
         ],
       ),
     );

@@ -25,8 +25,27 @@ export function evaluateTargets(results: { render?: Json; archiveSmall?: Json; a
   const archive = large ? `${large.stories.toLocaleString('en')} stories` : 'the large archive';
 
   const latency = large?.latency?.total;
-  rows.push(row('latency-p50', `Publish-to-feed p50 < 50 ms at ${archive}`, latency && ms(latency.p50), latency && latency.p50 < 50));
-  rows.push(row('latency-p95', `Publish-to-feed p95 < 150 ms at ${archive}`, latency && ms(latency.p95), latency && latency.p95 < 150));
+  rows.push(row('latency-p50', `Publish-to-origin p50 < 50 ms at ${archive}`, latency && ms(latency.p50), latency && latency.p50 < 50));
+  rows.push(row('latency-p95', `Publish-to-origin p95 < 150 ms at ${archive}`, latency && ms(latency.p95), latency && latency.p95 < 150));
+
+  const reader = large?.readerView;
+  const seen = reader?.ackToVisibleThroughCdn;
+  rows.push(
+    row(
+      'reader-p95',
+      `A reader polling through the CDN sees a story within 10 s (p95, ${reader?.freshness ?? 'default'} freshness, at ${archive})`,
+      seen && `${(seen.p50 / 1000).toFixed(1)} / ${(seen.p95 / 1000).toFixed(1)} s (p50 / p95, ${reader.publishes} publishes)`,
+      seen && seen.p95 <= 10_000,
+    ),
+  );
+  rows.push(
+    row(
+      'hub-stale',
+      'WebSub: no hub fetch without the story it was pinged for',
+      reader && `${reader.staleHubFetches} of ${reader.publishes}`,
+      reader && reader.staleHubFetches === 0,
+    ),
+  );
 
   const smallGrowth = small?.growth?.handler?.p50;
   const largeGrowth = large?.growth?.handler?.p50;

@@ -10,7 +10,12 @@
  *             author feeds and whatever else the regenerator keeps in step), with the SDK calls
  *             it makes counted and the files it writes listed, plus two labelled what-ifs;
  *  - latency: PUT over HTTP, then the moment all three formats of the story's site, category
- *             and author feeds hold it, read over HTTP;
+ *             and author feeds hold it, read from the bucket (publish-to-origin);
+ *  - reader:  what readers and WebSub hubs get through the caching CDN stand-in, with the
+ *             freshness strategy of `--freshness` and invalidations that take
+ *             `--invalidation-delay-ms`: PUT until a reader polling `/feed.json` through the CDN
+ *             sees the story, invalidation paths per publish, and fetches by a hub (one that
+ *             fetches each topic through the CDN when pinged) that lacked their story;
  *  - bytes:   feed sizes raw / gzip / brotli as the CDN stand-in serves them, and a 304 check;
  *  - burst:   publishes fired as fast as the server accepts them, regenerations counted, the time
  *             until every feed holds every story, and a check (reading every feed) that they do.
@@ -23,7 +28,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
@@ -34,6 +39,7 @@ import { CommandStats } from '../lib/command-stats.js';
 import { profileSection } from '../lib/profiler.js';
 import { distribution, round } from '../lib/stats.js';
 import { AUTHORS, CATEGORIES, storyInput } from '../lib/stories.js';
+import { startFetchingHub } from '../../tests/support/fetching-hub.js';
 
 process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
 
@@ -86,10 +92,37 @@ function temporaryDataDir(): string {
   return mkdtempSync(path.join(parent, 'archive-'));
 }
 
+/**
+ * How long a CloudFront invalidation takes here. AWS documents no completion time; its SDK's
+ * waiter for one (`waitUntilInvalidationCompleted`) first looks after 20 s and gives up after
+ * 600 s, and reports from users put most under a minute. So 20 s, unless told otherwise.
+ */
+const REALISTIC_INVALIDATION_DELAY_MS = 20_000;
+const invalidationDelayMs = numberArg(args, 'invalidation-delay-ms', REALISTIC_INVALIDATION_DELAY_MS);
+/** `edge` (AWS's default: the feeds' edge lifetime, no invalidation of them) or `invalidate` (the feeds invalidated too). */
+const freshness = args.freshness === 'invalidate' ? 'invalidate' : 'edge';
+const readerPublishes = numberArg(args, 'reader-publishes', 0);
+/** A moment, at random within this, before each publish of the reader's view: longer than the feeds' edge lifetime. */
+const READER_PUBLISH_SPREAD_MS = 6_000;
+// Set before the runtime loads the handlers: they read it at import, as in Lambda.
+process.env.INVALIDATE_FEEDS = String(freshness === 'invalidate');
+const hub = await startFetchingHub();
+hub.fetching = false;
+process.env.WEBSUB_HUBS = hub.url;
+
 const { startLocalRuntime } = await import('../../infra/local/local-runtime.js');
 const token = randomBytes(24).toString('base64url');
-const runtime = await startLocalRuntime({ port: 0, dataDir, token, scheduleIntervalMs: 60_000, log: (message) => log(`runtime: ${message}`) });
+const runtime = await startLocalRuntime({
+  port: 0,
+  dataDir,
+  token,
+  scheduleIntervalMs: 60_000,
+  cdnInvalidationDelayMs: invalidationDelayMs,
+  log: (message) => log(`runtime: ${message}`),
+});
 const base = loopback(runtime.url);
+/** The poller's own client to the bucket, apart from the handlers' (whose calls are counted). */
+const originClient = new S3Client(runtime.standIns.clientConfig.s3);
 
 // The same module instances the runtime loaded (handlers read their configuration at import).
 const { handler: regenerate } = (await import('../../functions/regenerate/handler.js')) as { handler: (event: DynamoDBStreamEvent) => Promise<void> };
@@ -168,6 +201,13 @@ try {
     writeResult(args.out, { ...result, partial: true });
   }
 
+  // ---- What readers and hubs get through the caching CDN -----------------------------------
+  if (readerPublishes > 0) {
+    log(`reader view: ${readerPublishes} publishes, freshness ${freshness}, invalidations take ${invalidationDelayMs} ms`);
+    result.readerView = await measureReaderView(readerPublishes);
+    writeResult(args.out, { ...result, partial: true });
+  }
+
   // ---- Bytes to pollers -----------------------------------------------------------------------
   if (args.bytes !== 'false') result.bytes = await measureBytes();
 
@@ -185,6 +225,8 @@ try {
 } finally {
   closeHttpClient();
   seedingClient.destroy();
+  originClient.destroy();
+  await hub.close();
   await runtime.close();
   if (dataDir) rmSync(dataDir, { recursive: true, force: true });
 }
@@ -222,26 +264,30 @@ function feedUrls(feeds: FeedRef[]): string[] {
   return feeds.flatMap((feed) => FEED_FORMATS.map((format) => feedUrl(base, feed, format)));
 }
 
-/** A feed file's bytes (searched as bytes: decoding 300 KB per file made the reader a bottleneck). */
+/** A feed file's bytes from the bucket (searched as bytes: decoding 300 KB per file made the reader a bottleneck). */
 async function read(url: string): Promise<Buffer> {
-  const response = await request(url);
-  if (response.status !== 200) throw new BenchmarkBrokenError(`GET ${url} answered ${response.status}`);
-  return response.body;
+  const object = await originClient.send(new GetObjectCommand({ Bucket: feedBucket(), Key: new URL(url).pathname.slice(1) }));
+  return Buffer.from(await object.Body!.transformToByteArray());
 }
 
 /**
- * A feed file's bytes, by a conditional GET when it was read before (a 304 costs the server
- * little); empty while the file does not exist yet (a feed's first story is being published).
+ * A feed file's bytes in the bucket (the origin), by a conditional GET when it was read before;
+ * empty while the file does not exist yet (a feed's first story is being published). What readers
+ * get through the CDN is measured on its own (`measureReaderView`).
  */
 async function poll(url: string): Promise<Buffer> {
   const known = lastRead.get(url);
-  const response = await request(url, known ? { headers: { 'if-none-match': known.etag } } : {});
-  if (response.status === 304 && known) return known.body;
-  if (response.status === 404) return Buffer.alloc(0);
-  if (response.status !== 200) throw new BenchmarkBrokenError(`GET ${url} answered ${response.status}`);
-  const etag = response.headers.etag;
-  if (etag) lastRead.set(url, { etag, body: response.body });
-  return response.body;
+  try {
+    const object = await originClient.send(new GetObjectCommand({ Bucket: feedBucket(), Key: new URL(url).pathname.slice(1), IfNoneMatch: known?.etag }));
+    const body = Buffer.from(await object.Body!.transformToByteArray());
+    if (object.ETag) lastRead.set(url, { etag: object.ETag, body });
+    return body;
+  } catch (error) {
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 304 && known) return known.body;
+    if (status === 404) return Buffer.alloc(0);
+    throw new BenchmarkBrokenError(`GET ${url} from the bucket failed: ${(error as Error).message}`);
+  }
 }
 
 /** Waits until the stream stand-in has delivered every record so far; a benchmark failure after `timeoutMs`. */
@@ -503,6 +549,73 @@ async function measureLatency(size: number) {
     callsPerPublish,
   };
   log(`latency: p50 ${summary.total.p50} ms, p95 ${summary.total.p95} ms over ${measured} publishes${measured < publishes ? ` (time budget spent; ${publishes} asked)` : ''}`);
+  return summary;
+}
+
+/**
+ * One publish at a time, each once the one before is visible: from the acknowledgement until a
+ * reader polling `/feed.json` through the CDN stand-in (every 250 ms, from a random moment, as
+ * readers poll on schedules of their own) gets the story. A second reader keeps the CDN's copy
+ * warm all along, as the many readers of a real feed do. The hub fetches each topic through the
+ * CDN when pinged; its n-th fetch of `/feed.json` must hold the n-th story.
+ */
+async function measureReaderView(count: number) {
+  await runtime.announcementQueue.idle();
+  hub.fetched.clear();
+  hub.fetching = true;
+  const topic = `${runtime.url}/feed.json`;
+  const viaCdn = `${base}/feed.json`;
+  let warming = true;
+  const warmerErrors: string[] = [];
+  const warmer = (async () => {
+    while (warming) {
+      await request(viaCdn).catch((error: unknown) => warmerErrors.push((error as Error).message));
+      await sleep(100);
+    }
+  })();
+  const invalidationsBefore = runtime.cloudFrontApi.invalidations.length;
+  const visible: number[] = [];
+  const slugs: string[] = [];
+  for (let index = 0; index < count; index++) {
+    const slug = `reader-${stories}-${index}`;
+    slugs.push(slug);
+    const input = storyInput({ index: 300_000 + stories + index, categories: [CATEGORIES[index % CATEGORIES.length]!], authors: [AUTHORS[(index * 5) % AUTHORS.length]!] });
+    // Newsrooms publish when they publish: at any moment of the CDN copy's lifetime, not just
+    // after the reader saw the last story (which would always land right after a revalidation).
+    await sleep(Math.random() * READER_PUBLISH_SPREAD_MS);
+    await putStory(slug, JSON.stringify(input));
+    const acknowledged = performance.now();
+    await sleep(Math.random() * 250);
+    for (;;) {
+      const response = await request(viaCdn);
+      if (response.body.includes(idOf(slug))) break;
+      if (performance.now() - acknowledged > 120_000) throw new BenchmarkBrokenError(`A reader did not see ${slug} through the CDN within 120 s`);
+      await sleep(250);
+    }
+    visible.push(performance.now() - acknowledged);
+  }
+  // The last announcement is due two edge lifetimes and a second after its regeneration, or once its invalidation completes.
+  const giveUpAt = performance.now() + invalidationDelayMs + 60_000;
+  while ((hub.fetched.get(topic) ?? []).filter(Boolean).length < count && performance.now() < giveUpAt) await sleep(100);
+  warming = false;
+  await warmer;
+  hub.fetching = false;
+  const fetches = hub.fetched.get(topic) ?? [];
+  const stale = slugs.filter((slug, index) => fetches[index] === undefined || !fetches[index]!.includes(idOf(slug))).length;
+  const paths = runtime.cloudFrontApi.invalidations.slice(invalidationsBefore).flatMap((invalidation) => invalidation.paths);
+  const summary = {
+    freshness,
+    invalidationDelayMs,
+    publishes: count,
+    ackToVisibleThroughCdn: distribution(visible),
+    invalidationPathsPerPublish: round(paths.length / count, 1),
+    hubFetches: fetches.length,
+    staleHubFetches: stale,
+    /** Reads by the reader keeping the CDN's copy warm that failed (a reset connection, say). */
+    warmerErrors,
+    cdn: { ...runtime.cdn.stats },
+  };
+  log(`reader view: p50 ${summary.ackToVisibleThroughCdn.p50} ms, p95 ${summary.ackToVisibleThroughCdn.p95} ms; ${summary.invalidationPathsPerPublish} invalidation paths a publish; ${stale} of ${count} hub fetches stale`);
   return summary;
 }
 

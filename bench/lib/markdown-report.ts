@@ -45,7 +45,7 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
           ['… PUT acknowledged (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ingestAck.p50) : '—'))],
           ['… from the ack until all 9 files in the bucket hold it (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ackToAllNineRead.p50) : '—'))],
           ['… from the ack until every page is written, archive page and directory included (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ackToEveryPageWritten.p50) : '—'))],
-          ['reader through the caching CDN: freshness, invalidation time', ...archives.map((a) => (a.readerView ? `${a.readerView.freshness}, ${a.readerView.invalidationDelayMs / 1000} s` : '—'))],
+          ['reader through the caching CDN: freshness, edge lifetime, invalidation time', ...archives.map((a) => (a.readerView ? `${a.readerView.freshness}, ${a.readerView.edgeSeconds} s, ${a.readerView.invalidationDelayMs / 1000} s` : '—'))],
           ['… from the ack until a reader polling `/feed.json` every 250 ms sees it, p50 / p95 (publishes)', ...archives.map((a) => (a.readerView ? `${ms(a.readerView.ackToVisibleThroughCdn.p50)} / ${ms(a.readerView.ackToVisibleThroughCdn.p95)} (${a.readerView.publishes})` : '—'))],
           ['… CloudFront invalidation paths per publish', ...archives.map((a) => (a.readerView ? String(a.readerView.invalidationPathsPerPublish) : '—'))],
           ['… fetches by a hub (through the CDN, when pinged) without their story', ...archives.map((a) => (a.readerView ? `${a.readerView.staleHubFetches} of ${a.readerView.publishes}` : '—'))],

@@ -30,6 +30,14 @@ export interface PingOutcome {
 }
 
 
+/** Why a request got no answer: fetch's own message ("fetch failed") names no reason; its cause does. */
+function describeFailure(error: unknown): string {
+  if ((error as Error).name === 'TimeoutError') return 'timed out';
+  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+  const reason = cause?.code ?? cause?.message;
+  return reason ? `${(error as Error).message} (${reason})` : (error as Error).message;
+}
+
 /**
  * WebSub publisher pings (https://www.w3.org/TR/websub/ and the hubs' common `publish` mode): for
  * every hub and every changed feed, `POST hub` with the form `hub.mode=publish&hub.url=<feed>`.
@@ -99,7 +107,7 @@ export class WebSubHubNotifier implements HubNotifier {
         if (response.ok) return last;
         if (response.status < 500 && response.status !== 429) return last;
       } catch (error) {
-        last = { hub, feedUrl, ok: false, attempts: attempt, error: (error as Error).name === 'TimeoutError' ? 'timed out' : (error as Error).message };
+        last = { hub, feedUrl, ok: false, attempts: attempt, error: describeFailure(error) };
       }
     }
     return last;

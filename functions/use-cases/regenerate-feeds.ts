@@ -340,11 +340,11 @@ async function publishStylesheet(deps: RegenerateDependencies): Promise<string[]
 }
 
 /**
- * Files the CDN need not be told about: today's archive page and index.html keep the feeds'
- * lifetime (60 s, and 60 s of stale-while-revalidate) and nobody subscribes to them, so a stale
- * copy is short-lived and harmless.
- * Every invalidation path is billed; the subscription feeds, the stylesheet (cached a day) and past
- * days' pages (cached a month) are invalidated, so readers of those never wait.
+ * Files the CDN need not be told about: today's archive page and index.html keep a minute (60 s,
+ * and 60 s of stale-while-revalidate) and nobody subscribes to them, so a stale copy is
+ * short-lived and harmless. Every invalidation path is billed: the stylesheet (cached a day) and
+ * past days' pages (cached a month) are invalidated, so readers of those never wait; the
+ * subscription feeds only when the deployment pays for it (`FreshnessSettings.invalidateFeeds`).
  */
 function expiresWithinTheFeedsLifetime(key: string, now: Date): boolean {
   if (key === FEED_INDEX_KEY) return true;

@@ -137,6 +137,8 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
     catalog ? catalog.storiesWithTombstones(unique) : new Set<string>(),
   ]);
   const projected: StoryProjection[] = [];
+  /** Whether a story of the batch left feeds it was in because it was retracted. */
+  let retracting = false;
   await inParallel(unique, deps.concurrency ?? 8, async (slug) => {
     const article = stories.get(slug);
     const { memberships, feeds } = membershipsOf(article);
@@ -152,6 +154,7 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
       }
     }
     projected.push({ slug, article, desired: memberships, previous: projection });
+    if (article?.status === 'retracted' && previous.length) retracting = true;
     for (const feed of feeds) {
       changed.set(feed.key, feed);
       if (feed.name) named.set(feed.key, feed.name);
@@ -173,15 +176,17 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   const freshness = deps.freshness ?? DEFAULT_FRESHNESS;
   const topics = topicUrls([...changed.values()], deps.site, filesWritten);
   const feedKeys = new Set(topics.map((topic) => topic.key));
-  // Feeds keep a short edge lifetime; unless the deployment pays to invalidate them too, only the
-  // files caches keep long are invalidated.
-  const toInvalidate = filesWritten.filter((key) => !expiresWithinTheFeedsLifetime(key, now) && (freshness.invalidateFeeds || !feedKeys.has(key)));
+  // Feeds keep a short edge lifetime; unless the deployment pays to invalidate them on every
+  // publish, only the files caches keep long are invalidated, and the feeds a retraction changed
+  // (the most urgent write a newsroom makes, and a rare one: 9 paths now and then).
+  const invalidateFeeds = freshness.invalidateFeeds || retracting;
+  const toInvalidate = filesWritten.filter((key) => !expiresWithinTheFeedsLifetime(key, now) && (invalidateFeeds || !feedKeys.has(key)));
   const invalidationId = toInvalidate.length && deps.cdn ? await deps.cdn.invalidate(toInvalidate) : undefined;
   if (topics.length && deps.announcements) {
     const announcement = {
       topics: topics.map((topic) => topic.url),
       freshAt: freshEverywhereAt(now, freshness).toISOString(),
-      ...(invalidationId && freshness.invalidateFeeds ? { invalidationId } : {}),
+      ...(invalidationId && invalidateFeeds ? { invalidationId } : {}),
     };
     await deps.announcements.enqueue(announcement, nextLookInSeconds(announcement, now));
   }

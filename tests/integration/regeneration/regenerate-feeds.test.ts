@@ -475,6 +475,24 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(announcements[0]!.topics).toHaveLength(9);
   });
 
+  it('invalidates the feeds a retraction changed even by default, and announces them once the invalidation completes', async () => {
+    // Prepare
+    w.deps.freshness = { edgeSeconds: 5, invalidateFeeds: false };
+    await w.publish('first', { publishedAt: '2026-03-10T08:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
+    await w.publish('second', { publishedAt: '2026-03-10T09:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
+    await regenerateFeeds(['first', 'second'], w.deps);
+    const before = cdn.invalidations.length;
+    announcements.length = 0;
+    await w.retract('second', '2026-03-10T11:00:00Z');
+    // Act
+    await regenerateFeeds(['second'], w.deps);
+    // Assess
+    const paths = cdn.invalidations.slice(before).flatMap((invalidation) => invalidation.paths);
+    expect(paths).toEqual(expect.arrayContaining(['/feed.xml', '/categories/world/atom.xml', '/authors/ana-lima/feed.json']));
+    expect(announcements).toHaveLength(1);
+    expect(announcements[0]!.invalidationId).toEqual(expect.any(String));
+  });
+
   it('asks S3 nothing about files whose signatures the last release recorded', async () => {
     // Prepare
     await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z' });

@@ -9,10 +9,36 @@ export interface RawResponse {
   body: Buffer;
 }
 
-export function request(
-  url: string,
-  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number } = {},
-): Promise<RawResponse> {
+type RequestOptions = { method?: string; headers?: Record<string, string>; body?: string | Buffer; timeoutMs?: number };
+
+/** Reads repeated after the connection failed under them (a reset, a hang-up), since the process started. */
+export const retriedReads = { count: 0, errors: [] as string[] };
+
+/** How often a GET or HEAD whose connection failed is sent again before the error is passed on. */
+const READ_ATTEMPTS = 3;
+
+/**
+ * One request; a GET or HEAD whose connection fails (ECONNRESET, a socket hang-up: a server
+ * closing a kept connection as the request goes out, on a busy machine) is sent again, as any
+ * HTTP client may repeat an idempotent request, and counted in `retriedReads`. Other methods are
+ * not repeated: the caller decides.
+ */
+export async function request(url: string, options: RequestOptions = {}): Promise<RawResponse> {
+  const idempotent = ['GET', 'HEAD'].includes(options.method ?? 'GET');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await requestOnce(url, options);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const connectionFailed = code === 'ECONNRESET' || code === 'EPIPE' || (error as Error).message === 'socket hang up';
+      if (!idempotent || !connectionFailed || attempt >= READ_ATTEMPTS) throw error;
+      retriedReads.count++;
+      if (retriedReads.errors.length < 10) retriedReads.errors.push(`${options.method ?? 'GET'} ${url}: ${code ?? (error as Error).message}`);
+    }
+  }
+}
+
+function requestOnce(url: string, options: RequestOptions): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       url,

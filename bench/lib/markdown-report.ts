@@ -45,6 +45,8 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
           ['… PUT acknowledged (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ingestAck.p50) : '—'))],
           ['… from the ack until all 9 files in the bucket hold it (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ackToAllNineRead.p50) : '—'))],
           ['… from the ack until every page is written, archive page and directory included (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ackToEveryPageWritten.p50) : '—'))],
+          ['floor: the same 9 files written alone with the same client, p50; publish-to-origin p50 / p95 as a multiple of it', ...archives.map((a) => (a.floor ? `${ms(a.floor.nineFilesWritten.p50)}; ${a.floor.publishToOriginP50Multiple}× / ${a.floor.publishToOriginP95Multiple}×` : '—'))],
+          ['reads the poller repeated after a reset connection', ...archives.map((a) => (a.retriedReads ? String(a.retriedReads.count) : '—'))],
           ['reader through the caching CDN: freshness, edge lifetime, invalidation time', ...archives.map((a) => (a.readerView ? `${a.readerView.freshness}, ${a.readerView.edgeSeconds} s, ${a.readerView.invalidationDelayMs / 1000} s` : '—'))],
           ['… from the ack until a reader polling `/feed.json` every 250 ms sees it, p50 / p95 (publishes)', ...archives.map((a) => (a.readerView ? `${ms(a.readerView.ackToVisibleThroughCdn.p50)} / ${ms(a.readerView.ackToVisibleThroughCdn.p95)} (${a.readerView.publishes})` : '—'))],
           ['… CloudFront invalidation paths per publish', ...archives.map((a) => (a.readerView ? String(a.readerView.invalidationPathsPerPublish) : '—'))],

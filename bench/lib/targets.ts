@@ -28,6 +28,19 @@ export function evaluateTargets(results: { render?: Json; archiveSmall?: Json; a
   rows.push(row('latency-p50', `Publish-to-origin p50 < 50 ms at ${archive}`, latency && ms(latency.p50), latency && latency.p50 < 50));
   rows.push(row('latency-p95', `Publish-to-origin p95 < 150 ms at ${archive}`, latency && ms(latency.p95), latency && latency.p95 < 150));
 
+  const floor = large?.floor;
+  rows.push(
+    row(
+      'floor-p50',
+      `Publish-to-origin p50 ≤ 2× the floor (9 files written alone) at ${archive}`,
+      floor && `${floor.publishToOriginP50Multiple}× (floor ${ms(floor.nineFilesWritten.p50)})`,
+      floor && floor.publishToOriginP50Multiple <= 2,
+    ),
+  );
+  rows.push(
+    row('floor-p95', `Publish-to-origin p95 ≤ 3× the floor at ${archive}`, floor && `${floor.publishToOriginP95Multiple}×`, floor && floor.publishToOriginP95Multiple <= 3),
+  );
+
   const reader = large?.readerView;
   const seen = reader?.ackToVisibleThroughCdn;
   rows.push(

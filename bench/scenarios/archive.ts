@@ -28,13 +28,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { inParallel, sleep } from '../../functions/commons/concurrency.js';
 import { BenchmarkBrokenError, deadline, machineLoad, numberArg, progress, scenarioArgs, writeResult } from '../lib/scenario.js';
-import { closeHttpClient, loopback, request } from '../lib/http.js';
+import { closeHttpClient, loopback, request, retriedReads } from '../lib/http.js';
 import { CommandStats } from '../lib/command-stats.js';
 import { profileSection } from '../lib/profiler.js';
 import { distribution, round } from '../lib/stats.js';
@@ -201,6 +201,7 @@ try {
     log(`latency: ${publishes} publishes`);
     const latency = await profileSection(profileDir, `latency-${stories}`, () => measureLatency(stories));
     result.latency = { ...latency.value, ...(latency.profile ? { profile: latency.profile } : {}) };
+    result.floor = await measureFloor(latency.value.total);
     // What was measured so far survives a deadline.
     writeResult(args.out, { ...result, partial: true });
   }
@@ -222,6 +223,7 @@ try {
     result.burst = { ...burst.value, ...(burst.profile ? { profile: burst.profile } : {}) };
   }
   result.stream = { ...runtime.stream.stats };
+  result.retriedReads = { ...retriedReads };
   if (runtime.stream.stats.deadLetters) throw new BenchmarkBrokenError(`${runtime.stream.stats.deadLetters} stream batch(es) were dead-lettered`);
   result.memoryMb = Math.round(process.memoryUsage().rss / 1e6);
   result.loadAfter = machineLoad();
@@ -558,6 +560,46 @@ async function measureLatency(size: number) {
     callsPerPublish,
   };
   log(`latency: p50 ${summary.total.p50} ms, p95 ${summary.total.p95} ms over ${measured} publishes${measured < publishes ? ` (time budget spent; ${publishes} asked)` : ''}`);
+  return summary;
+}
+
+/**
+ * The floor of a publish on this machine: the nine feed files of one story (site, category and
+ * author feeds, three formats each, as the bucket holds them), written one after another with the
+ * handlers' own S3 client to the same stand-in, and nothing else: no DynamoDB call, no render, no
+ * read. Publish-to-origin is reported as a multiple of it, which holds from one hour to the next
+ * where absolute times on a shared 2-core machine do not.
+ */
+async function measureFloor(latency: { p50: number; p95: number }) {
+  const input = storyInput({ index: 100_000 + stories, categories: [CATEGORIES[0]!], authors: [AUTHORS[0]!] });
+  const urls = feedUrls([SITE_FEED, categoryFeed(input.categories[0]!), authorFeed(input.authors[0]!.name)]);
+  const files = await Promise.all(
+    urls.map(async (url) => {
+      const object = await originClient.send(new GetObjectCommand({ Bucket: feedBucket(), Key: objectKey(url) }));
+      return { key: objectKey(url), body: Buffer.from(await object.Body!.transformToByteArray()), contentType: object.ContentType, cacheControl: object.CacheControl, metadata: object.Metadata };
+    }),
+  );
+  const runs = Math.max(5, Math.min(20, publishes));
+  const times: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    const started = performance.now();
+    for (const file of files) {
+      await s3Client.send(
+        new PutObjectCommand({ Bucket: feedBucket(), Key: file.key, Body: file.body, ContentType: file.contentType, CacheControl: file.cacheControl, Metadata: file.metadata }),
+      );
+    }
+    times.push(performance.now() - started);
+  }
+  const floor = distribution(times);
+  const summary = {
+    files: files.length,
+    bytes: files.reduce((sum, file) => sum + file.body.length, 0),
+    runs,
+    nineFilesWritten: floor,
+    publishToOriginP50Multiple: round(latency.p50 / floor.p50, 2),
+    publishToOriginP95Multiple: round(latency.p95 / floor.p50, 2),
+  };
+  log(`floor: 9 files (${Math.round(summary.bytes / 1024)} KB) written one after another in ${floor.p50} ms (p50); publish-to-origin is ${summary.publishToOriginP50Multiple}× that (p50), ${summary.publishToOriginP95Multiple}× (p95)`);
   return summary;
 }
 

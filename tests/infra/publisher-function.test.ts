@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { PublisherFunction } from '../../infra/cdk/publisher-function.js';
+import { PUBLISHER_RUNTIME, type PublisherFunction } from '../../infra/cdk/publisher-function.js';
 import { environmentOf, getAtt, ref, resourceOf, synthesizeStack, type SynthesizedStack } from './support/synthesize.js';
 
 describe('Construct: PublisherFunction', () => {
@@ -60,5 +61,15 @@ describe('Construct: PublisherFunction', () => {
       expect(properties.Policies, name).toBeUndefined();
       expect(resourceOf(synth, fn).Properties.Role, name).toEqual(getAtt(synth, role, 'Arn'));
     }
+  });
+
+  it('runs on the Node major that CI also tests and benchmarks on (.ci/with-lambda-node)', () => {
+    // Prepare
+    const script = readFileSync(new URL('../../.ci/with-lambda-node', import.meta.url), 'utf8');
+    // Act
+    const pinned = /^LAMBDA_NODE_VERSION=(\d+)\.\d+\.\d+$/m.exec(script)?.[1];
+    // Assess
+    expect(pinned).toBeDefined();
+    expect(PUBLISHER_RUNTIME.name).toBe(`nodejs${pinned}.x`);
   });
 });

@@ -22,8 +22,11 @@ interface StoredObject {
 /** Reads of an object from the bucket before an error is passed on to the reader (502). */
 const ORIGIN_ATTEMPTS = 3;
 
-/** Copies kept at once; like an edge, the stand-in may drop a rarely read file early. */
-const MAX_COPIES = 2_000;
+/**
+ * Copies kept at once (a feed file is ~330 KB, so a few hundred MB at most); like an edge, the
+ * stand-in drops the least recently read file early when it is full.
+ */
+const MAX_COPIES = 500;
 
 /** What `X-Cache` says, as CloudFront words it. */
 export type CacheResult = 'Hit' | 'RefreshHit' | 'Miss' | 'Error';

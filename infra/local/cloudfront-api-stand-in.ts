@@ -6,6 +6,9 @@ import { XMLParser } from 'fast-xml-parser';
 /** The distribution the local runtime's regenerator is told to invalidate. */
 export const LOCAL_DISTRIBUTION_ID = 'ELOCALFEEDS';
 
+/** Invalidations remembered for GetInvalidation; the oldest completed ones are forgotten first. */
+const REMEMBERED_INVALIDATIONS = 1_000;
+
 /** CloudFront's limits on what may be in progress at once per distribution. */
 const MAX_FILE_PATHS_IN_PROGRESS = 3_000;
 const MAX_WILDCARD_PATHS_IN_PROGRESS = 15;
@@ -134,6 +137,10 @@ export class CloudFrontApiStandIn {
       status: 'InProgress',
     };
     this.invalidations.push(invalidation);
+    if (this.invalidations.length > REMEMBERED_INVALIDATIONS) {
+      const oldestCompleted = this.invalidations.findIndex((earlier) => earlier.status === 'Completed');
+      if (oldestCompleted >= 0) this.invalidations.splice(oldestCompleted, 1);
+    }
     const timer = setTimeout(() => {
       this.timers.delete(timer);
       invalidation.status = 'Completed';

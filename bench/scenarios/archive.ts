@@ -632,7 +632,7 @@ async function measureReaderView(count: number) {
       await sleep(100);
     }
   })();
-  const invalidationsBefore = runtime.cloudFrontApi.invalidations.length;
+  const phaseStarted = new Date();
   const visible: number[] = [];
   const slugs: string[] = [];
   for (let index = 0; index < count; index++) {
@@ -664,7 +664,7 @@ async function measureReaderView(count: number) {
   hub.fetching = false;
   const fetches = hub.fetched.get(topic) ?? [];
   const stale = slugs.filter((slug, index) => fetches[index] === undefined || !fetches[index]!.includes(idOf(slug))).length;
-  const paths = runtime.cloudFrontApi.invalidations.slice(invalidationsBefore).flatMap((invalidation) => invalidation.paths);
+  const paths = runtime.cloudFrontApi.invalidations.filter((invalidation) => invalidation.createdAt >= phaseStarted).flatMap((invalidation) => invalidation.paths);
   const summary = {
     freshness,
     edgeSeconds: Number(process.env.FEED_EDGE_SECONDS ?? 5),

@@ -14,7 +14,6 @@ import { FEED_FORMATS, feedFromKey, feedObjectKey, feedsOf, feedUrl, SITE_FEED, 
 import { DEFAULT_FRESHNESS, feedCacheControl, freshEverywhereAt, type FreshnessSettings } from '../domain/edge-cache.js';
 import type { SiteSettings } from '../domain/site.js';
 import type { FeedDocument, FeedPaging } from '../rendering/feed-document.js';
-import { FEED_INDEX_KEY } from '../rendering/feed-index.js';
 import { renderFeedFiles, renderFeedIndexFile, renderFeedStylesheetFile, type FeedFile } from '../rendering/render-feed.js';
 import type { RenderedEntries } from '../rendering/rendered-entries.js';
 import { nextLookInSeconds } from './announce-feeds.js';
@@ -180,7 +179,7 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   // publish, only the files caches keep long are invalidated, and the feeds a retraction changed
   // (the most urgent write a newsroom makes, and a rare one: 9 paths now and then).
   const invalidateFeeds = freshness.invalidateFeeds || retracting;
-  const toInvalidate = filesWritten.filter((key) => !expiresWithinTheFeedsLifetime(key, now) && (invalidateFeeds || !feedKeys.has(key)));
+  const toInvalidate = filesWritten.filter((key) => !isTodaysArchivePage(key, now) && (invalidateFeeds || !feedKeys.has(key)));
   const invalidationId = toInvalidate.length && deps.cdn ? await deps.cdn.invalidate(toInvalidate) : undefined;
   if (topics.length && deps.announcements) {
     const announcement = {
@@ -345,14 +344,14 @@ async function publishStylesheet(deps: RegenerateDependencies): Promise<string[]
 }
 
 /**
- * Files the CDN need not be told about: today's archive page and index.html keep a minute (60 s,
- * and 60 s of stale-while-revalidate) and nobody subscribes to them, so a stale copy is
- * short-lived and harmless. Every invalidation path is billed: the stylesheet (cached a day) and
- * past days' pages (cached a month) are invalidated, so readers of those never wait; the
- * subscription feeds only when the deployment pays for it (`FreshnessSettings.invalidateFeeds`).
+ * The one file the CDN need not be told about: today's archive page, rewritten on every publish,
+ * keeps a minute (60 s, and 60 s of stale-while-revalidate) and nobody subscribes to it, so a
+ * stale copy is short-lived and harmless. Every invalidation path is billed: the stylesheet
+ * (cached a day), past days' pages (cached a month) and index.html (rewritten only when a feed
+ * appears, is renamed or empties) are invalidated, so a new category or author is listed at once;
+ * the subscription feeds only when the deployment pays for it (`FreshnessSettings.invalidateFeeds`).
  */
-function expiresWithinTheFeedsLifetime(key: string, now: Date): boolean {
-  if (key === FEED_INDEX_KEY) return true;
+function isTodaysArchivePage(key: string, now: Date): boolean {
   const day = archiveDayOfObjectKey(key);
   return day !== undefined && !isPastDay(day, now);
 }

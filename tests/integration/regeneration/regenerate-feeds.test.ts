@@ -424,7 +424,7 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(rssChannel(await w.read('categories/world/feed.xml')).title).toBe('The Daily Meridian: World');
   });
 
-  it('asks CloudFront to drop the files it rewrote that caches keep or readers subscribe to, once per regeneration', async () => {
+  it('asks CloudFront to drop the files it rewrote that caches keep, list feeds or readers subscribe to, once per regeneration', async () => {
     // Prepare: the clock says 2026-03-10; one story of a past day, then one of today.
     await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
     await regenerateFeeds(['first'], w.deps);
@@ -439,10 +439,10 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // Assess
     expect(afterPublishing).toHaveLength(3);
     const [, second, third] = afterPublishing.map((invalidation) => invalidation.paths.sort());
-    // A past day's page is cached for a month: invalidated with the feeds. index.html (the new
-    // Science feed) keeps the feeds' minute and has no subscribers: left to expire.
+    // A past day's page is cached for a month: invalidated with the feeds, and so is index.html,
+    // which lists the new Science feed (it is rewritten only when a feed appears).
     expect(pastDay.filesWritten).toContain('index.html');
-    expect(second).toEqual(pastDay.filesWritten.filter((key) => key !== 'index.html').map((key) => `/${key}`).sort());
+    expect(second).toEqual(pastDay.filesWritten.map((key) => `/${key}`).sort());
     expect(second).toEqual(expect.arrayContaining(['/feed.xml', '/categories/science/feed.json', '/authors/ana-lima/atom.xml', '/archive/2026-03-02/feed.xml']));
     expect(second).not.toContain('/categories/world/feed.xml');
     // Today's page also keeps the feeds' minute.

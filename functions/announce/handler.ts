@@ -1,11 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.js';
 import { SqsAnnouncementQueue } from '../adapters/sqs-announcement-queue.js';
 import { WebSubHubNotifier } from '../adapters/websub-hub-notifier.js';
-import { requestHandlerSettings } from '../commons/clients/request-handler.js';
+import { cloudFrontClient } from '../commons/clients/cloudfront.js';
+import { sqsClient } from '../commons/clients/sqs.js';
 import { announcementQueueUrl, loadSite } from '../commons/config.js';
 import { systemClock } from '../use-cases/ports.js';
 import { announceFeeds, InvalidAnnouncementError, parseAnnouncement, type AnnounceDependencies } from '../use-cases/announce-feeds.js';
@@ -15,12 +14,11 @@ import { announceFeeds, InvalidAnnouncementError, parseAnnouncement, type Announ
 const logger = new Logger({ serviceName: 'announce' });
 const site = loadSite();
 const distributionId = process.env.DISTRIBUTION_ID?.trim();
-const requestHandler = requestHandlerSettings();
 
 const deps: AnnounceDependencies = {
   hubs: new WebSubHubNotifier(site.hubs, { log: (message, details) => logger.warn(message, details) }),
-  queue: new SqsAnnouncementQueue(new SQSClient({ requestHandler }), announcementQueueUrl()),
-  invalidations: distributionId ? new CloudFrontInvalidator(new CloudFrontClient({ requestHandler }), distributionId) : undefined,
+  queue: new SqsAnnouncementQueue(sqsClient, announcementQueueUrl()),
+  invalidations: distributionId ? new CloudFrontInvalidator(cloudFrontClient, distributionId) : undefined,
   clock: systemClock,
 };
 

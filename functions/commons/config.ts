@@ -1,5 +1,5 @@
 import siteJson from '../../content/site.json' with { type: 'json' };
-import { DEFAULT_FRESHNESS, type FreshnessSettings } from '../domain/edge-cache.js';
+import { DEFAULT_FRESHNESS, EDGE_SECONDS_RANGE, type FreshnessSettings } from '../domain/edge-cache.js';
 import { parseSiteSettings, type SiteSettings } from '../domain/site.js';
 
 /**
@@ -59,14 +59,23 @@ export function announcementQueueUrl(env: Env = process.env): string {
  */
 export const DEFAULT_SDK_SOCKET_TIMEOUT_MS = 10_000;
 
-export function sdkSocketTimeoutMs(env: Env = process.env): number {
-  const value = env.SDK_SOCKET_TIMEOUT_MS?.trim();
-  if (!value) return DEFAULT_SDK_SOCKET_TIMEOUT_MS;
-  const ms = Number(value);
-  if (!Number.isInteger(ms) || ms < 100) {
-    throw new InvalidConfigurationError(`Environment variable SDK_SOCKET_TIMEOUT_MS must be a whole number of milliseconds, at least 100, not "${value}"`);
+/**
+ * A whole number from the environment within [min, max], or `fallback` when unset; the error
+ * names the variable, the unit and the range.
+ */
+export function wholeNumberSetting(env: Env, name: string, unit: string, range: { min: number; max?: number }, fallback: number): number {
+  const text = env[name]?.trim();
+  if (!text) return fallback;
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < range.min || (range.max !== undefined && value > range.max)) {
+    const bounds = range.max === undefined ? `at least ${range.min}` : `from ${range.min} to ${range.max}`;
+    throw new InvalidConfigurationError(`Environment variable ${name} must be a whole number of ${unit}, ${bounds}, not "${text}"`);
   }
-  return ms;
+  return value;
+}
+
+export function sdkSocketTimeoutMs(env: Env = process.env): number {
+  return wholeNumberSetting(env, 'SDK_SOCKET_TIMEOUT_MS', 'milliseconds', { min: 100 }, DEFAULT_SDK_SOCKET_TIMEOUT_MS);
 }
 
 /**
@@ -74,12 +83,8 @@ export function sdkSocketTimeoutMs(env: Env = process.env): number {
  * the feeds' edge lifetime (0 to 3600), and INVALIDATE_FEEDS (`true` or `false`).
  */
 export function loadFreshness(env: Env = process.env): FreshnessSettings {
-  const edge = env.FEED_EDGE_SECONDS?.trim();
+  const edgeSeconds = wholeNumberSetting(env, 'FEED_EDGE_SECONDS', 'seconds', EDGE_SECONDS_RANGE, DEFAULT_FRESHNESS.edgeSeconds);
   const invalidate = env.INVALIDATE_FEEDS?.trim().toLowerCase();
-  const edgeSeconds = edge ? Number(edge) : DEFAULT_FRESHNESS.edgeSeconds;
-  if (!Number.isInteger(edgeSeconds) || edgeSeconds < 0 || edgeSeconds > 3_600) {
-    throw new InvalidConfigurationError(`Environment variable FEED_EDGE_SECONDS must be a whole number of seconds from 0 to 3600, not "${edge}"`);
-  }
   if (invalidate && invalidate !== 'true' && invalidate !== 'false') {
     throw new InvalidConfigurationError(`Environment variable INVALIDATE_FEEDS must be true or false, not "${env.INVALIDATE_FEEDS}"`);
   }

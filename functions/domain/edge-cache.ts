@@ -68,6 +68,9 @@ export interface FreshnessSettings {
   invalidateFeeds: boolean;
 }
 
+/** The edge lifetimes a deployment may choose, in seconds. */
+export const EDGE_SECONDS_RANGE = { min: 0, max: 3_600 } as const;
+
 /** The default in AWS: docs/architecture.md has the figures it was chosen by. */
 export const DEFAULT_FRESHNESS: FreshnessSettings = { edgeSeconds: 5, invalidateFeeds: false };
 

@@ -1,6 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.js';
 import { DynamoArticleRepository } from '../adapters/dynamo-article-repository.js';
@@ -8,8 +6,9 @@ import { DynamoFeedIndex } from '../adapters/dynamo-feed-index.js';
 import { S3FeedStore } from '../adapters/s3-feed-store.js';
 import { SqsAnnouncementQueue } from '../adapters/sqs-announcement-queue.js';
 import { documentClient } from '../commons/clients/dynamodb.js';
-import { requestHandlerSettings } from '../commons/clients/request-handler.js';
+import { cloudFrontClient } from '../commons/clients/cloudfront.js';
 import { s3Client } from '../commons/clients/s3.js';
+import { sqsClient } from '../commons/clients/sqs.js';
 import { announcementQueueUrl, feedBucket, loadFreshness, loadSite, tableName } from '../commons/config.js';
 import { RenderedEntries } from '../rendering/rendered-entries.js';
 import { systemClock } from '../use-cases/ports.js';
@@ -23,7 +22,6 @@ const table = tableName();
 const distributionId = process.env.DISTRIBUTION_ID?.trim();
 
 const site = loadSite();
-const requestHandler = requestHandlerSettings();
 // The embedded runtime runs one regeneration at a time in one process, so only a killed earlier
 // process can hold a lease there: it sets a short lease to take such leases over quickly.
 const leaseMs = Number(process.env.FEED_LEASE_MS) || undefined;
@@ -34,9 +32,9 @@ const deps: RegenerateDependencies = {
   index: feedIndex,
   catalog: feedIndex,
   store: new S3FeedStore(s3Client, feedBucket()),
-  cdn: distributionId ? new CloudFrontInvalidator(new CloudFrontClient({ requestHandler }), distributionId) : undefined,
+  cdn: distributionId ? new CloudFrontInvalidator(cloudFrontClient, distributionId) : undefined,
   // Hubs are told through the announcement queue, once the CDN serves the new files.
-  announcements: site.hubs.length ? new SqsAnnouncementQueue(new SQSClient({ requestHandler }), announcementQueueUrl()) : undefined,
+  announcements: site.hubs.length ? new SqsAnnouncementQueue(sqsClient, announcementQueueUrl()) : undefined,
   freshness: loadFreshness(),
   clock: systemClock,
   site,

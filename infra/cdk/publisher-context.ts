@@ -1,6 +1,6 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Node } from 'constructs';
-import { DEFAULT_FRESHNESS } from '../../functions/domain/edge-cache.js';
+import { DEFAULT_FRESHNESS, EDGE_SECONDS_RANGE } from '../../functions/domain/edge-cache.js';
 import type { FeedPublisherStackProps } from './feed-publisher-stack.js';
 import type { LogLevel } from './publisher-function.js';
 
@@ -78,8 +78,8 @@ export function readPublisherContext(node: Node): PublisherContext {
 
   const edge = text(node, 'feedEdgeSeconds');
   const edgeSeconds = edge === undefined ? DEFAULT_FRESHNESS.edgeSeconds : Number(edge);
-  if (!Number.isInteger(edgeSeconds) || edgeSeconds < 0 || edgeSeconds > 3_600) {
-    throw new InvalidContextError('Context "feedEdgeSeconds" must be a whole number of seconds from 0 to 3600');
+  if (!Number.isInteger(edgeSeconds) || edgeSeconds < EDGE_SECONDS_RANGE.min || edgeSeconds > EDGE_SECONDS_RANGE.max) {
+    throw new InvalidContextError(`Context "feedEdgeSeconds" must be a whole number of seconds from ${EDGE_SECONDS_RANGE.min} to ${EDGE_SECONDS_RANGE.max}`);
   }
   const freshness = { edgeSeconds, invalidateFeeds: flag(node, 'invalidateFeeds', DEFAULT_FRESHNESS.invalidateFeeds) };
 

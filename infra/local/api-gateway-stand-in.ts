@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { readRequestBody } from './request-body.js';
 
 /** Routes of the ingest API, as the HTTP API defines them. */
 const ROUTES = [
@@ -41,7 +42,7 @@ export async function forwardToIngest(
     );
     return;
   }
-  const body = await readBody(request);
+  const body = await readRequestBody(request, MAX_PAYLOAD_BYTES);
   if (body === undefined) {
     response.writeHead(413, { 'content-type': 'application/problem+json; charset=utf-8', connection: 'close' }).end(
       JSON.stringify({ type: 'about:blank', title: 'Content Too Large', status: 413, detail: 'Request body over 10 MB' }),
@@ -89,16 +90,4 @@ export async function forwardToIngest(
   const responseBody = result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : Buffer.from(result.body ?? '', 'utf8');
   responseHeaders['content-length'] = String(responseBody.length);
   response.writeHead(result.statusCode ?? 200, responseHeaders).end(responseBody);
-}
-
-/** The body, or undefined when it is over API Gateway's limit. */
-async function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_PAYLOAD_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }

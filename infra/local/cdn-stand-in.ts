@@ -211,7 +211,7 @@ export class CdnStandIn {
       try {
         return await this.loadOnce(key, known);
       } catch (error) {
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        const status = httpStatusOf(error);
         if ((status !== undefined && status < 500) || attempt >= ORIGIN_ATTEMPTS) throw error;
       }
     }
@@ -230,7 +230,7 @@ export class CdnStandIn {
         encoded: new Map(),
       };
     } catch (error) {
-      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      const status = httpStatusOf(error);
       if (status === 304 && known) return known;
       if (status === 404 || (error as Error).name === 'NoSuchKey') return undefined;
       throw error;
@@ -248,6 +248,11 @@ export class CdnStandIn {
     }
     return body;
   }
+}
+
+/** The HTTP status an SDK error carries; undefined when the call got no answer (a reset, a timeout). */
+function httpStatusOf(error: unknown): number | undefined {
+  return (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
 /** The object key a request path or an invalidation path names; undefined when it is not valid URL encoding. */

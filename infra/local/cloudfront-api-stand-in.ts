@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
+import { readRequestBody } from './request-body.js';
 
 /** The distribution the local runtime's regenerator is told to invalidate. */
 export const LOCAL_DISTRIBUTION_ID = 'ELOCALFEEDS';
@@ -96,12 +97,7 @@ export class CloudFrontApiStandIn {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const route = API_PATH.exec(request.url ?? '');
-    const body = await new Promise<string>((resolve, reject) => {
-      let text = '';
-      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      request.on('end', () => resolve(text));
-      request.on('error', reject);
-    });
+    const body = (await readRequestBody(request))!.toString('utf8');
     const send = (status: number, xml: string, headers: Record<string, string> = {}): void => {
       response.writeHead(status, { 'content-type': 'text/xml', ...headers }).end(xml);
     };

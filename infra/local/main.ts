@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { IngestClient } from '../../cli/ingest-client.js';
 import { readStoryFile, storyFilesIn } from '../../cli/story-files.js';
+import { wholeNumberSetting } from '../../functions/commons/config.js';
 
 // Set before the AWS SDK loads: the local default runs on Node 20, which the SDK still supports.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -23,14 +24,13 @@ function port(): number {
 
 /** A whole number of milliseconds from the environment, at least `min`; undefined when unset. */
 function milliseconds(name: string, min: number): number | undefined {
-  const text = process.env[name]?.trim();
-  if (!text) return undefined;
-  const value = Number(text);
-  if (!Number.isInteger(value) || value < min) {
-    console.error(`${name} must be a whole number of milliseconds, at least ${min}, not "${text}"`);
+  try {
+    const value = wholeNumberSetting(process.env, name, 'milliseconds', { min }, Number.NaN);
+    return Number.isNaN(value) ? undefined : value;
+  } catch (error) {
+    console.error((error as Error).message);
     process.exit(2);
   }
-  return value;
 }
 
 const dataDir = path.resolve(process.env.DATA_DIR ?? path.join(root, '.data'));

@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { readRequestBody } from './request-body.js';
 
 export interface SqsStandInOptions {
   /** The function the queue's event source mapping invokes (the announce handler). */
@@ -96,8 +97,7 @@ export class SqsStandIn {
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = (await readRequestBody(request))!;
     const reply = (status: number, body: object) =>
       response.writeHead(status, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify(body));
     const fault = (type: string, message: string) => reply(400, { __type: `com.amazonaws.sqs#${type}`, message });
@@ -106,7 +106,7 @@ export class SqsStandIn {
     }
     let input: { QueueUrl?: string; MessageBody?: string; DelaySeconds?: number };
     try {
-      input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      input = JSON.parse(body.toString('utf8'));
     } catch {
       return void fault('InvalidParameterValue', 'The request body is not JSON');
     }

@@ -199,9 +199,13 @@ export async function prepareStore(directory) {
   const removed = [];
   let converted = 0;
   for (const file of files.filter((name) => TEMPORARY.test(name))) await rm(file, { force: true });
+  // s3rver's own store writes both sidecars with every object, so an object without one is
+  // already in this layout, and only objects with one are opened (a large store starts at once).
+  const present = new Set(files);
   for (const objectPath of files.filter((name) => name.endsWith(OBJECT_SUFFIX))) {
     const base = objectPath.slice(0, -OBJECT_SUFFIX.length);
     const sidecars = [`${base}${MD5_SUFFIX}`, `${base}${METADATA_SUFFIX}`];
+    if (!sidecars.some((sidecar) => present.has(sidecar))) continue;
     const file = await open(objectPath);
     const whole = await hasTrailer(file).finally(() => file.close());
     if (!whole) {

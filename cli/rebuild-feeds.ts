@@ -82,7 +82,10 @@ async function main(): Promise<number> {
       }
     }
     await flush();
-    console.log(`Done: every feed of ${done} stories rebuilt from the table.`);
+    // The regenerations left the archive pages and the directory to the catalog refresh: run it now.
+    attempted = true;
+    await handler({ version: '0', id: 'rebuild-feeds', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '', time: new Date().toISOString(), region: '', resources: [], detail: {} });
+    console.log(`Done: every feed of ${done} stories rebuilt from the table, with its archive pages and index.html.`);
   } finally {
     // Also after a failure: the batches before it may have rewritten files.
     if (distributionId && attempted) invalidated = await invalidateEverything(distributionId);

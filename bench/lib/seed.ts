@@ -5,6 +5,7 @@ import { projectedItems } from '../../functions/adapters/dynamo-feed-index.js';
 import type { Article } from '../../functions/domain/article.js';
 import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
 import type { SiteSettings } from '../../functions/domain/site.js';
+import { renderEntryFragments, rendererFingerprint } from '../../functions/rendering/entry-fragments.js';
 import { membershipsOf } from '../../functions/use-cases/regenerate-feeds.js';
 import { AUTHORS, CATEGORIES, pastPublishTime, random, storyInput, storySlug } from './stories.js';
 
@@ -12,8 +13,9 @@ import { AUTHORS, CATEGORIES, pastPublishTime, random, storyInput, storySlug } f
  * Seeds an archive straight into the table, in the exact item shapes the app writes:
  *  - the story item (`articleItem`, as DynamoArticleRepository.save writes it),
  *  - its projection record and one entry per feed (as DynamoFeedIndex.project writes them, with
- *    the memberships computed by the regenerator's own `membershipsOf`).
- * Everything else the regenerator keeps (feed versions and leases, the directory, archive marks)
+ *    the memberships computed by the regenerator's own `membershipsOf`, and the story's entries
+ *    rendered by the regenerator's own renderers).
+ * Everything else the regenerator keeps (page states and the lease, the directory, archive marks)
  * and every file comes from the real regenerate handler, which the caller runs once over the
  * newest story of each feed (`newestPerFeed`), and the caller checks the shapes on a sample by
  * letting the handler re-project seeded stories (nothing may change).
@@ -93,9 +95,10 @@ export function seededArticle(index: number, site: SiteSettings, base: Article[]
 }
 
 /** The items the app holds for one published story. */
-export function storyItems(article: Article): Item[] {
+export function storyItems(article: Article, site: SiteSettings): Item[] {
   const { memberships } = membershipsOf(article);
-  return [articleItem(article), ...projectedItems(article, memberships)];
+  const fragments = memberships.length ? { ...renderEntryFragments(site, article), fingerprint: rendererFingerprint(site) } : undefined;
+  return [articleItem(article), ...projectedItems(article, memberships, fragments)];
 }
 
 /** BatchWriteItem, 25 items a call, IN_FLIGHT calls at a time, unprocessed items re-sent. */
@@ -161,7 +164,7 @@ export async function seedArchive(options: {
         if ((newest.get(feedKey)?.sortKey ?? '') < sortKey) newest.set(feedKey, { slug: article.slug, sortKey });
       }
       if (memberships[0]?.sortKey.startsWith(today)) todayStories++;
-      yield* storyItems(article);
+      yield* storyItems(article, options.site);
     }
   }
   const written = await writeAll(options.client, options.tableName, items());

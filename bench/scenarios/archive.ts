@@ -141,7 +141,6 @@ const { authorFeed, categoryFeed, feedUrl, FEED_FORMATS, SITE_FEED } = await imp
 const { seedArchive, storyItems, STORIES_PER_DAY } = await import('../lib/seed.js');
 const { batchWrite } = await import('../../functions/adapters/batch-write.js');
 const { documentClient } = await import('../../functions/commons/clients/dynamodb.js');
-const { DynamoArticleRepository } = await import('../../functions/adapters/dynamo-article-repository.js');
 const { DynamoFeedIndex } = await import('../../functions/adapters/dynamo-feed-index.js');
 const { S3FeedStore } = await import('../../functions/adapters/s3-feed-store.js');
 const { regenerateFeeds } = await import('../../functions/use-cases/regenerate-feeds.js');
@@ -421,7 +420,7 @@ async function fillGrowthFeeds(): Promise<number> {
   if (missing <= 0) return 0;
   const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const fillers = Array.from({ length: missing }, (_, index) => newStory(`growth-filler-${index}`, 700_000 + index, threeDaysAgo));
-  await batchWrite(seedingClient, table, fillers.flatMap(storyItems).map((Item) => ({ PutRequest: { Item } })));
+  await batchWrite(seedingClient, table, fillers.flatMap((filler) => storyItems(filler, site)).map((Item) => ({ PutRequest: { Item } })));
   await regenerate(storyEvent([fillers[0]!.slug]));
   return missing;
 }
@@ -478,7 +477,6 @@ async function measureGrowth(size: number) {
  */
 async function measureWhatIfs(size: number) {
   const feedsOnly: RegenerateDependencies = {
-    articles: new DynamoArticleRepository(documentClient, table),
     index: new DynamoFeedIndex(documentClient, table),
     store: new S3FeedStore(s3Client, feedBucket()),
     clock: systemClock,

@@ -5,19 +5,23 @@
  * |----------------------|---------------------|----------------|-----------------|-----------|
  * | story                | ARTICLE#<slug>      | A              | STATUS#<status> | <sortKey> |
  * | story projection     | ARTICLE#<slug>      | P              |                 |           |
- * | story copy           | ARTICLE#<slug>      | V#<digest>     |                 |           |
- * | a story's tombstones | ARTICLE#<slug>      | T              |                 |           |
+ * | a story's retraction | ARTICLE#<slug>      | T              |                 |           |
  * | feed entry           | FEED#<feedKey>      | <sortKey>      |                 |           |
- * | feed or page state   | FEEDSTATE#<pageKey> | S              |                 |           |
- * | tombstone            | TOMB#<feedKey>      | <when>#<slug>  |                 |           |
+ * | page state           | FEED#<pageKey>      | ~state         |                 |           |
+ * | regeneration lease   | REGENERATION        | S              |                 |           |
  * | feed directory entry | FEEDDIR             | <feedKey>      |                 |           |
  * | idempotency record   | IDEMPOTENCY         | <key hash>     |                 |           |
  *
  * sortKey = <UTC publish time>#<slug>, so a descending Query on a feed's partition returns its
  * newest stories first and reads only as many items as the feed shows, whatever the archive size;
- * a month of the site feed (an archive page) is one key range of that partition. Tombstones sort
- * by retraction time, so a feed's recent ones are one key-range Query. pageKey is a feedKey or
- * `archive:YYYY-MM`.
+ * a day of the site feed (an archive page) is one key range of that partition. A feed entry holds
+ * its story and the story's rendered entries. The page state sorts after every entry (`~` is above
+ * any digit), so the same descending Query returns it first: one call reads a feed. pageKey is a
+ * feedKey or `archive:YYYY-MM-DD`.
+ *
+ * Earlier versions kept a story copy per version (ARTICLE#<slug> / V#<digest>) named by small
+ * entries, page states at FEEDSTATE#<pageKey> / S and tombstones at TOMB#<feedKey>: they are still
+ * read where found, and replaced as stories are projected again.
  */
 export const keys = {
   article: (slug: string) => ({ PK: `ARTICLE#${slug}`, SK: 'A' }),
@@ -26,15 +30,19 @@ export const keys = {
   storyCopy: (slug: string, digest: string) => ({ PK: `ARTICLE#${slug}`, SK: `V#${digest}` }),
   feedEntry: (feedKey: string, sortKey: string) => ({ PK: `FEED#${feedKey}`, SK: sortKey }),
   feedPartition: (feedKey: string) => `FEED#${feedKey}`,
-  feedState: (feedKey: string) => ({ PK: `FEEDSTATE#${feedKey}`, SK: 'S' }),
+  pageState: (pageKey: string) => ({ PK: `FEED#${pageKey}`, SK: PAGE_STATE_SORT_KEY }),
+  regenerationLease: { PK: 'REGENERATION', SK: 'S' },
   statusPartition: (status: string) => `STATUS#${status}`,
 } as const;
 
+/** Sorts after every feed entry's sort key (which starts with a year). */
+export const PAGE_STATE_SORT_KEY = '~state';
+
 /** Items the regenerator keeps for tombstones and the feed directory behind index.html. */
 export const catalogKeys = {
-  tombstone: (feedKey: string, when: string, slug: string) => ({ PK: `TOMB#${feedKey}`, SK: `${when}#${slug}` }),
-  tombstonePartition: (feedKey: string) => `TOMB#${feedKey}`,
-  storyTombstones: (slug: string) => ({ PK: `ARTICLE#${slug}`, SK: 'T' }),
+  /** Where an earlier version kept a feed's tombstones. */
+  legacyTombstonePartition: (feedKey: string) => `TOMB#${feedKey}`,
+  storyRetraction: (slug: string) => ({ PK: `ARTICLE#${slug}`, SK: 'T' }),
   directoryEntry: (feedKey: string) => ({ PK: 'FEEDDIR', SK: feedKey }),
   directoryPartition: 'FEEDDIR',
 } as const;

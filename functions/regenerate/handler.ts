@@ -1,7 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import type { DynamoDBStreamEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
 import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.js';
-import { DynamoArticleRepository } from '../adapters/dynamo-article-repository.js';
 import { DynamoFeedIndex } from '../adapters/dynamo-feed-index.js';
 import { S3FeedStore } from '../adapters/s3-feed-store.js';
 import { SqsAnnouncementQueue } from '../adapters/sqs-announcement-queue.js';
@@ -12,10 +11,14 @@ import { sqsClient } from '../commons/clients/sqs.js';
 import { announcementQueueUrl, feedBucket, loadFreshness, loadSite, tableName } from '../commons/config.js';
 import { RenderedEntries } from '../rendering/rendered-entries.js';
 import { systemClock } from '../use-cases/ports.js';
+import { refreshCatalog } from '../use-cases/refresh-catalog.js';
 import { regenerateFeeds, type RegenerateDependencies } from '../use-cases/regenerate-feeds.js';
 import { changedSlugs } from './stream-records.js';
 
-/** Regenerate Lambda: table stream in, feed files out. Wiring only. */
+/**
+ * Regenerate Lambda: table stream in, feed files out; and, once a minute (EventBridge), the
+ * catalog refresh: today's archive page and index.html. Wiring only.
+ */
 
 const logger = new Logger({ serviceName: 'regenerate' });
 const table = tableName();
@@ -28,7 +31,6 @@ const leaseMs = Number(process.env.FEED_LEASE_MS) || undefined;
 const feedIndex = new DynamoFeedIndex(documentClient, table);
 
 const deps: RegenerateDependencies = {
-  articles: new DynamoArticleRepository(documentClient, table),
   index: feedIndex,
   catalog: feedIndex,
   store: new S3FeedStore(s3Client, feedBucket()),
@@ -45,7 +47,12 @@ const deps: RegenerateDependencies = {
   verifyStoredFiles: process.env.VERIFY_STORED_FILES === 'true',
 };
 
-export async function handler(event: DynamoDBStreamEvent): Promise<void> {
+export async function handler(event: DynamoDBStreamEvent | ScheduledEvent): Promise<void> {
+  if (!('Records' in event)) {
+    const written = await refreshCatalog(deps);
+    if (written.length) logger.info('Catalog refreshed', { files: written.length });
+    return;
+  }
   const slugs = changedSlugs(event.Records);
   if (!slugs.length) return;
   const report = await regenerateFeeds(slugs, deps);

@@ -1,5 +1,6 @@
 import type { Article, Author } from '../domain/article.js';
 import { articleId, contentHtml, escapeHtml, feedView, imageMimeType, LOOKS_LIKE_MARKUP, summaryOf, type FeedDocument } from './feed-document.js';
+import type { SiteSettings } from '../domain/site.js';
 import { rfc3339 } from './dates.js';
 import { entryFragment, Splices } from './rendered-entries.js';
 import { FEED_HISTORY_NAMESPACE, mediaContent, navigationLinks, type RenderOptions } from './rss.js';
@@ -25,19 +26,19 @@ function textConstruct(text: string): XmlNode {
 const ATOM_PLAIN_TEXT = new Set(['name', 'media:credit', 'rights']);
 
 /** The categories' scheme: the site's category feeds. */
-function categoryScheme(document: FeedDocument): string {
-  return `${document.site.baseUrl}/categories/`;
+function categoryScheme(site: SiteSettings): string {
+  return `${site.baseUrl}/categories/`;
 }
 
 function person(author: Author): XmlNode {
   return { name: author.name, uri: author.url, email: author.email };
 }
 
-function atomEntry(document: FeedDocument, article: Article): XmlNode {
+function atomEntryNode(site: SiteSettings, article: Article): XmlNode {
   const { image } = article;
   return {
-    '@xml:lang': article.language !== document.site.language ? article.language : undefined,
-    id: articleId(document.site, article),
+    '@xml:lang': article.language !== site.language ? article.language : undefined,
+    id: articleId(site, article),
     title: textConstruct(article.title),
     link: [
       { '@rel': 'alternate', '@type': 'text/html', '@href': article.url },
@@ -50,12 +51,17 @@ function atomEntry(document: FeedDocument, article: Article): XmlNode {
     author: article.authors.length ? article.authors.map(person) : undefined,
     category: article.categories.length
       ? // The name as term too: many readers show only the term.
-        article.categories.map((name) => ({ '@term': name, '@scheme': categoryScheme(document), '@label': name }))
+        article.categories.map((name) => ({ '@term': name, '@scheme': categoryScheme(site), '@label': name }))
       : undefined,
     summary: textConstruct(summaryOf(article)),
     content: { '@type': 'html', '#text': contentHtml(article) },
     'media:content': mediaContent(article),
   };
+}
+
+/** One story's `<entry>`, serialised as it sits in any Atom feed of the site. */
+export function atomEntry(site: SiteSettings, article: Article): string {
+  return serializeXmlElement('entry', atomEntryNode(site, article), 1, { plainTextElements: ATOM_PLAIN_TEXT });
 }
 
 export function renderAtom(document: FeedDocument, options: RenderOptions = {}): string {
@@ -69,7 +75,7 @@ export function renderAtomBytes(document: FeedDocument, options: RenderOptions =
   const tombstones = document.tombstones ?? [];
   const splices = new Splices();
   const entry = document.articles.map((article) =>
-    splices.placeholder(entryFragment(options.entries, 'atom', site, article, () => serializeXmlElement('entry', atomEntry(document, article), 1, { plainTextElements: ATOM_PLAIN_TEXT }))),
+    splices.placeholder(entryFragment(options.entries, 'atom', site, article, () => atomEntry(site, article))),
   );
   const xml = serializeXml(
     {

@@ -2,7 +2,8 @@ import type { Article, Author } from '../domain/article.js';
 import { xmlSafe } from '../domain/text.js';
 import { articleId, contentHtml, feedView, imageMimeType, summaryOf, type FeedDocument } from './feed-document.js';
 import { rfc3339 } from './dates.js';
-import { entryFragment, Splices, type RenderedEntries } from './rendered-entries.js';
+import type { SiteSettings } from '../domain/site.js';
+import { entryFragment, Splices, type EntrySource } from './rendered-entries.js';
 
 type Json = string | number | boolean | null | Json[] | { [key: string]: Json | undefined } | undefined;
 
@@ -10,10 +11,10 @@ function jsonAuthor(author: Author): Json {
   return { name: author.name, url: author.url ?? (author.email ? `mailto:${author.email}` : undefined) };
 }
 
-function jsonItem(document: FeedDocument, article: Article): Json {
+function jsonItem(site: SiteSettings, article: Article): Json {
   const { image } = article;
   return {
-    id: articleId(document.site, article),
+    id: articleId(site, article),
     url: article.url,
     title: article.title,
     content_html: contentHtml(article),
@@ -45,18 +46,23 @@ function serializeItem(item: Json): string {
   return JSON.stringify(item, cleanStrings, 2).replace(/\n/g, '\n    ');
 }
 
+/** One story's item, serialised as it sits in any JSON Feed of the site. */
+export function jsonFeedEntry(site: SiteSettings, article: Article): string {
+  return serializeItem(jsonItem(site, article));
+}
+
 /** JSON Feed 1.1 (https://jsonfeed.org/version/1.1). */
-export function renderJsonFeed(document: FeedDocument, options: { entries?: RenderedEntries | undefined } = {}): string {
+export function renderJsonFeed(document: FeedDocument, options: { entries?: EntrySource | undefined } = {}): string {
   return renderJsonFeedBytes(document, options).toString('utf8');
 }
 
 /** The JSON Feed as UTF-8, as it is stored. */
-export function renderJsonFeedBytes(document: FeedDocument, options: { entries?: RenderedEntries | undefined } = {}): Buffer {
+export function renderJsonFeedBytes(document: FeedDocument, options: { entries?: EntrySource | undefined } = {}): Buffer {
   const view = feedView(document);
   const { site } = document;
   const splices = new Splices();
   const items = document.articles.map((article) =>
-    splices.placeholder(entryFragment(options.entries, 'json', site, article, () => serializeItem(jsonItem(document, article)))),
+    splices.placeholder(entryFragment(options.entries, 'json', site, article, () => jsonFeedEntry(site, article))),
   );
   const feed: Json = {
     version: 'https://jsonfeed.org/version/1.1',

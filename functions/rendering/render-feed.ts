@@ -6,7 +6,7 @@ import { FEED_STYLESHEET_KEY, stylesheetPath, type FeedDocument } from './feed-d
 import { FEED_INDEX_CONTENT_TYPE, FEED_INDEX_KEY, renderFeedIndex, type FeedListing } from './feed-index.js';
 import { FEED_STYLESHEET, FEED_STYLESHEET_CONTENT_TYPE } from './feed-stylesheet.js';
 import { renderJsonFeedBytes } from './json-feed.js';
-import type { RenderedEntries } from './rendered-entries.js';
+import type { EntrySource } from './rendered-entries.js';
 import { renderRssBytes } from './rss.js';
 
 /** One file to publish. */
@@ -24,7 +24,7 @@ export interface FeedFile {
 /** The three formats of one feed, or of one archive page when the document has an archive day. */
 export function renderFeedFiles(
   document: FeedDocument,
-  options: { cacheControl?: string | undefined; entries?: RenderedEntries | undefined } = {},
+  options: { cacheControl?: string | undefined; entries?: EntrySource | undefined } = {},
 ): FeedFile[] {
   const stylesheetHref = stylesheetPath(document.site);
   const { entries } = options;

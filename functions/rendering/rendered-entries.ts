@@ -12,6 +12,12 @@ import type { SiteSettings } from '../domain/site.js';
  */
 const MAX_RENDERED_ENTRIES = 12_000;
 
+/** Where a renderer takes a story's serialised entry from, when not from `render()`. */
+export interface EntrySource {
+  /** The story's entry in this format: remembered or stored, or else `render()`'s (as UTF-8). */
+  fragment(format: FeedFormat, site: SiteSettings, article: Article, render: () => string): Buffer;
+}
+
 /**
  * Serialised feed entries remembered by the story's content. An entry depends only on the site and
  * the story, so a feed that gains one story renders one entry instead of fifty, and the same story
@@ -19,7 +25,7 @@ const MAX_RENDERED_ENTRIES = 12_000;
  * whole story, so any change to it (a correction, a new photo) renders afresh; the least recently
  * used entries are forgotten first.
  */
-export class RenderedEntries {
+export class RenderedEntries implements EntrySource {
   private readonly fragments: LeastRecentlyUsed<Buffer>;
   private readonly siteDigests = new WeakMap<SiteSettings, string>();
   readonly stats = { hits: 0, misses: 0 };
@@ -49,7 +55,7 @@ export class RenderedEntries {
 
 /** The entry `render()` makes for the story, remembered in `entries` when there are any. */
 export function entryFragment(
-  entries: RenderedEntries | undefined,
+  entries: EntrySource | undefined,
   format: FeedFormat,
   site: SiteSettings,
   article: Article,

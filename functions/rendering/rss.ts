@@ -11,7 +11,8 @@ import {
   type FeedView,
 } from './feed-document.js';
 import { rfc3339, rfc822 } from './dates.js';
-import { entryFragment, Splices, type RenderedEntries } from './rendered-entries.js';
+import type { SiteSettings } from '../domain/site.js';
+import { entryFragment, Splices, type EntrySource } from './rendered-entries.js';
 import { placeholderElement, serializeXml, serializeXmlElement, type XmlNode } from './xml.js';
 
 export const RSS_NAMESPACES = {
@@ -65,7 +66,7 @@ function bylines(article: Article): XmlNode {
   return { 'dc:creator': article.authors.length ? article.authors.map((author) => author.name) : undefined };
 }
 
-function rssItem(document: FeedDocument, article: Article): XmlNode {
+function rssItem(site: SiteSettings, article: Article): XmlNode {
   const { image } = article;
   return {
     title: article.title,
@@ -75,7 +76,7 @@ function rssItem(document: FeedDocument, article: Article): XmlNode {
     'content:encoded': contentHtml(article),
     ...bylines(article),
     category: article.categories.length ? article.categories : undefined,
-    guid: { '@isPermaLink': 'false', '#text': articleId(document.site, article) },
+    guid: { '@isPermaLink': 'false', '#text': articleId(site, article) },
     pubDate: rfc822(article.publishedAt),
     // A correction moves this, never pubDate (RSS 2.0 has no element of its own for it).
     'atom:updated': rfc3339(article.updatedAt),
@@ -98,11 +99,16 @@ export function navigationLinks(view: FeedView, hubs: string[], format: 'rss' | 
   ];
 }
 
+/** One story's `<item>`, serialised as it sits in any RSS feed of the site. */
+export function rssEntry(site: SiteSettings, article: Article): string {
+  return serializeXmlElement('item', rssItem(site, article), 2, { plainTextElements: RSS_PLAIN_TEXT });
+}
+
 export interface RenderOptions {
   /** Site-relative href of the XSL stylesheet browsers show the feed with. */
   stylesheetHref?: string | undefined;
   /** Entries rendered before, reused for stories that have not changed since. */
-  entries?: RenderedEntries | undefined;
+  entries?: EntrySource | undefined;
 }
 
 export function renderRss(document: FeedDocument, options: RenderOptions = {}): string {
@@ -116,9 +122,7 @@ export function renderRssBytes(document: FeedDocument, options: RenderOptions = 
   const splices = new Splices();
   const item = document.articles.map((article) =>
     splices.placeholder(
-      entryFragment(options.entries, 'rss', site, article, () =>
-        serializeXmlElement('item', rssItem(document, article), 2, { plainTextElements: RSS_PLAIN_TEXT }),
-      ),
+      entryFragment(options.entries, 'rss', site, article, () => rssEntry(site, article)),
     ),
   );
   const xml = serializeXml(

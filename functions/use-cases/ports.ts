@@ -1,4 +1,6 @@
 import type { Article, ArticleStatus } from '../domain/article.js';
+import type { ArchiveDay } from '../domain/archives.js';
+import type { StoredFragments } from '../rendering/entry-fragments.js';
 import type { FeedFile } from '../rendering/render-feed.js';
 
 /** Ports: what the use cases need from the outside world, named for the domain. */
@@ -59,19 +61,6 @@ export interface FeedMembership {
   sortKey: string;
 }
 
-export interface FeedLease {
-  /** Version of the feed's data when the lease was taken. */
-  version: number;
-  /** Version the stored files were last rendered from. */
-  renderedVersion: number;
-  /**
-   * Signatures of the page's files as the last holder stored them (see FeedStore), when it gave
-   * the lease up by releasing it; absent when a holder stopped without doing so (its writes are
-   * unknown) or when this owner renews its own lease.
-   */
-  files?: StoredFiles | undefined;
-}
-
 /** Object key → signature (the bytes' SHA-256 and the headers they are served with). */
 export type StoredFiles = Record<string, string>;
 
@@ -79,12 +68,26 @@ export type StoredFiles = Record<string, string>;
 export interface ProjectedStory {
   /** The feed entries that may exist for it (a superset of what is stored, never less). */
   memberships: FeedMembership[];
-  /** The index's own bookkeeping: digests of the stored copies of the story its entries may name. */
+  /** Digests of stored copies of the story that entries of an earlier version named (to delete). */
   copies: string[];
 }
 
 /** What a story never projected has. */
 export const NOTHING_PROJECTED: ProjectedStory = { memberships: [], copies: [] };
+
+/** The feeds a retraction took a story out of, kept until it is published again. */
+export interface RetractionRecord {
+  /** RFC 3339. */
+  when: string;
+  feedKeys: string[];
+}
+
+/** What a regeneration starts from for one story, read for a whole batch in one call. */
+export interface StoryState {
+  article: Article | undefined;
+  projection: ProjectedStory;
+  retraction?: RetractionRecord | undefined;
+}
 
 /** What the index should hold for one story: its feed memberships now, and what it last projected. */
 export interface StoryProjection {
@@ -92,40 +95,91 @@ export interface StoryProjection {
   article: Article | undefined;
   desired: FeedMembership[];
   previous: ProjectedStory;
+  /** The story's entries, rendered once for all its feeds; stored with each entry. */
+  fragments?: StoredFragments | undefined;
+  /**
+   * The retraction record to store before the entries go (a crash in between still leaves it to
+   * find), or `null` to forget it (the story is published again); absent: leave it as it is.
+   */
+  retraction?: RetractionRecord | null | undefined;
+}
+
+/** The catalog pages a regeneration leaves to the catalog refresh (archive pages and index.html). */
+export interface CatalogWork {
+  /** Days of the site feed whose archive pages are to be rendered. */
+  days: ArchiveDay[];
+  /** Category and author feeds the directory may list differently: feed key → name, or `null` when a story left it. */
+  directory: Record<string, string | null>;
+}
+
+export const NO_CATALOG_WORK: CatalogWork = { days: [], directory: {} };
+
+/**
+ * The regeneration lease: one run at a time projects stories and renders pages, so a render never
+ * sees data move under it and no older state is ever published over a newer one.
+ */
+export interface RegenerationLease {
+  owner: string;
+  /** When it lapses unless renewed (ms since the epoch). */
+  until: number;
+  /** Catalog work runs before this one left. */
+  pending: CatalogWork;
+  /** The newest day whose archive page has been rendered. */
+  newestArchiveDay?: ArchiveDay | undefined;
+}
+
+/** What the index keeps about one page (a feed or an archive page) besides its entries. */
+export interface PageState {
+  /**
+   * Signatures of the page's files as last stored (see FeedStore), when they can be trusted:
+   * absent when a holder of the lease stopped without releasing it (what it wrote is unknown).
+   */
+  files?: StoredFiles | undefined;
+  /** RFC 6721: stories retracted from the feed (slug → when, RFC 3339). */
+  tombstones: Record<string, string>;
+  /** An archive page: the neighbours its links pointed at when it was rendered. */
+  mark?: string | undefined;
+}
+
+export const NEW_PAGE: PageState = { tombstones: {} };
+
+/** Stories of a feed as the index holds them: newest first, with the entries stored for them. */
+export interface FeedStories {
+  articles: Article[];
+  fragments: Map<Article, StoredFragments>;
 }
 
 /**
- * The per-feed index the regenerator keeps: which stories are in which feed, newest first, and a
- * version number and lease per feed so that concurrent or retried regenerations never publish an
- * older state over a newer one.
+ * The per-feed index the regenerator keeps: which stories are in which feed, newest first, each
+ * with its rendered entries; every page's state; and the lease that lets one run at a time change
+ * them. A regeneration of one story in three feeds costs eight calls: the lease, the stories'
+ * state, two writes, one read per feed, and one batch write that records the pages and gives the
+ * lease up.
  */
 export interface FeedIndex {
-  /** What was last projected for each story; every slug is in the result. */
-  projectionsOf(slugs: string[]): Promise<Map<string, ProjectedStory>>;
+  /** Takes the lease; `undefined` if another run holds it. */
+  acquire(owner: string, leaseMs: number): Promise<RegenerationLease | undefined>;
+  /** Extends a lease this run holds; false if it lapsed and another took it. */
+  renew(lease: RegenerationLease, leaseMs: number): Promise<boolean>;
+  /** Records the pages' states and the catalog work left, and gives the lease up (one batch write). */
+  release(lease: RegenerationLease, pages: Map<string, PageState>, next: { pending: CatalogWork; newestArchiveDay?: ArchiveDay | undefined }): Promise<void>;
+  /**
+   * Gives up the lease without recording a render (one failed, and may have written some files):
+   * no page's record of its files is trusted after this.
+   */
+  abandon(lease: RegenerationLease): Promise<void>;
+  /** Catalog work waiting, without taking the lease (an eventually consistent read). */
+  pendingWork(): Promise<CatalogWork>;
+  /** Each story, what was last projected for it and its retraction record; every slug is in the result. */
+  storyStates(slugs: string[]): Promise<Map<string, StoryState>>;
   /** Makes the index hold exactly `desired` for each story (with its current content). */
   project(stories: StoryProjection[]): Promise<void>;
-  /** Records that these feeds' data changed (increments their versions). */
-  markChanged(feedKeys: string[]): Promise<void>;
-  /**
-   * Takes (or renews) the feed's lease; `undefined` if another regeneration holds it. With
-   * `markChanged`, also records that the feed's data changed, in the same write when the lease is
-   * free, and in any case before it returns.
-   */
-  acquire(feedKey: string, owner: string, leaseMs: number, markChanged?: boolean): Promise<FeedLease | undefined>;
-  /**
-   * Records the rendered version (and the signatures of the files it stored, if it stored any)
-   * and gives the lease up, unless the data changed since `version` was read: then it returns
-   * false and keeps the lease, and the caller renders again.
-   */
-  release(feedKey: string, owner: string, version: number, files?: StoredFiles): Promise<boolean>;
-  /**
-   * Gives up a lease this owner holds without recording a render (the render failed, and may have
-   * written some files), so that a retry can take the page at once instead of waiting for the
-   * lease to expire.
-   */
-  abandonLease(pageKey: string, owner: string): Promise<void>;
-  /** The newest `limit` stories of a feed (strongly consistent). */
-  latest(feedKey: string, limit: number): Promise<Article[]>;
+  /** The newest `limit` stories of a feed and the feed's state (one Query). */
+  latest(feedKey: string, limit: number): Promise<FeedStories & { state: PageState }>;
+  /** Stories of a feed whose sort keys are in [from, to), newest first (strongly consistent). */
+  between(feedKey: string, from: string, to: string): Promise<FeedStories>;
+  /** The states of pages without entries of their own (archive pages, the directory). */
+  pageStates(pageKeys: string[]): Promise<Map<string, PageState>>;
 }
 
 export interface PublishedFiles {
@@ -179,39 +233,20 @@ export interface FeedDirectoryEntry {
 }
 
 /**
- * What the regenerator keeps beside the feed index for archives, tombstones and the feed directory
- * (added for RFC 5005 archives, RFC 6721 tombstones and index.html). Every read is a key lookup or
- * a key-range Query: nothing here is proportional to the whole archive.
+ * What the catalog refresh reads beside the feed index for archive pages and the feed directory.
+ * Every read is a key lookup or a key-range Query: nothing here is proportional to the archive.
  */
 export interface FeedCatalog {
-  /** Stories of a feed whose sort keys are in [from, to), newest first (strongly consistent). */
-  between(feedKey: string, from: string, to: string): Promise<Article[]>;
   /** The largest sort key of a feed below `before`, if any. */
   lastKeyBefore(feedKey: string, before: string): Promise<string | undefined>;
   /** The smallest sort key of a feed at or after `from`, if any. */
   firstKeyFrom(feedKey: string, from: string): Promise<string | undefined>;
   /** Whether a feed holds any story (one key read). */
   hasStories(feedKey: string): Promise<boolean>;
-  /** What `recordRendered` last stored for a page (e.g. the neighbours its links point at). */
-  renderedMark(pageKey: string): Promise<string | undefined>;
-  recordRendered(pageKey: string, mark: string): Promise<void>;
-  /** Whether a page's data changed since it was last rendered (a cheap, eventually consistent check). */
-  isStale(pageKey: string): Promise<boolean>;
-  /** Remembers that a retracted story left these feeds at `when` (RFC 3339). Idempotent. */
-  recordTombstones(slug: string, feedKeys: string[], when: string): Promise<void>;
-  /** Which of these stories have tombstones recorded (read in a few calls, whatever the count). */
-  storiesWithTombstones(slugs: string[]): Promise<Set<string>>;
-  /** Forgets a story's tombstones (it is published again); returns the feeds that carried them. */
-  clearTombstones(slug: string): Promise<string[]>;
-  /** A feed's tombstones from `since` on, newest first. */
-  tombstones(feedKey: string, since: Date): Promise<{ slug: string; when: string }[]>;
   /** Every category and author feed recorded, with its name. */
   directory(): Promise<(FeedDirectoryEntry & { name: string })[]>;
-  /**
-   * Compares names and emptiness with the recorded ones: the entries to write, and whether what
-   * the directory lists changes. Nothing is written, so the caller can first mark the page changed.
-   */
-  planDirectory(entries: FeedDirectoryEntry[]): Promise<{ writes: (FeedDirectoryEntry & { name: string })[]; listingChanged: boolean }>;
+  /** Compares names and emptiness with the recorded ones: the entries to write. */
+  planDirectory(entries: FeedDirectoryEntry[]): Promise<(FeedDirectoryEntry & { name: string })[]>;
   writeDirectory(entries: (FeedDirectoryEntry & { name: string })[]): Promise<void>;
 }
 

@@ -1,5 +1,7 @@
 import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -9,21 +11,22 @@ import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import type { FreshnessSettings } from '../../functions/domain/edge-cache.js';
 import { STORIES_PER_REGENERATION } from '../../functions/regenerate/stream-records.js';
+import { CATALOG_REFRESH_SECONDS } from '../../functions/use-cases/refresh-catalog.js';
 import type { ArticleTable, TableAccess } from './article-table.js';
 import { LAMBDA_MB_PER_VCPU, PublisherFunction, type LogLevel } from './publisher-function.js';
 
 /**
- * The regenerator re-reads stories, projects them into per-feed index items and keeps a version
- * and a lease item per feed: reads, writes and batches, but never a Scan.
+ * The regenerator re-reads stories, projects them into per-feed index items, keeps a state per
+ * page and one lease: the lease's conditional updates, batches and key-range reads, never a Scan.
  */
 export const REGENERATOR_TABLE_ACCESS: TableAccess = {
-  items: ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+  items: ['GetItem', 'BatchGetItem', 'Query', 'UpdateItem', 'BatchWriteItem'],
   // Feeds are read from their own FEED# partitions on the table; the status index is not needed.
   queryGsi1: false,
 };
 
 /**
- * The function's timeout. The application's per-feed lease must outlive it: a regeneration that
+ * The function's timeout. The application's regeneration lease must outlive it: a regeneration that
  * is killed at the timeout still holds its lease, and no other regeneration may take the lease over
  * while the first could still be writing files.
  */
@@ -70,6 +73,7 @@ export class Regenerator extends Construct {
   readonly handler: PublisherFunction;
   readonly deadLetterQueue: sqs.Queue;
   readonly eventSource: DynamoEventSource;
+  readonly catalogRefresh: events.Rule;
 
   constructor(scope: Construct, id: string, props: RegeneratorProps) {
     super(scope, id);
@@ -85,8 +89,8 @@ export class Regenerator extends Construct {
       description: 'Rebuilds the RSS, Atom and JSON feeds from the articles table',
       timeout: REGENERATOR_TIMEOUT,
       memorySize: REGENERATOR_MEMORY_MB,
-      // One regeneration at a time, so two cannot race on the same feeds (the app's leases and
-      // version numbers make that safe anyway; this keeps it from happening in the first place).
+      // One regeneration at a time, so two cannot race on the same feeds (the app's lease makes
+      // that safe anyway; this keeps runs from waiting for it in the first place).
       reservedConcurrentExecutions: 1,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
       ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
@@ -131,6 +135,14 @@ export class Regenerator extends Construct {
       filters: [ARTICLE_ITEM_FILTER],
     });
     this.handler.addEventSource(this.eventSource);
+
+    // Today's archive page and index.html are left to this refresh, off the readers' path.
+    this.catalogRefresh = new events.Rule(this, 'CatalogRefresh', {
+      description: "Bring today's archive page and the feed directory up to date with the feeds",
+      schedule: events.Schedule.rate(Duration.seconds(CATALOG_REFRESH_SECONDS)),
+      // A missed or failed refresh is redone by the next one, a minute later.
+      targets: [new targets.LambdaFunction(this.handler, { retryAttempts: 0 })],
+    });
 
     const role = this.handler.role;
     if (role) {

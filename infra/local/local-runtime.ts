@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type RequestListener, type Server } from 'node:http';
@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBStreamEvent, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { CATALOG_REFRESH_SECONDS } from '../../functions/use-cases/refresh-catalog.js';
 import { forwardToIngest, isIngestPath } from './api-gateway-stand-in.js';
 import { startStandIns, type StandIns } from './aws-stand-ins.js';
 import { CdnStandIn } from './cdn-stand-in.js';
@@ -25,6 +26,8 @@ export interface LocalRuntimeOptions {
   baseUrl?: string | undefined;
   /** How often scheduled stories are checked. */
   scheduleIntervalMs?: number;
+  /** How often today's archive page and index.html are brought up to date (as EventBridge does in AWS). */
+  catalogRefreshIntervalMs?: number | undefined;
   /** How long the server keeps an idle kept-alive connection open. */
   keepAliveTimeoutMs?: number | undefined;
   /** How long a call to a storage stand-in may go silent before it is abandoned and retried. */
@@ -48,6 +51,8 @@ export interface LocalRuntime {
   settled(): Promise<void>;
   /** Runs the scheduled-publishing sweep now. */
   publishDue(): Promise<void>;
+  /** Runs the catalog refresh now: today's archive page and index.html catch up with the feeds. */
+  refreshCatalog(): Promise<void>;
   /** Whether the table holds no item at all. */
   isEmpty(): Promise<boolean>;
   close(): Promise<void>;
@@ -139,7 +144,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   // Imported only now: handlers read their configuration from the environment at load, as in Lambda.
   const ingest = (await import('../../functions/ingest/handler.js')).handler as IngestHandler;
-  const regenerate = (await import('../../functions/regenerate/handler.js')).handler as (event: DynamoDBStreamEvent) => Promise<void>;
+  const regenerate = (await import('../../functions/regenerate/handler.js')).handler as (event: DynamoDBStreamEvent | ScheduledEvent) => Promise<void>;
   const publishDueHandler = (await import('../../functions/publish-due/handler.js')).handler;
   announce = (await import('../../functions/announce/handler.js')).handler;
   const { dynamoDbClient } = await import('../../functions/commons/clients/dynamodb.js');
@@ -193,6 +198,16 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   }, options.scheduleIntervalMs ?? 1_000);
   sweepTimer.unref();
 
+  let refreshing: Promise<void> | undefined;
+  const refreshCatalog = async () => {
+    refreshing ??= regenerate(scheduledEvent()).finally(() => (refreshing = undefined));
+    await refreshing;
+  };
+  const refreshTimer = setInterval(() => {
+    refreshCatalog().catch((error: unknown) => log(`Catalog refresh failed: ${(error as Error).message}`));
+  }, options.catalogRefreshIntervalMs ?? CATALOG_REFRESH_SECONDS * 1_000);
+  refreshTimer.unref();
+
   ready = true;
   const rawDynamo = dynamoDbClient as DynamoDBClient;
   return {
@@ -207,12 +222,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     announcementQueue,
     settled: () => stream.idle(),
     publishDue,
+    refreshCatalog,
     async isEmpty() {
       const { Count } = await rawDynamo.send(new ScanCommand({ TableName: standIns.tableName, Limit: 1, Select: 'COUNT' }));
       return !Count;
     },
     async close() {
       clearInterval(sweepTimer);
+      clearInterval(refreshTimer);
+      await refreshing?.catch(() => undefined);
       await closeServer(server);
       await stream.idle();
       // Announcements still waiting for the CDN stay in their journal for the next start.
@@ -221,6 +239,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       s3.destroy();
       await standIns.close();
     },
+  };
+}
+
+/** What EventBridge sends a function on a schedule. */
+function scheduledEvent(): ScheduledEvent {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Scheduled Event',
+    source: 'aws.events',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: 'us-east-1',
+    resources: [],
+    detail: {},
   };
 }
 

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { FEED_LEASE_MS, FEED_LEASE_WAIT_MS } from '../../functions/use-cases/regenerate-feeds.js';
+import { CATALOG_REFRESH_SECONDS } from '../../functions/use-cases/refresh-catalog.js';
 import { REGENERATOR_BATCH_SIZE } from '../../infra/cdk/regenerator.js';
 import { STREAM_BATCH_SIZE } from '../../infra/local/stream-emulator.js';
 import {
@@ -103,6 +104,19 @@ describe('Construct: Regenerator', () => {
     expect(FEED_LEASE_WAIT_MS).toBeLessThan(Number(properties.Timeout) * 1000);
   });
 
+  it('refreshes the catalog pages once a minute, with no retry (the next refresh redoes a failed one)', () => {
+    // Act
+    const rules = synth.template.findResources('AWS::Events::Rule');
+    const refresh = Object.values(rules).filter((rule) =>
+      (rule.Properties.Targets as { Arn: unknown }[]).some((target) => JSON.stringify(target.Arn) === JSON.stringify(getAtt(synth, synth.stack.regenerator.handler, 'Arn'))),
+    );
+
+    // Assess
+    expect(refresh).toHaveLength(1);
+    expect(refresh[0]!.Properties.ScheduleExpression).toBe(`rate(${CATALOG_REFRESH_SECONDS / 60} minute)`);
+    expect(refresh[0]!.Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 0 });
+  });
+
   it('knows the table, bucket, distribution, site and WebSub hubs', () => {
     // Assess
     expect(environmentOf(synth, synth.stack.regenerator.handler)).toEqual(
@@ -127,14 +141,12 @@ describe('Construct: Regenerator', () => {
       'cloudfront:CreateInvalidation',
       'dynamodb:BatchGetItem',
       'dynamodb:BatchWriteItem',
-      'dynamodb:DeleteItem',
       // Stream reading, added by the event source mapping:
       'dynamodb:DescribeStream',
       'dynamodb:GetItem',
       'dynamodb:GetRecords',
       'dynamodb:GetShardIterator',
       'dynamodb:ListStreams',
-      'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
       'logs:CreateLogStream',
@@ -159,7 +171,7 @@ describe('Construct: Regenerator', () => {
     const resources = (action: string) => resourcesFor(synth, role, action);
 
     // Assess
-    for (const action of ['GetItem', 'BatchGetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']) {
+    for (const action of ['GetItem', 'BatchGetItem', 'Query', 'UpdateItem', 'BatchWriteItem']) {
       expect(resources(`dynamodb:${action}`), action).toEqual([tableArn]);
     }
     expect(resources('dynamodb:GetRecords')).toEqual([getAtt(synth, synth.stack.articleTable.table, 'StreamArn')]);

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../../functions/domain/article.js';
 import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
 import { categoryFeed, SITE_FEED } from '../../functions/domain/feeds.js';
+import { decodeStoredStory, encodeStoredStory } from '../../functions/adapters/stored-entry.js';
+import { renderEntryFragments, rendererFingerprint, StoredEntries } from '../../functions/rendering/entry-fragments.js';
 import { renderFeedFiles } from '../../functions/rendering/render-feed.js';
+import { RenderedEntries } from '../../functions/rendering/rendered-entries.js';
 import { assertWellFormedXml, jsonFeedErrors } from '../support/feed-checks.js';
 import { document, NOW, SITE } from '../unit/rendering/support/stories.js';
 import { atomGrammarErrors } from './support/atom-grammar.js';
@@ -120,6 +123,32 @@ describe('Feeds: any story an editor can submit', () => {
         expect(await atomGrammarErrors(atom!.bytes.toString())).toEqual([]);
       }),
       { numRuns: 20 },
+    );
+  });
+
+  it('assembles every feed from the entries stored with its stories byte for byte as rendered whole', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(storyRequest, fc.boolean()), { minLength: 1, maxLength: 4 }), async (requests) => {
+        const articles = requests.map(([request], index) => stored(request, `story-${index}`, index));
+        // What a feed read returns: the stories as stored, through the entry's own encoding, some
+        // with their rendered entries and some without (written by an earlier version).
+        const read = articles.map((article, index) => {
+          const fragments = requests[index]![1] ? { ...renderEntryFragments(SITE, article), fingerprint: rendererFingerprint(SITE) } : undefined;
+          return decodeStoredStory(encodeStoredStory({ article, fragments }));
+        });
+        const fromStore = new Map(read.flatMap((story) => (story.fragments ? [[story.article, story.fragments] as const] : [])));
+        const documents = [
+          document(SITE_FEED, read.map((story) => story.article), { paging: { olderDay: '2026-03-09' }, tombstones: [{ slug: 'gone', when: '2026-03-08T10:00:00.000Z' }] }),
+          document(categoryFeed('Weather Desk'), read.map((story) => story.article)),
+          document(SITE_FEED, read.map((story) => story.article), { paging: { archiveDay: '2026-03-10', olderDay: '2026-03-09', newerDay: '2026-03-11' } }),
+        ];
+        for (const assembled of documents) {
+          const whole = renderFeedFiles({ ...assembled, articles });
+          const fromEntries = renderFeedFiles(assembled, { entries: new StoredEntries(fromStore, new RenderedEntries()) });
+          expect(fromEntries.map((file) => file.bytes.toString('base64'))).toEqual(whole.map((file) => file.bytes.toString('base64')));
+        }
+      }),
+      { numRuns: 150 },
     );
   });
 });

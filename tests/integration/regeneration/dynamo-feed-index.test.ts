@@ -1,21 +1,22 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DynamoArticleRepository } from '../../../functions/adapters/dynamo-article-repository.js';
-import { DynamoFeedIndex } from '../../../functions/adapters/dynamo-feed-index.js';
-import { keys } from '../../../functions/adapters/table-keys.js';
+import { DynamoFeedIndex, feedEntryItem } from '../../../functions/adapters/dynamo-feed-index.js';
+import { MAX_STORED_STORY_BYTES } from '../../../functions/adapters/stored-entry.js';
+import { catalogKeys, keys, PAGE_STATE_SORT_KEY } from '../../../functions/adapters/table-keys.js';
 import { storyDigest, type Article } from '../../../functions/domain/article.js';
 import { SITE_FEED, sortKeyOf } from '../../../functions/domain/feeds.js';
+import { renderEntryFragments, rendererFingerprint } from '../../../functions/rendering/entry-fragments.js';
 import { membershipsOf } from '../../../functions/use-cases/regenerate-feeds.js';
-import type { FeedMembership, ProjectedStory } from '../../../functions/use-cases/ports.js';
+import { NO_CATALOG_WORK, type FeedMembership, type PageState, type ProjectedStory, type StoryProjection } from '../../../functions/use-cases/ports.js';
 import { startStandIns, type StandIns } from '../../../infra/local/aws-stand-ins.js';
-import { STORIES } from '../../unit/rendering/support/stories.js';
+import { SITE, STORIES } from '../../unit/rendering/support/stories.js';
 
-describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
+describe('Adapter: DynamoFeedIndex', () => {
   let standIns: StandIns;
   let documents: DynamoDBDocumentClient;
-  /** Stories read in full (BatchGetItem results) since the last reset. */
-  let fullReads = 0;
+  /** DynamoDB calls by command name since the last reset. */
+  const calls = new Map<string, number>();
   let run = 0;
 
   beforeAll(async () => {
@@ -23,15 +24,11 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
     const client = new DynamoDBClient(standIns.clientConfig.dynamodb);
     documents = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
     client.middlewareStack.add(
-      (next, context) => async (args) => {
-        const result = await next(args);
-        if (context.commandName === 'BatchGetItemCommand') {
-          const responses = (result.output as { Responses?: Record<string, unknown[]> } | undefined)?.Responses ?? {};
-          fullReads += Object.values(responses).reduce((sum, items) => sum + items.length, 0);
-        }
-        return result;
+      (next, context) => (args) => {
+        calls.set(String(context.commandName), (calls.get(String(context.commandName)) ?? 0) + 1);
+        return next(args);
       },
-      { step: 'initialize', name: 'countFullReads' },
+      { step: 'initialize', name: 'countCalls' },
     );
   });
 
@@ -41,282 +38,197 @@ describe('Adapter: DynamoFeedIndex (stories remembered between reads)', () => {
   });
 
   beforeEach(() => {
-    fullReads = 0;
+    calls.clear();
     run++;
   });
 
   /** The stories under slugs of their own for this test, in a feed of their own. */
   const storiesOfRun = (): Article[] => STORIES.map((story) => ({ ...story, slug: `${story.slug}-${run}`, categories: [`Run ${run}`] }));
   const feedOfRun = () => `category:run-${run}`;
+  const fragmentsOf = (article: Article) => ({ ...renderEntryFragments(SITE, article), fingerprint: rendererFingerprint(SITE) });
 
-  /** What was last projected for a story, read with GetItem so that the BatchGetItems counted above are the index's story reads only. */
   async function projectedBefore(slug: string): Promise<ProjectedStory> {
     const { Item } = await documents.send(new GetCommand({ TableName: standIns.tableName, Key: keys.projection(slug), ConsistentRead: true }));
     return { memberships: (Item?.memberships as FeedMembership[] | undefined) ?? [], copies: (Item?.copies as string[] | undefined) ?? [] };
   }
 
-  async function project(index: DynamoFeedIndex, article: Article): Promise<void> {
-    await index.project([{ slug: article.slug, article, desired: membershipsOf(article).memberships, previous: await projectedBefore(article.slug) }]);
+  async function project(index: DynamoFeedIndex, article: Article, extra: Partial<StoryProjection> = {}): Promise<void> {
+    await index.project([
+      { slug: article.slug, article, desired: membershipsOf(article).memberships, previous: await projectedBefore(article.slug), fragments: fragmentsOf(article), ...extra },
+    ]);
   }
 
-  it('reads in full only the stories it does not remember yet', async () => {
-    // Prepare: projected by another process, so nothing is remembered yet.
-    const index = new DynamoFeedIndex(documents, standIns.tableName);
-    const writer = new DynamoFeedIndex(documents, standIns.tableName);
-    const [newest, ...older] = storiesOfRun();
-    for (const story of older) await project(writer, story);
+  /** Records page states as a run under the lease does when it gives the lease up. */
+  async function recordPages(index: DynamoFeedIndex, pages: Map<string, PageState>): Promise<void> {
+    const lease = (await index.acquire(`owner-${run}`, 60_000))!;
+    await index.release(lease, pages, { pending: NO_CATALOG_WORK });
+  }
 
-    // Act
-    const first = await index.latest(feedOfRun(), 50);
-    const readsFirst = fullReads;
-    const again = await index.latest(feedOfRun(), 50);
-    const readsAgain = fullReads - readsFirst;
-    await project(writer, newest!);
-    const afterPublish = await index.latest(feedOfRun(), 50);
-    const readsAfterPublish = fullReads - readsFirst - readsAgain;
-
-    // Assess
-    expect(first.map((story) => story.slug)).toEqual(older.map((story) => story.slug));
-    expect(readsFirst).toBe(older.length);
-    expect(again).toEqual(first);
-    expect(readsAgain).toBe(0);
-    expect(afterPublish.map((story) => story.slug)).toEqual([newest!.slug, ...older.map((story) => story.slug)]);
-    expect(readsAfterPublish).toBe(1);
-  });
-
-  it('serves a corrected story as corrected, never as remembered', async () => {
-    // Prepare
-    const index = new DynamoFeedIndex(documents, standIns.tableName);
-    const [story] = storiesOfRun();
-    await project(index, story!);
-    await index.latest(feedOfRun(), 50);
-
-    // Act
-    await project(index, { ...story!, title: 'Harbour reopens on Tuesday', revision: story!.revision + 1 });
-    const [read] = await index.latest(feedOfRun(), 50);
-
-    // Assess
-    expect(read!.title).toBe('Harbour reopens on Tuesday');
-  });
-
-  it('recognises a story whichever order its attributes come back in', async () => {
-    // Prepare: written by one index, read by another process's (nothing remembered yet).
-    const [story] = storiesOfRun();
-    await project(new DynamoFeedIndex(documents, standIns.tableName), story!);
-    const reader = new DynamoFeedIndex(documents, standIns.tableName);
-    await reader.latest(feedOfRun(), 50);
-    const readsBefore = fullReads;
-
-    // Act: the same story written again with its attributes in reverse order.
-    const reversed = Object.fromEntries(Object.entries(story!).reverse()) as unknown as Article;
-    await project(new DynamoFeedIndex(documents, standIns.tableName), reversed);
-    await reader.latest(feedOfRun(), 50);
-
-    // Assess
-    expect(fullReads - readsBefore).toBe(0);
-  });
-
-  /** Every item of a partition (strongly consistent). */
-  async function partition(PK: string): Promise<Record<string, unknown>[]> {
+  async function partition(pk: string): Promise<Record<string, unknown>[]> {
     const { Items = [] } = await documents.send(
-      new QueryCommand({ TableName: standIns.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': PK }, ConsistentRead: true }),
+      new QueryCommand({ TableName: standIns.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }),
     );
     return Items;
   }
 
-  const copiesOf = async (slug: string) => (await partition(keys.article(slug).PK)).filter((item) => String(item.SK).startsWith('V#'));
-  const projectionOf = async (slug: string) =>
-    (await documents.send(new GetCommand({ TableName: standIns.tableName, Key: keys.projection(slug), ConsistentRead: true }))).Item;
-
-  it('stores each version of a story once, however many feeds show it, with entries that only name it', async () => {
-    // Prepare: a story in four feeds (site, two categories, an author).
-    const index = new DynamoFeedIndex(documents, standIns.tableName);
-    const story: Article = { ...storiesOfRun()[0]!, categories: [`Run ${run}`, `Run ${run} extra`], authors: [{ name: `Writer ${run}` }] };
-    const { memberships } = membershipsOf(story);
-    const corrected: Article = { ...story, title: 'Harbour reopens on Tuesday', revision: story.revision + 1 };
-
-    // Act
-    await project(index, story);
-    const copiesFirst = await copiesOf(story.slug);
-    await project(index, corrected);
-    const copiesCorrected = await copiesOf(story.slug);
-    const entries = (await partition(keys.feedPartition(feedOfRun()))).filter((item) => item.slug === story.slug);
-    const projection = await projectionOf(story.slug);
-
-    // Assess
-    expect(memberships).toHaveLength(4);
-    expect(copiesFirst).toEqual([{ ...keys.storyCopy(story.slug, storyDigest(story)), article: story, digest: storyDigest(story) }]);
-    expect(copiesCorrected).toEqual([{ ...keys.storyCopy(story.slug, storyDigest(corrected)), article: corrected, digest: storyDigest(corrected) }]);
-    expect(entries).toEqual([{ ...keys.feedEntry(feedOfRun(), sortKeyOf(story)), slug: story.slug, digest: storyDigest(corrected) }]);
-    expect(projection).toEqual({ ...keys.projection(story.slug), memberships, copies: [storyDigest(corrected)] });
-    expect((await new DynamoFeedIndex(documents, standIns.tableName).latest(feedOfRun(), 50))[0]).toEqual(corrected);
-  });
-
-  it('deletes the copies and entries of a story that leaves every feed', async () => {
+  it('reads a feed, each story with its rendered entries and the feed state, in one Query', async () => {
     // Prepare
     const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const stories = storiesOfRun();
+    for (const story of stories) await project(index, story);
+    await recordPages(index, new Map([[feedOfRun(), { tombstones: { gone: '2026-03-01T00:00:00Z' }, files: { 'a.xml': 'signature' } }]]));
+    calls.clear();
+
+    // Act
+    const read = await index.latest(feedOfRun(), 50);
+
+    // Assess
+    expect([...calls]).toEqual([['QueryCommand', 1]]);
+    expect(read.articles).toEqual([...stories].sort((a, b) => (sortKeyOf(a) < sortKeyOf(b) ? 1 : -1)));
+    for (const story of read.articles) expect(read.fragments.get(story)).toEqual(fragmentsOf(story));
+    expect(read.state).toEqual({ tombstones: { gone: '2026-03-01T00:00:00Z' }, files: { 'a.xml': 'signature' } });
+  });
+
+  it('keeps the page state out of every key lookup of the entries', async () => {
+    // Prepare: a feed with a state and no entry, and one with both.
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
     const [story] = storiesOfRun();
+    const empty = `category:empty-${run}`;
+    await recordPages(index, new Map([[empty, { tombstones: {} }], [feedOfRun(), { tombstones: {} }]]));
     await project(index, story!);
 
     // Act
-    await index.project([{ slug: story!.slug, article: { ...story!, status: 'retracted' }, desired: [], previous: await projectedBefore(story!.slug) }]);
+    const emptyHasStories = await index.hasStories(empty);
+    const after = await index.firstKeyFrom(feedOfRun(), sortKeyOf(story!));
+    const latest = await index.latest(empty, 50);
 
     // Assess
-    expect(await copiesOf(story!.slug)).toEqual([]);
-    expect(await partition(keys.feedPartition(feedOfRun()))).toEqual([]);
-    expect(await projectionOf(story!.slug)).toEqual({ ...keys.projection(story!.slug), memberships: [], copies: [] });
-    expect(await index.latest(feedOfRun(), 50)).toEqual([]);
+    expect(emptyHasStories).toBe(false);
+    expect(await index.hasStories(feedOfRun())).toBe(true);
+    expect(after).toBe(sortKeyOf(story!));
+    expect(await index.firstKeyFrom(feedOfRun(), `${sortKeyOf(story!)}~`)).toBeUndefined();
+    expect(await index.lastKeyBefore(feedOfRun(), PAGE_STATE_SORT_KEY)).toBe(sortKeyOf(story!));
+    expect(latest.articles).toEqual([]);
   });
 
-  it('leaves a copy it could not delete listed, and deletes it on the next projection', async () => {
-    // Prepare: a client whose deletes of story copies fail, as if the function stopped there.
-    const failing = new DynamoDBClient(standIns.clientConfig.dynamodb);
-    failing.middlewareStack.add(
-      (next, context) => async (args) => {
-        const input = JSON.stringify(args.input);
-        if (context.commandName === 'BatchWriteItemCommand' && input.includes('DeleteRequest') && input.includes('V#')) throw new Error('stopped');
-        return next(args);
-      },
-      { step: 'initialize', name: 'stopBeforeDroppingCopies' },
-    );
-    const interrupted = new DynamoFeedIndex(DynamoDBDocumentClient.from(failing), standIns.tableName);
-    const [story] = storiesOfRun();
-    const corrected: Article = { ...story!, title: 'Harbour reopens on Tuesday', revision: story!.revision + 1 };
-    await project(interrupted, story!);
-
-    // Act
-    const stopped = await project(interrupted, corrected).catch((error: unknown) => error);
-    const listedAfterStop = (await projectionOf(story!.slug))?.copies;
-    const servedAfterStop = await new DynamoFeedIndex(documents, standIns.tableName).latest(feedOfRun(), 50);
-    await project(new DynamoFeedIndex(documents, standIns.tableName), corrected);
-    failing.destroy();
-
-    // Assess
-    expect(stopped).toEqual(new Error('stopped'));
-    expect(listedAfterStop).toEqual([storyDigest(story!), storyDigest(corrected)]);
-    expect(servedAfterStop).toEqual([corrected]);
-    expect((await copiesOf(story!.slug)).map((item) => item.digest)).toEqual([storyDigest(corrected)]);
-    expect((await projectionOf(story!.slug))?.copies).toEqual([storyDigest(corrected)]);
-  });
-
-  it('reads entries that hold their story (written before stories had copies) beside small ones, and makes them small when it projects the story again', async () => {
-    // Prepare: an entry and a projection record as an earlier version wrote them, and a newer
-    // story in the same feed projected as now.
+  it('stores a story too large to keep its entries beside it without them, and reads it back', async () => {
+    // Prepare: text that does not compress (random words), well past what fits in an item.
     const index = new DynamoFeedIndex(documents, standIns.tableName);
-    const [newer, story] = storiesOfRun();
-    const { memberships } = membershipsOf(story!);
-    for (const { feedKey, sortKey } of memberships) {
-      await documents.send(new PutCommand({ TableName: standIns.tableName, Item: { ...keys.feedEntry(feedKey, sortKey), article: story, digest: storyDigest(story!) } }));
-    }
-    await documents.send(new PutCommand({ TableName: standIns.tableName, Item: { ...keys.projection(story!.slug), memberships } }));
-    await project(new DynamoFeedIndex(documents, standIns.tableName), newer!);
+    const words = Array.from({ length: 40_000 }, (_, n) => Math.random().toString(36).slice(2, 4 + (n % 5))).join(' ');
+    const [base] = storiesOfRun();
+    const large: Article = { ...base!, body: `<p>${words}</p>` };
 
     // Act
-    const first = await index.latest(feedOfRun(), 50);
-    const readsFirst = fullReads;
-    const second = await index.latest(feedOfRun(), 50);
-    const readsSecond = fullReads - readsFirst;
-    await project(new DynamoFeedIndex(documents, standIns.tableName), story!);
-    const entries = await partition(keys.feedPartition(feedOfRun()));
-    const afterProjection = await new DynamoFeedIndex(documents, standIns.tableName).latest(feedOfRun(), 50);
+    await project(index, large);
+    const read = await index.latest(feedOfRun(), 50);
+    const [entry] = await partition(keys.feedPartition(feedOfRun()));
 
     // Assess
-    expect(first).toEqual([newer, story]);
-    expect(readsFirst).toBe(2);
-    expect(second).toEqual(first);
-    expect(readsSecond).toBe(0);
-    expect(entries.map(({ article, ...entry }) => ({ entry, holdsStory: article !== undefined }))).toEqual(
-      [story!, newer!].map((each) => ({ entry: { ...keys.feedEntry(feedOfRun(), sortKeyOf(each)), slug: each.slug, digest: storyDigest(each) }, holdsStory: false })),
-    );
-    expect(afterProjection).toEqual([newer, story]);
+    expect((entry!.story as Uint8Array).length).toBeLessThanOrEqual(MAX_STORED_STORY_BYTES);
+    expect(read.articles).toEqual([large]);
+    expect(read.fragments.size).toBe(0);
   });
 
-  it('reads entries written without a digest (by an earlier version) in full, every time', async () => {
+  it('reads entries an earlier version wrote (naming a copy, or holding the story), and replaces them when it projects the story again', async () => {
+    // Prepare: three entries as earlier versions wrote them, with a projection record listing a copy.
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const [named, held, bare] = storiesOfRun();
+    const put = (Item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: standIns.tableName, Item }));
+    await put({ ...keys.storyCopy(named!.slug, storyDigest(named!)), article: named, digest: storyDigest(named!) });
+    await put({ ...keys.feedEntry(feedOfRun(), sortKeyOf(named!)), slug: named!.slug, digest: storyDigest(named!) });
+    await put({ ...keys.projection(named!.slug), memberships: [{ feedKey: feedOfRun(), sortKey: sortKeyOf(named!) }], copies: [storyDigest(named!)] });
+    await put({ ...keys.feedEntry(feedOfRun(), sortKeyOf(held!)), article: held, digest: storyDigest(held!) });
+    await put({ ...keys.feedEntry(feedOfRun(), sortKeyOf(bare!)), article: bare });
+
+    // Act
+    const before = await index.latest(feedOfRun(), 50);
+    await index.project([{ slug: named!.slug, article: named, desired: [{ feedKey: feedOfRun(), sortKey: sortKeyOf(named!) }], previous: await projectedBefore(named!.slug), fragments: fragmentsOf(named!) }]);
+    const after = await index.latest(feedOfRun(), 50);
+
+    // Assess
+    const order = (list: Article[]) => list.map((story) => story.slug).sort();
+    expect(order(before.articles)).toEqual(order([named!, held!, bare!]));
+    expect(before.fragments.size).toBe(0);
+    expect(order(after.articles)).toEqual(order(before.articles));
+    expect(after.fragments.get(after.articles.find((story) => story.slug === named!.slug)!)).toEqual(fragmentsOf(named!));
+    expect((await partition(`ARTICLE#${named!.slug}`)).map((item) => item.SK)).toEqual(['P']);
+    expect(await projectedBefore(named!.slug)).toEqual({ memberships: [{ feedKey: feedOfRun(), sortKey: sortKeyOf(named!) }], copies: [] });
+  });
+
+  it('reads the tombstones and retraction records an earlier version kept', async () => {
+    // Prepare
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const feedKey = feedOfRun();
+    const put = (Item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: standIns.tableName, Item }));
+    await put({ PK: catalogKeys.legacyTombstonePartition(feedKey), SK: `2026-03-01T10:00:00.000Z#gone-${run}`, slug: `gone-${run}`, when: '2026-03-01T10:00:00.000Z' });
+    await put({ ...catalogKeys.storyRetraction(`gone-${run}`), tombstones: [{ feedKey, SK: `2026-03-01T10:00:00.000Z#gone-${run}` }, { feedKey: SITE_FEED.key, SK: `2026-03-01T10:00:00.000Z#gone-${run}` }] });
+
+    // Act
+    const { state } = await index.latest(feedKey, 50);
+    const states = await index.storyStates([`gone-${run}`]);
+
+    // Assess
+    expect(state.tombstones).toEqual({ [`gone-${run}`]: '2026-03-01T10:00:00.000Z' });
+    expect(states.get(`gone-${run}`)!.retraction).toEqual({ when: '2026-03-01T10:00:00.000Z', feedKeys: [feedKey, SITE_FEED.key] });
+  });
+
+  it('reads the stories, projections and retraction records of a whole batch, beyond one BatchGetItem call', async () => {
+    // Prepare: 40 stories are 120 keys, more than the 100 one BatchGetItem takes.
+    const index = new DynamoFeedIndex(documents, standIns.tableName);
+    const slugs = Array.from({ length: 40 }, (_, n) => `batch-${run}-${n}`);
+    for (const slug of slugs.slice(0, 30)) await documents.send(new PutCommand({ TableName: standIns.tableName, Item: { ...keys.article(slug), slug, title: slug } }));
+    calls.clear();
+
+    // Act
+    const states = await index.storyStates(slugs);
+
+    // Assess
+    expect(calls.get('BatchGetItemCommand')).toBe(2);
+    expect([...states.keys()]).toEqual(slugs);
+    expect(slugs.filter((slug) => states.get(slug)!.article)).toEqual(slugs.slice(0, 30));
+    expect(states.get(slugs[35]!)).toEqual({ article: undefined, projection: { memberships: [], copies: [] }, retraction: undefined });
+  });
+
+  it('lets one run hold the lease; a lapsed one is taken over, and then no record of files is trusted', async () => {
+    // Prepare: a fresh lease item per test is not possible (one per table): run in a table of its own.
+    const tableName = `lease-${run}`;
+    const { ensureArticlesTable } = await import('../../../infra/local/table-definition.js');
+    await ensureArticlesTable(new DynamoDBClient(standIns.clientConfig.dynamodb), tableName);
+    const index = new DynamoFeedIndex(documents, tableName);
+    const first = (await index.acquire('first', 60_000))!;
+    await index.release(first, new Map([['site', { tombstones: {}, files: { 'feed.xml': 'one' } }]]), { pending: { days: ['2026-03-01'], directory: { 'category:world': 'World' } }, newestArchiveDay: '2026-03-01' });
+
+    // Act
+    const second = (await index.acquire('second', 200))!;
+    const refused = await index.acquire('third', 60_000);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const third = (await index.acquire('third', 60_000))!;
+    const { state } = await index.latest('site', 50);
+    const secondRenews = await index.renew(second, 60_000);
+
+    // Assess
+    expect(second.pending).toEqual({ days: ['2026-03-01'], directory: { 'category:world': 'World' } });
+    expect(second.newestArchiveDay).toBe('2026-03-01');
+    expect(refused).toBeUndefined();
+    expect(third.owner).toBe('third');
+    expect(state.files).toBeUndefined();
+    expect(secondRenews).toBe(false);
+    expect(await index.renew(third, 60_000)).toBe(true);
+  });
+
+  it('stores every story as its feed entries show it, one item per feed', async () => {
     // Prepare
     const index = new DynamoFeedIndex(documents, standIns.tableName);
     const [story] = storiesOfRun();
-    await documents.send(new PutCommand({ TableName: standIns.tableName, Item: { ...keys.feedEntry(feedOfRun(), sortKeyOf(story!)), article: story } }));
+    const withAuthor: Article = { ...story!, authors: [{ name: `Author ${run}` }] };
 
     // Act
-    const first = await index.latest(feedOfRun(), 50);
-    const second = await index.latest(feedOfRun(), 50);
+    await project(index, withAuthor);
+    const entry = (await partition(keys.feedPartition(feedOfRun())))[0]!;
 
     // Assess
-    expect(first.map((read) => read.slug)).toEqual([story!.slug]);
-    expect(second).toEqual(first);
-    expect(fullReads).toBe(2);
-  });
-
-  it('remembers the stories it projects, so the feeds rendered next read none of them back', async () => {
-    // Prepare
-    const index = new DynamoFeedIndex(documents, standIns.tableName);
-    const [newest, ...older] = storiesOfRun();
-    for (const story of older) await project(new DynamoFeedIndex(documents, standIns.tableName), story);
-    await index.latest(feedOfRun(), 50);
-    const readsBefore = fullReads;
-
-    // Act
-    await project(index, newest!);
-    const afterPublish = await index.latest(feedOfRun(), 50);
-
-    // Assess
-    expect(afterPublish.map((story) => story.slug)).toEqual([newest!.slug, ...older.map((story) => story.slug)]);
-    expect(afterPublish[0]).toEqual(newest);
-    expect(fullReads - readsBefore).toBe(0);
-  });
-
-  it('forgets the least recently used stories beyond its bound', async () => {
-    // Prepare
-    const index = new DynamoFeedIndex(documents, standIns.tableName, Date.now, 2);
-    const stories = storiesOfRun();
-    for (const story of stories) await project(new DynamoFeedIndex(documents, standIns.tableName), story);
-
-    // Act
-    await index.latest(feedOfRun(), 50);
-    const readsFirst = fullReads;
-    const again = await index.latest(feedOfRun(), 50);
-
-    // Assess
-    expect(readsFirst).toBe(stories.length);
-    // The two read last (the oldest) are still remembered.
-    expect(fullReads - readsFirst).toBe(stories.length - 2);
-    expect(again.map((story) => story.slug)).toEqual(stories.map((story) => story.slug));
-  });
-
-  it('gives the same stories for a day of the site feed as the feed itself', async () => {
-    // Prepare
-    const index = new DynamoFeedIndex(documents, standIns.tableName);
-    const day = `2031-01-0${(run % 9) + 1}`;
-    const stories = storiesOfRun().map((story, hour) => ({ ...story, publishedAt: `${day}T0${hour}:00:00Z` }));
-    for (const story of stories) await project(index, story);
-
-    // Act
-    const archived = await index.between(SITE_FEED.key, `${day}T00:00:00.000Z`, `${day}T99`);
-
-    // Assess
-    expect(archived.map((story) => story.slug)).toEqual([...stories].reverse().map((story) => story.slug));
-  });
-
-  it('reads the stories and projections of a whole batch, beyond one BatchGetItem call', async () => {
-    // Prepare: 130 stories stored and projected, 20 slugs that have neither.
-    const index = new DynamoFeedIndex(documents, standIns.tableName);
-    const repository = new DynamoArticleRepository(documents, standIns.tableName);
-    const [template] = storiesOfRun();
-    const stored = Array.from({ length: 130 }, (_, n): Article => ({ ...template!, slug: `batch-${run}-${n}` }));
-    for (const story of stored) {
-      await repository.save(story, undefined);
-      await project(index, story);
-    }
-    const slugs = [...stored.map((story) => story.slug), ...Array.from({ length: 20 }, (_, n) => `absent-${run}-${n}`)];
-
-    // Act
-    const [stories, projections] = await Promise.all([repository.getMany(slugs), index.projectionsOf(slugs)]);
-
-    // Assess
-    expect([...stories.keys()].sort()).toEqual(stored.map((story) => story.slug).sort());
-    expect(stories.get(stored[7]!.slug)).toEqual(stored[7]);
-    expect(projections.size).toBe(slugs.length);
-    for (const story of stored) expect(projections.get(story.slug)?.memberships).toEqual(membershipsOf(story).memberships);
-    expect(projections.get(`absent-${run}-3`)).toEqual({ memberships: [], copies: [] });
+    expect(entry).toEqual({ ...feedEntryItem({ feedKey: feedOfRun(), sortKey: sortKeyOf(withAuthor) }, withAuthor, fragmentsOf(withAuthor)), story: expect.any(Uint8Array) });
+    expect((await index.latest(`author:author-${run}`, 50)).articles).toEqual([withAuthor]);
+    expect((await index.latest(SITE_FEED.key, 500)).articles.map((read) => read.slug)).toContain(withAuthor.slug);
   });
 });

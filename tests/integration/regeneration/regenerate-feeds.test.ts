@@ -16,8 +16,9 @@ import type { Article } from '../../../functions/domain/article.js';
 import type { FeedFile } from '../../../functions/rendering/render-feed.js';
 import { ensureArticlesTable } from '../../../infra/local/table-definition.js';
 import { SITE_FEED } from '../../../functions/domain/feeds.js';
-import { PAST_ARCHIVE_CACHE_CONTROL, regenerateFeeds, renderFeeds, type RegenerateDependencies } from '../../../functions/use-cases/regenerate-feeds.js';
+import { FeedBusyError, PAST_ARCHIVE_CACHE_CONTROL, regenerateFeeds, renderFeeds, type RegenerateDependencies, type RegenerationReport } from '../../../functions/use-cases/regenerate-feeds.js';
 import type { FeedAnnouncement } from '../../../functions/use-cases/ports.js';
+import { refreshCatalog } from '../../../functions/use-cases/refresh-catalog.js';
 import { SITE } from '../../unit/rendering/support/stories.js';
 import { atomEntries, atomFeed, rssChannel, type XmlObject } from '../../validation/support/xml-tree.js';
 
@@ -143,7 +144,6 @@ async function world(): Promise<World> {
   };
   const notifier = new WebSubHubNotifier([hub.url], { timeoutMs: 1_000, backoffMs: 10 });
   const deps: RegenerateDependencies = {
-    articles,
     index,
     catalog: index,
     store: prefixed,
@@ -194,6 +194,12 @@ async function world(): Promise<World> {
   return { deps, articles, clock, read, remove, cacheControl, publish, retract };
 }
 
+/** A regeneration, then the catalog refresh that follows it within a minute: every page up to date. */
+async function regenerateAll(slugs: string[], deps: RegenerateDependencies): Promise<RegenerationReport> {
+  const report = await regenerateFeeds(slugs, deps);
+  return { ...report, filesWritten: [...report.filesWritten, ...(await refreshCatalog(deps))] };
+}
+
 const linkHrefs = (feed: XmlObject) => Object.fromEntries((feed.link as XmlObject[]).map((link) => [link['@rel'], link['@href']]));
 
 describe('Use case: regenerateFeeds with archives, tombstones, the directory and WebSub', () => {
@@ -209,7 +215,7 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     await w.publish('january', { publishedAt: '2026-01-15T10:00:00+01:00' });
     await w.publish('march', { publishedAt: '2026-03-10T09:00:00Z' });
     // Act
-    await regenerateFeeds(['january', 'march'], w.deps);
+    await regenerateAll(['january', 'march'], w.deps);
     // Assess
     const base = w.deps.site.baseUrl;
     expect(linkHrefs(atomFeed(await w.read('atom.xml')))['prev-archive']).toBe(`${base}/archive/2026-03-10/atom.xml`);
@@ -230,13 +236,13 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // Prepare
     await w.publish('january', { publishedAt: '2026-01-15T10:00:00Z' });
     await w.publish('march', { publishedAt: '2026-03-01T10:00:00Z' });
-    await regenerateFeeds(['january', 'march'], w.deps);
+    await regenerateAll(['january', 'march'], w.deps);
     await w.publish('another-march', { publishedAt: '2026-03-01T18:00:00Z' });
     // Act: one more story on 1 March touches no other day.
-    const sameDay = await regenerateFeeds(['another-march'], w.deps);
+    const sameDay = await regenerateAll(['another-march'], w.deps);
     // A backdated story opens 10 February between them.
     await w.publish('february', { publishedAt: '2026-02-10T10:00:00Z' });
-    const newDay = await regenerateFeeds(['february'], w.deps);
+    const newDay = await regenerateAll(['february'], w.deps);
     // Assess
     const archives = (keys: string[]) => [...new Set(keys.filter((key) => key.startsWith('archive/')).map((key) => key.split('/')[1]))].sort();
     expect(archives(sameDay.filesWritten)).toEqual(['2026-03-01']);
@@ -250,10 +256,10 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // Prepare
     await w.publish('older', { publishedAt: '2026-03-01T10:00:00Z' });
     await w.publish('newer', { publishedAt: '2026-03-05T10:00:00Z' });
-    await regenerateFeeds(['older', 'newer'], w.deps);
+    await regenerateAll(['older', 'newer'], w.deps);
     await w.publish('older', { publishedAt: '2026-03-01T10:00:00Z', title: 'Older, corrected', updatedAt: '2026-03-10T11:00:00.000Z' });
     // Act
-    await regenerateFeeds(['older'], w.deps);
+    await regenerateAll(['older'], w.deps);
     // Assess
     const entries = atomEntries(await w.read('atom.xml'));
     expect(entries.map((entry) => [entry.id, entry.published, entry.updated])).toEqual([
@@ -266,10 +272,10 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // Prepare
     await w.publish('kept', { publishedAt: '2026-03-01T10:00:00Z' });
     await w.publish('withdrawn', { publishedAt: '2026-03-02T10:00:00Z', categories: ['Politics'], authors: [{ name: 'Ana Lima' }] });
-    await regenerateFeeds(['kept', 'withdrawn'], w.deps);
+    await regenerateAll(['kept', 'withdrawn'], w.deps);
     await w.retract('withdrawn', '2026-03-10T12:00:00.000Z');
     // Act
-    await regenerateFeeds(['withdrawn'], w.deps);
+    await regenerateAll(['withdrawn'], w.deps);
     // Assess
     const tombstone = { '@ref': 'tag:news.example.com,2026:article:withdrawn', '@when': '2026-03-10T12:00:00.000Z' };
     for (const key of ['atom.xml', 'categories/politics/atom.xml', 'authors/ana-lima/atom.xml']) {
@@ -281,19 +287,19 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // After tombstoneDays the next regeneration of the feed drops it.
     w.clock.now = new Date('2026-04-10T12:00:01Z');
     await w.publish('later', { publishedAt: '2026-04-10T12:00:00Z' });
-    await regenerateFeeds(['later'], w.deps);
+    await regenerateAll(['later'], w.deps);
     expect(atomFeed(await w.read('atom.xml'))).not.toHaveProperty('at:deleted-entry');
   });
 
   it('withdraws the tombstone when a retracted story is published again', async () => {
     // Prepare
     await w.publish('back', { publishedAt: '2026-03-02T10:00:00Z' });
-    await regenerateFeeds(['back'], w.deps);
+    await regenerateAll(['back'], w.deps);
     await w.retract('back', '2026-03-10T10:00:00.000Z');
-    await regenerateFeeds(['back'], w.deps);
+    await regenerateAll(['back'], w.deps);
     await w.publish('back', { publishedAt: '2026-03-02T10:00:00Z', status: 'published', updatedAt: '2026-03-10T11:00:00.000Z' });
     // Act
-    await regenerateFeeds(['back'], w.deps);
+    await regenerateAll(['back'], w.deps);
     // Assess
     const xml = await w.read('categories/world/atom.xml');
     expect(atomFeed(xml)).not.toHaveProperty('at:deleted-entry');
@@ -303,11 +309,11 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
   it('keeps index.html listing every category and author feed that has stories', async () => {
     // Prepare
     await w.publish('one', { publishedAt: '2026-03-01T10:00:00Z', categories: ['Tech & Data'], authors: [{ name: 'محمد علي' }] });
-    await regenerateFeeds(['one'], w.deps);
+    await regenerateAll(['one'], w.deps);
     const before = await w.read('index.html');
     await w.publish('one', { publishedAt: '2026-03-01T10:00:00Z', categories: ['Science'], authors: [{ name: 'محمد علي' }] });
     // Act
-    await regenerateFeeds(['one'], w.deps);
+    await regenerateAll(['one'], w.deps);
     // Assess
     const base = w.deps.site.baseUrl;
     expect(before).toContain(`<link rel="alternate" type="application/rss+xml" title="The Daily Meridian: Tech &amp; Data (RSS)" href="${base}/categories/tech-data/feed.xml">`);
@@ -323,26 +329,34 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // Prepare
     const slugs = Array.from({ length: 60 }, (_, index) => `burst-${index}`);
     for (const [index, slug] of slugs.entries()) await w.publish(slug, { publishedAt: `2026-03-10T0${index % 10}:${String(index).padStart(2, '0')}:00Z` });
+    // The day has its page already (a day's first story renders it at once).
+    await w.publish('earlier', { publishedAt: '2026-03-10T00:00:00Z' });
+    await regenerateFeeds(['earlier'], w.deps);
     dynamoCalls.clear();
     // Act
     await regenerateFeeds(slugs, w.deps);
-    // Assess: 60 stories in 3 feeds each (site, World, Nadia Rahman): 60 projections, 60 story copies, 180 entries.
-    expect(dynamoCalls.get('GetItemCommand') ?? 0).toBeLessThan(10);
-    expect(dynamoCalls.get('PutItemCommand') ?? 0).toBeLessThan(10);
-    expect(dynamoCalls.get('BatchWriteItemCommand')).toBeLessThanOrEqual(Math.ceil(60 / 25) + Math.ceil((60 + 180) / 25) + 2);
+    // Assess: 60 stories in 3 feeds each (site, World, Nadia Rahman): 60 projections, 180 entries,
+    // then the 3 feeds' states and the lease in one more; the archive page is the catalog's.
+    expect(dynamoCalls.get('BatchGetItemCommand')).toBe(Math.ceil((3 * 60) / 100));
+    expect(dynamoCalls.get('GetItemCommand') ?? 0).toBe(0);
+    expect(dynamoCalls.get('PutItemCommand') ?? 0).toBe(0);
+    expect(dynamoCalls.get('QueryCommand')).toBe(3);
+    expect(dynamoCalls.get('UpdateItemCommand')).toBe(1);
+    expect(dynamoCalls.get('BatchWriteItemCommand')).toBe(Math.ceil(60 / 25) + Math.ceil(180 / 25) + 1);
     expect(JSON.parse(await w.read('feed.json')).items).toHaveLength(50);
     expect(JSON.parse(await w.read('categories/world/feed.json')).items).toHaveLength(50);
     expect(atomEntries(await w.read('authors/nadia-rahman/atom.xml'))).toHaveLength(50);
   });
 
-  it('marks a feed changed even while another regeneration holds it, so that one renders again', async () => {
+  it('waits while another regeneration holds the lease, then renders with what that one stored', async () => {
     // Prepare
     await w.publish('one', { publishedAt: '2026-03-01T10:00:00Z' });
     await regenerateFeeds(['one'], w.deps);
-    const held = (await w.deps.index.acquire(SITE_FEED.key, 'another regeneration', 60_000))!;
-    await w.publish('two', { publishedAt: '2026-03-02T10:00:00Z' });
+    const held = (await w.deps.index.acquire('another regeneration', 60_000))!;
+    await w.publish('two', { publishedAt: '2026-03-01T11:00:00Z' });
     let waiting!: () => void;
     const foundItHeld = new Promise<void>((resolve) => (waiting = resolve));
+    let written = false;
     // Act
     const regeneration = regenerateFeeds(['two'], {
       ...w.deps,
@@ -350,23 +364,60 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
         waiting();
         return new Promise((resolve) => setTimeout(resolve, ms));
       },
-    });
+    }).then((report) => ((written = true), report));
     await foundItHeld;
-    const holderReleased = await w.deps.index.release(SITE_FEED.key, 'another regeneration', held.version);
-    await w.deps.index.abandonLease(SITE_FEED.key, 'another regeneration');
+    const whileHeld = written;
+    await w.deps.index.release(held, new Map(), { pending: held.pending, newestArchiveDay: held.newestArchiveDay });
     await regeneration;
     // Assess
-    expect(holderReleased).toBe(false);
+    expect(whileHeld).toBe(false);
     expect(atomEntries(await w.read('atom.xml')).map((entry) => entry.id)).toEqual([
       'tag:news.example.com,2026:article:two',
       'tag:news.example.com,2026:article:one',
     ]);
   });
 
-  it('stores the subscription feeds before the archive pages and the directory', async () => {
+  it('fails with FeedBusyError when the lease stays held past the wait, and changes nothing', async () => {
+    // Prepare
+    await w.publish('one', { publishedAt: '2026-03-01T10:00:00Z' });
+    await regenerateFeeds(['one'], w.deps);
+    const before = await w.read('feed.json');
+    await w.deps.index.acquire('a long regeneration', 60_000);
+    await w.publish('two', { publishedAt: '2026-03-01T11:00:00Z' });
+    // Act
+    const attempt = regenerateFeeds(['two'], { ...w.deps, waitForLeaseMs: 100 });
+    // Assess
+    await expect(attempt).rejects.toThrow(FeedBusyError);
+    expect(await w.read('feed.json')).toBe(before);
+  });
+
+  it('leaves a story of a day that has its page to the catalog refresh, and the refresh adds it', async () => {
+    // Prepare
+    await w.publish('first', { publishedAt: '2026-03-10T08:00:00Z' });
+    await regenerateFeeds(['first'], w.deps);
+    await w.publish('second', { publishedAt: '2026-03-10T09:00:00Z' });
+    // Act
+    const report = await regenerateFeeds(['second'], w.deps);
+    const pageBefore = await w.read('archive/2026-03-10/feed.json');
+    const pending = await w.deps.index.pendingWork();
+    const refreshed = await refreshCatalog(w.deps);
+    // Assess
+    expect(report.filesWritten.sort()).toEqual(['atom.xml', 'authors/nadia-rahman/atom.xml', 'authors/nadia-rahman/feed.json', 'authors/nadia-rahman/feed.xml', 'categories/world/atom.xml', 'categories/world/feed.json', 'categories/world/feed.xml', 'feed.json', 'feed.xml']);
+    expect(JSON.parse(pageBefore).items.map((item: { id: string }) => item.id)).toEqual(['tag:news.example.com,2026:article:first']);
+    expect(pending.days).toEqual(['2026-03-10']);
+    expect(refreshed).toEqual(expect.arrayContaining(['archive/2026-03-10/feed.json']));
+    expect(JSON.parse(await w.read('archive/2026-03-10/feed.json')).items).toHaveLength(2);
+    expect(await w.deps.index.pendingWork()).toEqual({ days: [], directory: {} });
+    // Nothing left: the next refresh reads one item and writes nothing.
+    dynamoCalls.clear();
+    expect(await refreshCatalog(w.deps)).toEqual([]);
+    expect([...dynamoCalls]).toEqual([['GetItemCommand', 1]]);
+  });
+
+  it('stores the subscription feeds before the archive pages and the directory when a story starts a day', async () => {
     // Prepare
     await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z' });
-    await regenerateFeeds(['first'], w.deps);
+    await regenerateAll(['first'], w.deps);
     await w.publish('second', { publishedAt: '2026-03-10T09:00:00Z', categories: ['Science'] });
     const stored: string[] = [];
     const store = w.deps.store;
@@ -391,15 +442,15 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     );
   });
 
-  it('gives up the leases of a failed render, so the retry renders at once', async () => {
+  it('gives up the lease of a failed render, so the retry renders at once', async () => {
     // Prepare
     await w.publish('during-outage', { publishedAt: '2026-03-01T10:00:00Z' });
     // The stylesheet gets through; every feed file fails after its page's lease was taken.
     const store = { publish: (files: FeedFile[]) => (files.every((file) => file.format === 'xsl') ? w.deps.store.publish(files) : Promise.reject(new Error('S3 is down'))) };
     const failing = { ...w.deps, waitForLeaseMs: 200, store };
-    await expect(regenerateFeeds(['during-outage'], failing)).rejects.toThrow('S3 is down');
+    await expect(regenerateAll(['during-outage'], failing)).rejects.toThrow('S3 is down');
     // Act
-    const retry = await regenerateFeeds(['during-outage'], { ...w.deps, waitForLeaseMs: 200 });
+    const retry = await regenerateAll(['during-outage'], { ...w.deps, waitForLeaseMs: 200 });
     // Assess
     expect(retry.filesWritten).toEqual(expect.arrayContaining(['feed.xml', 'atom.xml', 'feed.json', 'archive/2026-03-01/atom.xml']));
     expect(atomEntries(await w.read('atom.xml')).map((entry) => entry.id)).toEqual(['tag:news.example.com,2026:article:during-outage']);
@@ -408,13 +459,13 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
   it('pings the hub for exactly the subscription feeds whose files changed', async () => {
     // Prepare
     await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
-    await regenerateFeeds(['first'], w.deps);
+    await regenerateAll(['first'], w.deps);
     hub.pings.length = 0;
     await w.publish('second', { publishedAt: '2026-03-02T10:00:00Z', categories: ['Science'], authors: [{ name: 'Ana Lima' }] });
     // Act
-    await regenerateFeeds(['second'], w.deps);
+    await regenerateAll(['second'], w.deps);
     const again = hub.pings.length;
-    await regenerateFeeds(['second'], w.deps);
+    await regenerateAll(['second'], w.deps);
     // Assess
     const base = w.deps.site.baseUrl;
     const expected = ['', 'categories/science/', 'authors/ana-lima/'].flatMap((dir) => ['feed.xml', 'atom.xml', 'feed.json'].map((file) => `${base}/${dir}${file}`));
@@ -424,46 +475,50 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(rssChannel(await w.read('categories/world/feed.xml')).title).toBe('The Daily Meridian: World');
   });
 
-  it('asks CloudFront to drop the files it rewrote that caches keep, list feeds or readers subscribe to, once per regeneration', async () => {
+  it('asks CloudFront to drop the files it rewrote that caches keep, list feeds or readers subscribe to', async () => {
     // Prepare: the clock says 2026-03-10; one story of a past day, then one of today.
     await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
-    await regenerateFeeds(['first'], w.deps);
+    await regenerateAll(['first'], w.deps);
     await w.publish('second', { publishedAt: '2026-03-02T10:00:00Z', categories: ['Science'], authors: [{ name: 'Ana Lima' }] });
     await w.publish('today', { publishedAt: '2026-03-10T09:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
-    // Act
-    const pastDay = await regenerateFeeds(['second'], w.deps);
-    const today = await regenerateFeeds(['today'], w.deps);
     const mine = () => cdn.invalidations.filter((invalidation) => invalidation.distributionId === `E${tableCount}`);
-    const afterPublishing = mine();
-    await regenerateFeeds(['today'], w.deps);
+    const invalidatedBy = async (slug: string) => {
+      const before = mine().length;
+      const report = await regenerateAll([slug], w.deps);
+      const made = mine().slice(before);
+      return { report, made, paths: made.flatMap((invalidation) => invalidation.paths).sort() };
+    };
+    // Act
+    const pastDay = await invalidatedBy('second');
+    const today = await invalidatedBy('today');
+    const replay = await invalidatedBy('today');
     // Assess
-    expect(afterPublishing).toHaveLength(3);
-    const [, second, third] = afterPublishing.map((invalidation) => invalidation.paths.sort());
     // A past day's page is cached for a month: invalidated with the feeds, and so is index.html,
-    // which lists the new Science feed (it is rewritten only when a feed appears).
-    expect(pastDay.filesWritten).toContain('index.html');
-    expect(second).toEqual(pastDay.filesWritten.map((key) => `/${key}`).sort());
-    expect(second).toEqual(expect.arrayContaining(['/feed.xml', '/categories/science/feed.json', '/authors/ana-lima/atom.xml', '/archive/2026-03-02/feed.xml']));
-    expect(second).not.toContain('/categories/world/feed.xml');
-    // Today's page also keeps the feeds' minute.
-    expect(today.filesWritten).toEqual(expect.arrayContaining(['archive/2026-03-10/feed.xml', 'archive/2026-03-02/feed.xml']));
-    expect(third).toEqual(today.filesWritten.filter((key) => !key.startsWith('archive/2026-03-10/')).map((key) => `/${key}`).sort());
-    expect(third).toEqual(expect.arrayContaining(['/categories/world/atom.xml', '/archive/2026-03-02/atom.xml']));
-    expect(new Set(afterPublishing.map((invalidation) => invalidation.callerReference)).size).toBe(3);
+    // which lists the new Science feed. The feeds in one invalidation, the catalog pages in another.
+    expect(pastDay.report.filesWritten).toContain('index.html');
+    expect(pastDay.made).toHaveLength(2);
+    expect(pastDay.paths).toEqual(pastDay.report.filesWritten.map((key) => `/${key}`).sort());
+    expect(pastDay.paths).toEqual(expect.arrayContaining(['/feed.xml', '/categories/science/feed.json', '/authors/ana-lima/atom.xml', '/archive/2026-03-02/feed.xml']));
+    expect(pastDay.paths).not.toContain('/categories/world/feed.xml');
+    // Today's page keeps the feeds' minute.
+    expect(today.report.filesWritten).toEqual(expect.arrayContaining(['archive/2026-03-10/feed.xml', 'archive/2026-03-02/feed.xml']));
+    expect(today.paths).toEqual(today.report.filesWritten.filter((key) => !key.startsWith('archive/2026-03-10/')).map((key) => `/${key}`).sort());
+    expect(today.paths).toEqual(expect.arrayContaining(['/categories/world/atom.xml', '/archive/2026-03-02/atom.xml']));
+    expect(new Set(mine().map((invalidation) => invalidation.callerReference)).size).toBe(mine().length);
     // A replay that rewrites nothing invalidates nothing.
-    expect(mine()).toHaveLength(3);
+    expect(replay.made).toEqual([]);
   });
 
   it('by default invalidates only the files caches keep long, and announces the feeds once every edge copy has expired', async () => {
     // Prepare: the default freshness (an edge lifetime, no invalidation of the feeds).
     w.deps.freshness = { edgeSeconds: 5, invalidateFeeds: false };
     await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
-    await regenerateFeeds(['first'], w.deps);
+    await regenerateAll(['first'], w.deps);
     const before = cdn.invalidations.length;
     announcements.length = 0;
     await w.publish('second', { publishedAt: '2026-03-02T10:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
     // Act
-    const report = await regenerateFeeds(['second'], w.deps);
+    const report = await regenerateAll(['second'], w.deps);
     // Assess: the past day's page (cached a month) is invalidated, none of the nine feeds.
     const paths = cdn.invalidations.slice(before).flatMap((invalidation) => invalidation.paths);
     expect(report.filesWritten).toEqual(expect.arrayContaining(['feed.xml', 'categories/world/atom.xml', 'archive/2026-03-02/feed.xml']));
@@ -480,12 +535,12 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     w.deps.freshness = { edgeSeconds: 5, invalidateFeeds: false };
     await w.publish('first', { publishedAt: '2026-03-10T08:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
     await w.publish('second', { publishedAt: '2026-03-10T09:00:00Z', categories: ['World'], authors: [{ name: 'Ana Lima' }] });
-    await regenerateFeeds(['first', 'second'], w.deps);
+    await regenerateAll(['first', 'second'], w.deps);
     const before = cdn.invalidations.length;
     announcements.length = 0;
     await w.retract('second', '2026-03-10T11:00:00Z');
     // Act
-    await regenerateFeeds(['second'], w.deps);
+    await regenerateAll(['second'], w.deps);
     // Assess
     const paths = cdn.invalidations.slice(before).flatMap((invalidation) => invalidation.paths);
     expect(paths).toEqual(expect.arrayContaining(['/feed.xml', '/categories/world/atom.xml', '/authors/ana-lima/feed.json']));
@@ -496,13 +551,13 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
   it('asks S3 nothing about files whose signatures the last release recorded', async () => {
     // Prepare
     await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z' });
-    await regenerateFeeds(['first'], w.deps);
+    await regenerateAll(['first'], w.deps);
     await w.publish('second', { publishedAt: '2026-03-02T10:00:00Z' });
     s3Calls.head = s3Calls.put = 0;
     // Act
-    const report = await regenerateFeeds(['second'], w.deps);
+    const report = await regenerateAll(['second'], w.deps);
     const afterPublish = { ...s3Calls };
-    await regenerateFeeds(['second'], w.deps);
+    await regenerateAll(['second'], w.deps);
     // Assess
     expect(afterPublish.head).toBe(report.filesWritten.filter((key) => key.includes('2026-03-02')).length);
     expect(afterPublish.put).toBe(report.filesWritten.length);
@@ -518,10 +573,9 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // Prepare: the feeds are published, then a regeneration dies holding the site feed's lease
     // after (for all anyone knows) writing some of its files.
     await w.publish('story', { publishedAt: '2026-03-01T10:00:00Z' });
-    await regenerateFeeds(['story'], w.deps);
+    await regenerateAll(['story'], w.deps);
     await w.remove('feed.xml');
-    await w.deps.index.markChanged([SITE_FEED.key]);
-    await w.deps.index.acquire(SITE_FEED.key, 'a regeneration that was killed', 1);
+    await w.deps.index.acquire('a regeneration that was killed', 1);
     await new Promise((resolve) => setTimeout(resolve, 5));
     // Act
     const written = await renderFeeds([SITE_FEED], w.deps);
@@ -533,9 +587,8 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
   it('forgets the record when a publish fails, as some files may have been written', async () => {
     // Prepare
     await w.publish('story', { publishedAt: '2026-03-01T10:00:00Z' });
-    await regenerateFeeds(['story'], w.deps);
+    await regenerateAll(['story'], w.deps);
     await w.remove('feed.xml');
-    await w.deps.index.markChanged([SITE_FEED.key]);
     const failing = { ...w.deps, store: { publish: () => Promise.reject(new Error('S3 is down')) } };
     await expect(renderFeeds([SITE_FEED], failing)).rejects.toThrow('S3 is down');
     // Act
@@ -547,12 +600,10 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
   it('compares every file with S3 in repair mode, whatever the records say', async () => {
     // Prepare
     await w.publish('story', { publishedAt: '2026-03-01T10:00:00Z' });
-    await regenerateFeeds(['story'], w.deps);
+    await regenerateAll(['story'], w.deps);
     await w.remove('atom.xml');
-    await w.deps.index.markChanged([SITE_FEED.key]);
     // Act: trusting the record misses the file lost behind the product's back; repair does not.
     const trusting = await renderFeeds([SITE_FEED], w.deps);
-    await w.deps.index.markChanged([SITE_FEED.key]);
     const repairing = await renderFeeds([SITE_FEED], { ...w.deps, verifyStoredFiles: true });
     // Assess
     expect(trusting).toEqual([]);

@@ -246,7 +246,10 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
       limit + 1,
     );
     const stateItem = items[0]?.SK === PAGE_STATE_SORT_KEY ? items.shift() : undefined;
-    const state = stateItem ? this.pageStateFrom(stateItem) : { ...NEW_PAGE, tombstones: await this.legacyTombstones(feedKey) };
+    // A feed with no state yet whose entries an earlier version wrote may have tombstones where
+    // that version kept them; a new feed has none to look for.
+    const writtenBefore = items.some((item) => !(item.story instanceof Uint8Array));
+    const state = stateItem ? this.pageStateFrom(stateItem) : { ...NEW_PAGE, tombstones: writtenBefore ? await this.legacyTombstones(feedKey) : {} };
     return { ...(await this.storiesOf(items.slice(0, limit))), state };
   }
 

@@ -162,13 +162,25 @@ describe('Adapter: DynamoFeedIndex', () => {
     const put = (Item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: standIns.tableName, Item }));
     await put({ PK: catalogKeys.legacyTombstonePartition(feedKey), SK: `2026-03-01T10:00:00.000Z#gone-${run}`, slug: `gone-${run}`, when: '2026-03-01T10:00:00.000Z' });
     await put({ ...catalogKeys.storyRetraction(`gone-${run}`), tombstones: [{ feedKey, SK: `2026-03-01T10:00:00.000Z#gone-${run}` }, { feedKey: SITE_FEED.key, SK: `2026-03-01T10:00:00.000Z#gone-${run}` }] });
+    const [kept] = storiesOfRun();
+    await put({ ...keys.feedEntry(feedKey, sortKeyOf(kept!)), article: kept });
+    const newFeed = `category:new-${run}`;
+    await put({ PK: catalogKeys.legacyTombstonePartition(newFeed), SK: `2026-03-01T10:00:00.000Z#other-${run}`, slug: `other-${run}`, when: '2026-03-01T10:00:00.000Z' });
+    await project(index, { ...kept!, slug: `new-${run}`, categories: [`New ${run}`] });
+    calls.clear();
 
     // Act
     const { state } = await index.latest(feedKey, 50);
+    const legacyReads = calls.get('QueryCommand');
+    const { state: newFeedState } = await index.latest(newFeed, 50);
     const states = await index.storyStates([`gone-${run}`]);
 
     // Assess
     expect(state.tombstones).toEqual({ [`gone-${run}`]: '2026-03-01T10:00:00.000Z' });
+    expect(legacyReads).toBe(2);
+    // A feed whose entries are all in today's form is not looked for elsewhere.
+    expect(newFeedState.tombstones).toEqual({});
+    expect(calls.get('QueryCommand')).toBe(3);
     expect(states.get(`gone-${run}`)!.retraction).toEqual({ when: '2026-03-01T10:00:00.000Z', feedKeys: [feedKey, SITE_FEED.key] });
   });
 

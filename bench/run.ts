@@ -257,7 +257,7 @@ function printReport(result: typeof report): void {
           ['publish-to-origin p50 / p95 (n)', ...archives.map((a) => (a.latency ? `${a.latency.total.p50} / ${a.latency.total.p95} ms (${a.latency.publishes})` : '—'))],
           ['  ingest ack p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ingestAck.p50} ms` : '—'))],
           ['  ack to all 9 files in the bucket with it p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ackToAllNineRead.p50} ms` : '—'))],
-          ['  ack to every page written p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ackToEveryPageWritten.p50} ms` : '—'))],
+          ['  of which waiting for the stream poll p50', ...archives.map((a) => (a.latency?.phases.ackToPoller ? `${a.latency.phases.ackToPoller.p50} ms` : '—'))],
           ['floor: the 9 files written alone p50, and publish-to-origin as a multiple of it', ...archives.map((a) => (a.floor ? `${a.floor.nineFilesWritten.p50} ms; ${a.floor.publishToOriginP50Multiple}× / ${a.floor.publishToOriginP95Multiple}×` : '—'))],
           ['reads repeated after a reset connection', ...archives.map((a) => (a.retriedReads ? String(a.retriedReads.count) : '—'))],
           ['reader through the CDN: freshness, edge lifetime, invalidation time', ...archives.map((a) => (a.readerView ? `${a.readerView.freshness}, ${a.readerView.edgeSeconds} s, ${a.readerView.invalidationDelayMs / 1000} s` : '—'))],

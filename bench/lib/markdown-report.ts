@@ -44,8 +44,8 @@ export function markdownReport(report: { mode: string; startedAt: string; durati
           ['publish-to-origin p50 / p95 (publishes measured)', ...archives.map((a) => (a.latency ? `${ms(a.latency.total.p50)} / ${ms(a.latency.total.p95)} (${a.latency.publishes})` : '—'))],
           ['… PUT acknowledged (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ingestAck.p50) : '—'))],
           ['… from the ack until all 9 files in the bucket hold it (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ackToAllNineRead.p50) : '—'))],
-          ['… from the ack until every page is written, archive page and directory included (p50)', ...archives.map((a) => (a.latency ? ms(a.latency.phases.ackToEveryPageWritten.p50) : '—'))],
-          ['floor: the same 9 files written alone with the same client, p50; publish-to-origin p50 / p95 as a multiple of it', ...archives.map((a) => (a.floor ? `${ms(a.floor.nineFilesWritten.p50)}; ${a.floor.publishToOriginP50Multiple}× / ${a.floor.publishToOriginP95Multiple}×` : '—'))],
+          ['… of which waiting for the stream\'s next poll (4 a second, as Lambda\'s), p50', ...archives.map((a) => (a.latency?.phases.ackToPoller ? ms(a.latency.phases.ackToPoller.p50) : '—'))],
+          ['floor: the same 9 files written alone with the same client, p50; publish-to-origin p50 / p95 as a multiple of it; the regeneration (handler) p50 as one', ...archives.map((a) => (a.floor ? `${ms(a.floor.nineFilesWritten.p50)}; ${a.floor.publishToOriginP50Multiple}× / ${a.floor.publishToOriginP95Multiple}×; ${round2(a.growth.handler.p50 / a.floor.nineFilesWritten.p50)}×` : '—'))],
           ['reads the poller repeated after a reset connection', ...archives.map((a) => (a.retriedReads ? String(a.retriedReads.count) : '—'))],
           ['reader through the caching CDN: freshness, edge lifetime, invalidation time', ...archives.map((a) => (a.readerView ? `${a.readerView.freshness}, ${a.readerView.edgeSeconds} s, ${a.readerView.invalidationDelayMs / 1000} s` : '—'))],
           ['… from the ack until a reader polling `/feed.json` every 250 ms sees it, p50 / p95 (publishes)', ...archives.map((a) => (a.readerView ? `${ms(a.readerView.ackToVisibleThroughCdn.p50)} / ${ms(a.readerView.ackToVisibleThroughCdn.p95)} (${a.readerView.publishes})` : '—'))],
@@ -123,4 +123,8 @@ export function coldStartRowName(name: string, coldStart: { memoryMb?: number; v
 /** Why the `…-lambda-cpu` variant has no figures, when it has none. */
 export function lambdaCpuNotMeasured(coldStart: { lambdaCpu?: { unavailable?: string } }): string | undefined {
   return coldStart.lambdaCpu?.unavailable && `With the CPU Lambda gives each function's memory: not measured, ${coldStart.lambdaCpu.unavailable}`;
+}
+
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
 }

@@ -517,6 +517,7 @@ async function measureLatency(size: number) {
   const ack: number[] = [];
   const inFeeds: number[] = [];
   const allPages: number[] = [];
+  const toPoller: number[] = [];
   let polls = 0;
   const batchesBefore = runtime.stream.stats.batchesDelivered;
   calls.start();
@@ -530,6 +531,7 @@ async function measureLatency(size: number) {
     const started = performance.now();
     await putStory(slug, body);
     const acknowledged = performance.now();
+    const acknowledgedAt = Date.now();
     // As a feed reader sees it: the nine files polled (conditional GETs) while the regeneration
     // runs. The archive page and the directory may still be in progress; the next publish waits for
     // them, so each is measured on its own.
@@ -538,6 +540,7 @@ async function measureLatency(size: number) {
     const done = performance.now();
     const settled = await allPagesWritten;
     polls += reading.polls;
+    toPoller.push(Math.max(0, runtime.stream.stats.lastDeliveryAt - acknowledgedAt));
     total.push(done - started);
     ack.push(acknowledged - started);
     inFeeds.push(done - acknowledged);
@@ -550,7 +553,7 @@ async function measureLatency(size: number) {
     budgetSpent: measured < publishes,
     filesChecked: 9,
     total: distribution(total),
-    phases: { ingestAck: distribution(ack), ackToAllNineRead: distribution(inFeeds), ackToEveryPageWritten: distribution(allPages) },
+    phases: { ingestAck: distribution(ack), ackToPoller: distribution(toPoller), ackToAllNineRead: distribution(inFeeds), ackToEveryPageWritten: distribution(allPages) },
     /** Rounds of conditional GETs per publish (each round asks for the files still missing the story). */
     pollsPerPublish: round(polls / Math.max(1, measured), 1),
     regenerations: runtime.stream.stats.batchesDelivered - batchesBefore,

@@ -77,7 +77,8 @@ export class StreamEmulator {
   private sequence = 0;
   /** Writes journaled but not yet finished; the journal is only cleared when there are none. */
   private inFlight = 0;
-  readonly stats = { recordsSeen: 0, batchesDelivered: 0, deadLetters: 0 };
+  /** `lastDeliveryAt`: when the latest batch was handed to the handler (ms since the epoch). */
+  readonly stats = { recordsSeen: 0, batchesDelivered: 0, deadLetters: 0, lastDeliveryAt: 0 };
 
   constructor(private readonly options: StreamEmulatorOptions) {}
 
@@ -185,6 +186,7 @@ export class StreamEmulator {
     const maxAttempts = this.options.maxAttempts ?? 5;
     for (let attempt = 1; attempt <= maxAttempts; attempt++) {
       try {
+        if (attempt === 1) this.stats.lastDeliveryAt = Date.now();
         await this.options.deliver({ Records: records });
         this.stats.batchesDelivered++;
         return;

@@ -117,6 +117,7 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
   const { plan, feedFiles, newestArchiveDay } = await withRegenerationLease(deps, async (lease) => {
     const states = await deps.index.storyStates(unique);
     const plan = planBatch(unique, states, deps);
+    await lease.keep();
     await deps.index.project(plan.projections);
     const pages = new Map<string, PageState>();
     // Readers poll the subscription feeds: they are all this run writes.

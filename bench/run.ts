@@ -30,10 +30,15 @@ const TMP = path.join(ROOT, 'bench', '.tmp');
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
 const profile = argv.includes('--profile');
-const onlyArg = argv.find((arg) => arg.startsWith('--only'))?.split('=')[1] ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
-const unknown = argv.filter((arg, index) => arg.startsWith('--') && !['--quick', '--profile', '--only'].includes(arg.split('=')[0]!) && argv[index - 1] !== '--only');
+const onlyArg =
+  argv.find((arg) => arg.startsWith('--only'))?.split('=')[1] ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
+const unknown = argv.filter(
+  (arg, index) => arg.startsWith('--') && !['--quick', '--profile', '--only'].includes(arg.split('=')[0]!) && argv[index - 1] !== '--only',
+);
 if (unknown.length) {
-  console.error(`Unknown option(s): ${unknown.join(' ')}\nUsage: npm run bench [-- --quick] [--only render,archive-small,archive-large,cold-start] [--profile]`);
+  console.error(
+    `Unknown option(s): ${unknown.join(' ')}\nUsage: npm run bench [-- --quick] [--only render,archive-small,archive-large,cold-start] [--profile]`,
+  );
   process.exit(2);
 }
 
@@ -54,7 +59,14 @@ interface Plan {
 const LIMIT_S = quick ? 55 : 570;
 
 const archive = (stories: number, publishes: number, burst: number, growthRuns: number) => [
-  '--stories', String(stories), '--publishes', String(publishes), '--burst', String(burst), '--growth-runs', String(growthRuns),
+  '--stories',
+  String(stories),
+  '--publishes',
+  String(publishes),
+  '--burst',
+  String(burst),
+  '--growth-runs',
+  String(growthRuns),
 ];
 
 // Bytes and the burst are measured on the large archive only.
@@ -67,7 +79,10 @@ const PLANS: Plan[] = quick
         script: 'archive.ts',
         // Only the regeneration time is compared with the large archive's in quick mode.
         // In memory: seeding is faster than on disk, and 5,000 stories make no heap worth collecting.
-        args: [...archive(1_000, 0, 0, 3), ...['--growth-budget-s', '3', '--what-if-runs', '2', '--warmup', 'site', '--bytes', 'false', '--store', 'memory']],
+        args: [
+          ...archive(1_000, 0, 0, 3),
+          ...['--growth-budget-s', '3', '--what-if-runs', '2', '--warmup', 'site', '--bytes', 'false', '--store', 'memory'],
+        ],
         timeoutS: 90,
       },
       {
@@ -76,7 +91,22 @@ const PLANS: Plan[] = quick
         script: 'archive.ts',
         args: [
           ...archive(5_000, 6, 60, 3),
-          ...['--latency-budget-s', '5', '--min-publishes', '5', '--growth-budget-s', '3', '--what-if-runs', '2', '--warmup', 'site', '--burst-spread', '5', '--store', 'memory'],
+          ...[
+            '--latency-budget-s',
+            '5',
+            '--min-publishes',
+            '5',
+            '--growth-budget-s',
+            '3',
+            '--what-if-runs',
+            '2',
+            '--warmup',
+            'site',
+            '--burst-spread',
+            '5',
+            '--store',
+            'memory',
+          ],
           ...['--reader-publishes', '1'],
         ],
         timeoutS: 120,
@@ -99,7 +129,20 @@ const PLANS: Plan[] = quick
         // The reader's view of the strategy before (feeds invalidated, kept 60 s at the edge), at the realistic invalidation time.
         args: [
           ...archive(1_000, 200, 0, 20),
-          ...['--latency-budget-s', '70', '--min-publishes', '20', '--growth-budget-s', '12', '--bytes', 'false', '--freshness', 'invalidate', '--reader-publishes', '3'],
+          ...[
+            '--latency-budget-s',
+            '70',
+            '--min-publishes',
+            '20',
+            '--growth-budget-s',
+            '12',
+            '--bytes',
+            'false',
+            '--freshness',
+            'invalidate',
+            '--reader-publishes',
+            '3',
+          ],
         ],
         timeoutS: 300,
       },
@@ -108,7 +151,10 @@ const PLANS: Plan[] = quick
         name: 'archive-large',
         script: 'archive.ts',
         // The reader's view with AWS's default freshness (the feeds' edge lifetime).
-        args: [...archive(50_000, 200, 1_000, 20), ...['--latency-budget-s', '70', '--min-publishes', '20', '--growth-budget-s', '12', '--reader-publishes', '20']],
+        args: [
+          ...archive(50_000, 200, 1_000, 20),
+          ...['--latency-budget-s', '70', '--min-publishes', '20', '--growth-budget-s', '12', '--reader-publishes', '20'],
+        ],
         timeoutS: 500,
         nodeOptions: ['--max-old-space-size=6144'],
       },
@@ -133,18 +179,27 @@ function runScenario(plan: Plan, outFile: string): Promise<{ ok: boolean; second
   const started = performance.now();
   const args = [
     ...(plan.nodeOptions ?? []),
-    '--import', 'tsx',
+    '--import',
+    'tsx',
     path.join(ROOT, 'bench', 'scenarios', plan.script),
     ...plan.args,
-    '--out', outFile,
-    '--deadline-s', String(plan.timeoutS - 10),
+    '--out',
+    outFile,
+    '--deadline-s',
+    String(plan.timeoutS - 10),
     ...(profile && plan.script === 'archive.ts' ? ['--profile-dir', path.join(TMP, 'profiles')] : []),
-    ...(plan.budgetFromDeadline ? ['--budget-s', String(Math.max(60, Math.round(LIMIT_S - (performance.now() - benchmarkStarted) / 1000 - 30)))] : []),
+    ...(plan.budgetFromDeadline
+      ? ['--budget-s', String(Math.max(60, Math.round(LIMIT_S - (performance.now() - benchmarkStarted) / 1000 - 30)))]
+      : []),
   ];
   const shown = args.filter((arg, index) => arg !== '--out' && args[index - 1] !== '--out');
   console.error(`\n▶ ${plan.name}: node ${shown.map((arg) => path.relative(ROOT, arg) || arg).join(' ')}`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' } });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    });
     const timer = setTimeout(() => {
       console.error(`${plan.name}: no result after ${plan.timeoutS} s; stopping it`);
       child.kill('SIGKILL');
@@ -153,7 +208,12 @@ function runScenario(plan: Plan, outFile: string): Promise<{ ok: boolean; second
       clearTimeout(timer);
       const seconds = Math.round((performance.now() - started) / 100) / 10;
       if (code === 0 && existsSync(outFile)) resolve({ ok: true, seconds });
-      else resolve({ ok: false, seconds, error: `exited with ${signal ?? `status ${code}`}${existsSync(outFile) ? '; partial results kept' : ''}` });
+      else
+        resolve({
+          ok: false,
+          seconds,
+          error: `exited with ${signal ?? `status ${code}`}${existsSync(outFile) ? '; partial results kept' : ''}`,
+        });
     });
   });
 }
@@ -185,9 +245,13 @@ const machine = {
   os: `${osType()} ${release()}`,
   loadAverageAtStart: loadavg().map((value) => Math.round(value * 100) / 100),
 };
-console.error(`Benchmark (${quick ? 'quick' : 'full'}): ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`);
+console.error(
+  `Benchmark (${quick ? 'quick' : 'full'}): ${machine.cpus} × ${machine.cpuModel}, Node ${machine.node}, load ${machine.loadAverageAtStart.join(' ')}`,
+);
 if (machine.loadAverageAtStart[0]! > machine.cpus * 0.5) {
-  console.error(`Note: the machine is already busy (load ${machine.loadAverageAtStart[0]} on ${machine.cpus} cores); timings will be inflated.`);
+  console.error(
+    `Note: the machine is already busy (load ${machine.loadAverageAtStart[0]} on ${machine.cpus} cores); timings will be inflated.`,
+  );
 }
 
 const scenarios: Record<string, unknown> = {};
@@ -203,7 +267,9 @@ for (const plan of selected) {
 rmSync(scratch, { recursive: true, force: true });
 
 const targets: TargetRow[] = evaluateTargets(scenarios as Parameters<typeof evaluateTargets>[0]);
-const broken = Object.entries(runs).filter(([, outcome]) => !outcome.ok).map(([name, outcome]) => `${name}: ${outcome.error}`);
+const broken = Object.entries(runs)
+  .filter(([, outcome]) => !outcome.ok)
+  .map(([name, outcome]) => `${name}: ${outcome.error}`);
 const durationS = Math.round((performance.now() - started) / 100) / 10;
 const report = {
   mode: quick ? 'quick' : 'full',
@@ -226,7 +292,9 @@ writeFileSync(path.join(RESULTS, `${stamp}.md`), markdown);
 writeFileSync(path.join(RESULTS, 'latest.md'), markdown);
 
 printReport(report);
-console.log(`\n${quick ? 'Quick' : 'Full'} benchmark: ${durationS} s. Results: bench/results/${stamp}.json and .md (and latest.json, latest.md).`);
+console.log(
+  `\n${quick ? 'Quick' : 'Full'} benchmark: ${durationS} s. Results: bench/results/${stamp}.json and .md (and latest.json, latest.md).`,
+);
 if (broken.length) {
   console.error(`\nThe benchmark broke: ${broken.join('; ')}`);
   process.exit(1);
@@ -237,8 +305,15 @@ if (broken.length) {
 /* Readable summary of the details behind the targets. */
 function printReport(result: typeof report): void {
   const s = result.scenarios as Record<string, any>;
-  console.log(`\nTargets (${result.mode}; ${result.machine.cpus} cores, Node ${result.machine.node}, load ${result.machine.loadAverageAtStart.join('/')} → ${result.machine.loadAverageAtEnd.join('/')})`);
-  console.log(textTable(['target', 'measured', ''], result.targets.map((row) => [row.target, row.measured, row.status === 'pass' ? 'pass' : row.status === 'miss' ? 'MISS' : 'n/a'])));
+  console.log(
+    `\nTargets (${result.mode}; ${result.machine.cpus} cores, Node ${result.machine.node}, load ${result.machine.loadAverageAtStart.join('/')} → ${result.machine.loadAverageAtEnd.join('/')})`,
+  );
+  console.log(
+    textTable(
+      ['target', 'measured', ''],
+      result.targets.map((row) => [row.target, row.measured, row.status === 'pass' ? 'pass' : row.status === 'miss' ? 'MISS' : 'n/a']),
+    ),
+  );
 
   const archives: any[] = [s.archiveSmall, s.archiveLarge].filter(Boolean);
   if (archives.length) {
@@ -250,20 +325,59 @@ function printReport(result: typeof report): void {
           ['seeding (items/s)', ...archives.map((a) => `${(a.seed.ms / 1000).toFixed(1)} s (${a.seed.itemsPerSecond}/s)`)],
           ['seeded stories published today (UTC)', ...archives.map((a) => a.seed.todayStories)],
           ['regeneration of one story, p50 / p95', ...archives.map((a) => `${a.growth.handler.p50} / ${a.growth.handler.p95} ms`)],
-          ['  files and KB written per regeneration', ...archives.map((a) => `${a.growth.filesWritten.length} files, ${Math.round(a.growth.bytesWritten / 1024)} KB`)],
+          [
+            '  files and KB written per regeneration',
+            ...archives.map((a) => `${a.growth.filesWritten.length} files, ${Math.round(a.growth.bytesWritten / 1024)} KB`),
+          ],
           ['  DynamoDB calls (items read) / S3 calls', ...archives.map((a) => callSummary(a.growth.callsPerRegeneration))],
           ['  DynamoDB capacity units, read / write', ...archives.map((a) => dynamoCapacityText(a.growth.callsPerRegeneration))],
-          ['  what-if: feeds only / comparing with S3, p50', ...archives.map((a) => (a.growth.whatIf ? `${a.growth.whatIf.feedsOnly.p50} / ${a.growth.whatIf.feedsOnlyComparingWithS3?.p50 ?? '—'} ms` : '—'))],
-          ['publish-to-origin p50 / p95 (n)', ...archives.map((a) => (a.latency ? `${a.latency.total.p50} / ${a.latency.total.p95} ms (${a.latency.publishes})` : '—'))],
+          [
+            '  what-if: feeds only / comparing with S3, p50',
+            ...archives.map((a) =>
+              a.growth.whatIf ? `${a.growth.whatIf.feedsOnly.p50} / ${a.growth.whatIf.feedsOnlyComparingWithS3?.p50 ?? '—'} ms` : '—',
+            ),
+          ],
+          [
+            'publish-to-origin p50 / p95 (n)',
+            ...archives.map((a) => (a.latency ? `${a.latency.total.p50} / ${a.latency.total.p95} ms (${a.latency.publishes})` : '—')),
+          ],
           ['  ingest ack p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ingestAck.p50} ms` : '—'))],
-          ['  ack to all 9 files in the bucket with it p50', ...archives.map((a) => (a.latency ? `${a.latency.phases.ackToAllNineRead.p50} ms` : '—'))],
-          ['  of which waiting for the stream poll p50', ...archives.map((a) => (a.latency?.phases.ackToPoller ? `${a.latency.phases.ackToPoller.p50} ms` : '—'))],
-          ['floor: the 9 files written alone p50, and publish-to-origin as a multiple of it', ...archives.map((a) => (a.floor ? `${a.floor.nineFilesWritten.p50} ms; ${a.floor.publishToOriginP50Multiple}× / ${a.floor.publishToOriginP95Multiple}×` : '—'))],
+          [
+            '  ack to all 9 files in the bucket with it p50',
+            ...archives.map((a) => (a.latency ? `${a.latency.phases.ackToAllNineRead.p50} ms` : '—')),
+          ],
+          [
+            '  of which waiting for the stream poll p50',
+            ...archives.map((a) => (a.latency?.phases.ackToPoller ? `${a.latency.phases.ackToPoller.p50} ms` : '—')),
+          ],
+          [
+            'floor: the 9 files written alone p50, and publish-to-origin as a multiple of it',
+            ...archives.map((a) =>
+              a.floor
+                ? `${a.floor.nineFilesWritten.p50} ms; ${a.floor.publishToOriginP50Multiple}× / ${a.floor.publishToOriginP95Multiple}×`
+                : '—',
+            ),
+          ],
           ['reads repeated after a reset connection', ...archives.map((a) => (a.retriedReads ? String(a.retriedReads.count) : '—'))],
-          ['reader through the CDN: freshness, edge lifetime, invalidation time', ...archives.map((a) => (a.readerView ? `${a.readerView.freshness}, ${a.readerView.edgeSeconds} s, ${a.readerView.invalidationDelayMs / 1000} s` : '—'))],
-          ['  ack to seen by a polling reader p50 / p95 (n)', ...archives.map((a) => (a.readerView ? `${a.readerView.ackToVisibleThroughCdn.p50} / ${a.readerView.ackToVisibleThroughCdn.p95} ms (${a.readerView.publishes})` : '—'))],
+          [
+            'reader through the CDN: freshness, edge lifetime, invalidation time',
+            ...archives.map((a) =>
+              a.readerView ? `${a.readerView.freshness}, ${a.readerView.edgeSeconds} s, ${a.readerView.invalidationDelayMs / 1000} s` : '—',
+            ),
+          ],
+          [
+            '  ack to seen by a polling reader p50 / p95 (n)',
+            ...archives.map((a) =>
+              a.readerView
+                ? `${a.readerView.ackToVisibleThroughCdn.p50} / ${a.readerView.ackToVisibleThroughCdn.p95} ms (${a.readerView.publishes})`
+                : '—',
+            ),
+          ],
           ['  invalidation paths per publish', ...archives.map((a) => (a.readerView ? a.readerView.invalidationPathsPerPublish : '—'))],
-          ['  hub fetches without their story', ...archives.map((a) => (a.readerView ? `${a.readerView.staleHubFetches} of ${a.readerView.publishes}` : '—'))],
+          [
+            '  hub fetches without their story',
+            ...archives.map((a) => (a.readerView ? `${a.readerView.staleHubFetches} of ${a.readerView.publishes}` : '—')),
+          ],
         ],
       ),
     );
@@ -282,7 +396,15 @@ function printReport(result: typeof report): void {
       console.log(
         textTable(
           ['file', 'items', 'raw', 'gzip', 'brotli', 'brotli/raw', 'If-None-Match'],
-          bytes.files.map((f: any) => [f.path, f.items, f.raw, f.gzip, f.brotli, `${Math.round(f.brotliShare * 1000) / 10}%`, `${f.notModified.status}, ${f.notModified.bodyBytes} B`]),
+          bytes.files.map((f: any) => [
+            f.path,
+            f.items,
+            f.raw,
+            f.gzip,
+            f.brotli,
+            `${Math.round(f.brotliShare * 1000) / 10}%`,
+            `${f.notModified.status}, ${f.notModified.bodyBytes} B`,
+          ]),
         ),
       );
     }
@@ -294,8 +416,20 @@ function printReport(result: typeof report): void {
       textTable(
         ['', 'ours', 'feed library', 'overhead', 'CPU-time overhead'],
         [
-          ['with editor summaries', `${r.withSummaries.ours.p50} ms`, `${r.withSummaries.feedLibrary.p50} ms`, `${r.withSummaries.overheadPercent}%`, `${r.withSummaries.cpu.overheadPercent}%`],
-          ['summaries derived from the body', `${r.withoutSummaries.ours.p50} ms`, `${r.withoutSummaries.feedLibrary.p50} ms`, `${r.withoutSummaries.overheadPercent}%`, `${r.withoutSummaries.cpu.overheadPercent}%`],
+          [
+            'with editor summaries',
+            `${r.withSummaries.ours.p50} ms`,
+            `${r.withSummaries.feedLibrary.p50} ms`,
+            `${r.withSummaries.overheadPercent}%`,
+            `${r.withSummaries.cpu.overheadPercent}%`,
+          ],
+          [
+            'summaries derived from the body',
+            `${r.withoutSummaries.ours.p50} ms`,
+            `${r.withoutSummaries.feedLibrary.p50} ms`,
+            `${r.withoutSummaries.overheadPercent}%`,
+            `${r.withoutSummaries.cpu.overheadPercent}%`,
+          ],
         ],
       ),
     );
@@ -319,10 +453,21 @@ function printReport(result: typeof report): void {
     const unmeasured = lambdaCpuNotMeasured(c);
     if (unmeasured) console.log(unmeasured);
     const ingest = c.bundles[`${c.deployed ?? 'sdk-external'}/ingest`];
-    if (ingest) console.log(`ingest bundle, largest parts: ${ingest.composition.slice(0, 6).map((part: any) => `${part.owner} ${Math.round(part.bytes / 1024)} KB`).join(', ')}`);
+    if (ingest)
+      console.log(
+        `ingest bundle, largest parts: ${ingest.composition
+          .slice(0, 6)
+          .map((part: any) => `${part.owner} ${Math.round(part.bytes / 1024)} KB`)
+          .join(', ')}`,
+      );
     if (c.importCosts) {
       console.log('\nOne dependency alone, bundled like a handler: size and import time in a fresh process (median)');
-      console.log(textTable(['module', 'size', 'import'], c.importCosts.map((row: any) => [row.name, `${Math.round(row.bytes / 1024)} KB`, `${row.importMs} ms`])));
+      console.log(
+        textTable(
+          ['module', 'size', 'import'],
+          c.importCosts.map((row: any) => [row.name, `${Math.round(row.bytes / 1024)} KB`, `${row.importMs} ms`]),
+        ),
+      );
     }
   }
 }

@@ -180,16 +180,31 @@ async function loadStories(options: PublishOptions): Promise<{ stories: StoryFil
   for (const story of stories) {
     const first = bySlug.get(story.slug);
     if (first !== undefined) {
-      problems.push({ file: story.file, pointer: '/slug', field: 'file name', detail: `has the same slug as ${first}: each story needs its own file name` });
+      problems.push({
+        file: story.file,
+        pointer: '/slug',
+        field: 'file name',
+        detail: `has the same slug as ${first}: each story needs its own file name`,
+      });
     } else {
       bySlug.set(story.slug, story.file);
     }
   }
   for (const slug of options.retract) {
     if (!isStorySlug(slug)) {
-      problems.push({ file: '--retract', pointer: '/slug', field: 'slug', detail: `"${slug}" is not a story slug (lower-case a–z, digits and single hyphens)` });
+      problems.push({
+        file: '--retract',
+        pointer: '/slug',
+        field: 'slug',
+        detail: `"${slug}" is not a story slug (lower-case a–z, digits and single hyphens)`,
+      });
     } else if (bySlug.has(slug)) {
-      problems.push({ file: '--retract', pointer: '/slug', field: 'slug', detail: `"${slug}" is also being published from ${bySlug.get(slug)}` });
+      problems.push({
+        file: '--retract',
+        pointer: '/slug',
+        field: 'slug',
+        detail: `"${slug}" is also being published from ${bySlug.get(slug)}`,
+      });
     }
   }
   return { stories, problems };
@@ -242,7 +257,10 @@ export async function publishStories(options: PublishOptions, deps: PublishDepen
   const stop = (lines: string[]) => (fatal ??= lines);
   const failure = (result: IngestResult): Outcome => {
     if (result.status === 401) {
-      stop([`The endpoint refused the token (401 Unauthorized); the token came from ${options.token!.from}.`, ...tokenAdvice(options, 'refused')]);
+      stop([
+        `The endpoint refused the token (401 Unauthorized); the token came from ${options.token!.from}.`,
+        ...tokenAdvice(options, 'refused'),
+      ]);
     }
     return { kind: 'failed', status: result.status, message: result.message };
   };
@@ -262,7 +280,12 @@ export async function publishStories(options: PublishOptions, deps: PublishDepen
       const result = await client.put(task.story);
       if (!result.ok) return failure(result);
       const article = result.article;
-      const kind = result.status === 201 ? 'created' : before.article && article && before.article.revision === article.revision ? 'unchanged' : 'updated';
+      const kind =
+        result.status === 201
+          ? 'created'
+          : before.article && article && before.article.revision === article.revision
+            ? 'unchanged'
+            : 'updated';
       return {
         kind,
         status: result.status,
@@ -333,7 +356,9 @@ export async function publishStories(options: PublishOptions, deps: PublishDepen
   ];
   output.log(`Done: ${counts.join(', ')}.`);
   if (scheduled) {
-    output.log(`${scheduled === 1 ? '1 story is' : `${scheduled} stories are`} scheduled: each enters the feeds at its publishedAt (GET /articles?status=scheduled lists them).`);
+    output.log(
+      `${scheduled === 1 ? '1 story is' : `${scheduled} stories are`} scheduled: each enters the feeds at its publishedAt (GET /articles?status=scheduled lists them).`,
+    );
   }
   if (isLocalEndpoint(options.endpoint) && feedChanges > 0) {
     output.log(`The feeds change within a few seconds: ${options.endpoint}/feed.xml, /atom.xml and /feed.json`);
@@ -373,7 +398,9 @@ async function endpointFromOutputs(file: string): Promise<string> {
     throw new UsageError(`--outputs ${file}: no stack in it has an IngestApiUrl output (write it with cdk deploy --outputs-file ${file})`);
   }
   if (stacks.length > 1) {
-    throw new UsageError(`--outputs ${file}: several stacks (${stacks.map(([name]) => name).join(', ')}); pass --endpoint with the IngestApiUrl of one`);
+    throw new UsageError(
+      `--outputs ${file}: several stacks (${stacks.map(([name]) => name).join(', ')}); pass --endpoint with the IngestApiUrl of one`,
+    );
   }
   const [name, stack] = stacks[0]!;
   return endpointFrom((stack as { IngestApiUrl: string }).IngestApiUrl, `IngestApiUrl of ${name} in ${file}`);
@@ -389,6 +416,7 @@ async function readTokenFile(file: string): Promise<string | undefined> {
 
 /** Turns the command line and environment into options; throws UsageError. */
 export async function resolveCommand(argv: string[], env: NodeJS.ProcessEnv, context: CommandContext): Promise<Command> {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its one assignment below, parseArgs' result for these options
   let parsed;
   try {
     parsed = parseArgs({

@@ -21,7 +21,11 @@ const usage = `Usage: npm run rebuild-feeds -- [--aws] [--batch N]
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
-    options: { aws: { type: 'boolean', default: false }, batch: { type: 'string', default: '500' }, help: { type: 'boolean', default: false } },
+    options: {
+      aws: { type: 'boolean', default: false },
+      batch: { type: 'string', default: '500' },
+      help: { type: 'boolean', default: false },
+    },
     allowPositionals: false,
   });
   if (values.help) {
@@ -84,7 +88,17 @@ async function main(): Promise<number> {
     await flush();
     // The regenerations left the archive pages and the directory to the catalog refresh: run it now.
     attempted = true;
-    await handler({ version: '0', id: 'rebuild-feeds', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '', time: new Date().toISOString(), region: '', resources: [], detail: {} });
+    await handler({
+      version: '0',
+      id: 'rebuild-feeds',
+      'detail-type': 'Scheduled Event',
+      source: 'aws.events',
+      account: '',
+      time: new Date().toISOString(),
+      region: '',
+      resources: [],
+      detail: {},
+    });
     console.log(`Done: every feed of ${done} stories rebuilt from the table, with its archive pages and index.html.`);
   } finally {
     // Also after a failure: the batches before it may have rewritten files.

@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Node as YamlNode } from 'yaml';
@@ -169,15 +170,12 @@ export async function readStoryFile(file: string): Promise<StoryFile> {
  * returned as given. Paths that do not exist, are not Markdown
  * or hold no story are reported, all of them, rather than thrown one at a time.
  */
-export async function findStoryFiles(
-  paths: string[],
-  cwd = process.cwd(),
-): Promise<{ files: string[]; problems: StoryFileProblem[] }> {
+export async function findStoryFiles(paths: string[], cwd = process.cwd()): Promise<{ files: string[]; problems: StoryFileProblem[] }> {
   const files: string[] = [];
   const problems: StoryFileProblem[] = [];
   const problem = (file: string, detail: string) => problems.push({ file, pointer: '/', field: 'path', detail });
   for (const entry of paths) {
-    let info;
+    let info: Stats;
     try {
       info = await stat(path.resolve(cwd, entry));
     } catch {

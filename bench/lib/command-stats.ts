@@ -38,7 +38,8 @@ export class CommandStats {
     (client.middlewareStack as StackLike).add(
       (next, context) => async (original) => {
         if (!this.recording) return next(original);
-        const args = service === 'dynamodb' ? { ...original, input: { ReturnConsumedCapacity: 'TOTAL', ...(original.input as object) } } : original;
+        const args =
+          service === 'dynamodb' ? { ...original, input: { ReturnConsumedCapacity: 'TOTAL', ...(original.input as object) } } : original;
         const started = performance.now();
         const result = await next(args);
         const name = `${service} ${String(context.commandName ?? '?').replace(/Command$/, '')}`;
@@ -46,10 +47,18 @@ export class CommandStats {
         totals.count++;
         totals.ms += performance.now() - started;
         const output = result.output as
-          | { Items?: unknown[]; Item?: unknown; Responses?: Record<string, unknown[]>; ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }
+          | {
+              Items?: unknown[];
+              Item?: unknown;
+              Responses?: Record<string, unknown[]>;
+              ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[];
+            }
           | undefined;
         totals.capacityUnits += [output?.ConsumedCapacity ?? []].flat().reduce((sum, consumed) => sum + (consumed.CapacityUnits ?? 0), 0);
-        totals.itemsRead += (output?.Items?.length ?? 0) + (output?.Item ? 1 : 0) + Object.values(output?.Responses ?? {}).reduce((sum, list) => sum + list.length, 0);
+        totals.itemsRead +=
+          (output?.Items?.length ?? 0) +
+          (output?.Item ? 1 : 0) +
+          Object.values(output?.Responses ?? {}).reduce((sum, list) => sum + list.length, 0);
         const input = args.input as { Key?: unknown; Body?: unknown };
         if (name.endsWith('PutObject')) {
           const bytes = Buffer.isBuffer(input.Body) || typeof input.Body === 'string' ? Buffer.byteLength(input.Body as string) : 0;

@@ -34,7 +34,7 @@ export function ownerOf(url: string): string {
 export function summarizeProfile(file: string, top = 15): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const selfMicros = new Map<number, number>();
-  profile.samples.forEach((id, index) => selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0)));
+  for (const [index, id] of profile.samples.entries()) selfMicros.set(id, (selfMicros.get(id) ?? 0) + (profile.timeDeltas[index] ?? 0));
   const totalMicros = [...selfMicros.values()].reduce((sum, value) => sum + value, 0) || 1;
   const owners = new Map<string, number>();
   const functions = new Map<string, { name: string; where: string; micros: number }>();
@@ -103,7 +103,9 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/^.*\/be
   console.log(`total ${summary.totalMs} ms`);
   for (const row of summary.byOwner) console.log(`${String(row.share).padStart(5)}%  ${String(row.ms).padStart(8)} ms  ${row.owner}`);
   console.log('\ninclusive (callees included):');
-  for (const row of summary.inclusiveByOwner) console.log(`${String(row.share).padStart(5)}%  ${String(row.ms).padStart(8)} ms  ${row.owner}`);
+  for (const row of summary.inclusiveByOwner)
+    console.log(`${String(row.share).padStart(5)}%  ${String(row.ms).padStart(8)} ms  ${row.owner}`);
   console.log('');
-  for (const row of summary.byFunction) console.log(`${String(row.share).padStart(5)}%  ${String(row.ms).padStart(8)} ms  ${row.name}  ${row.where}`);
+  for (const row of summary.byFunction)
+    console.log(`${String(row.share).padStart(5)}%  ${String(row.ms).padStart(8)} ms  ${row.name}  ${row.where}`);
 }

@@ -28,13 +28,19 @@ export function vcpusOf(memoryMb: number): number {
 
 /** One control group per memory size, or the reason none could be made. */
 export function cpuShares(memories: number[]): CpuShares | { unavailable: string } {
-  const layout = existsSync(path.join(V1_ROOT, 'cpu.cfs_quota_us')) ? 'v1' : existsSync(path.join(V2_ROOT, 'cgroup.controllers')) ? 'v2' : undefined;
+  const layout = existsSync(path.join(V1_ROOT, 'cpu.cfs_quota_us'))
+    ? 'v1'
+    : existsSync(path.join(V2_ROOT, 'cgroup.controllers'))
+      ? 'v2'
+      : undefined;
   if (!layout) return { unavailable: 'no cgroup CPU controller on this machine' };
   const groups = new Map<number, string>();
   try {
     if (layout === 'v2') {
-      if (!readFileSync(path.join(V2_ROOT, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('cpu')) throw new Error('the cgroup v2 root offers no cpu controller');
-      if (!readFileSync(path.join(V2_ROOT, 'cgroup.subtree_control'), 'utf8').split(/\s+/).includes('cpu')) writeFileSync(path.join(V2_ROOT, 'cgroup.subtree_control'), '+cpu');
+      if (!readFileSync(path.join(V2_ROOT, 'cgroup.controllers'), 'utf8').split(/\s+/).includes('cpu'))
+        throw new Error('the cgroup v2 root offers no cpu controller');
+      if (!readFileSync(path.join(V2_ROOT, 'cgroup.subtree_control'), 'utf8').split(/\s+/).includes('cpu'))
+        writeFileSync(path.join(V2_ROOT, 'cgroup.subtree_control'), '+cpu');
     }
     for (const memoryMb of new Set(memories)) {
       const directory = path.join(layout === 'v1' ? V1_ROOT : V2_ROOT, `newsroom-bench-${process.pid}-${memoryMb}mb`);
@@ -50,7 +56,9 @@ export function cpuShares(memories: number[]): CpuShares | { unavailable: string
     }
   } catch (error) {
     removeGroups(groups);
-    return { unavailable: `cannot make a cgroup with a CPU quota (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; it needs root)` };
+    return {
+      unavailable: `cannot make a cgroup with a CPU quota (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}; it needs root)`,
+    };
   }
   return {
     procsFile(memoryMb) {

@@ -33,7 +33,8 @@ export async function request(url: string, options: RequestOptions = {}): Promis
       const connectionFailed = code === 'ECONNRESET' || code === 'EPIPE' || (error as Error).message === 'socket hang up';
       if (!idempotent || !connectionFailed || attempt >= READ_ATTEMPTS) throw error;
       retriedReads.count++;
-      if (retriedReads.errors.length < 10) retriedReads.errors.push(`${options.method ?? 'GET'} ${url}: ${code ?? (error as Error).message}`);
+      if (retriedReads.errors.length < 10)
+        retriedReads.errors.push(`${options.method ?? 'GET'} ${url}: ${code ?? (error as Error).message}`);
     }
   }
 }

@@ -38,9 +38,18 @@ export const PROBES: Probe[] = [
   { name: 'an empty module (baseline)', contents: 'export const answer = 42;' },
   { name: 'zod, classic API (a story-like schema)', contents: ZOD_CLASSIC },
   { name: 'zod/mini (the same schema)', contents: ZOD_MINI },
-  { name: 'sanitize-html', contents: `import sanitize from 'sanitize-html'; export const clean = (html) => sanitize(html, { allowedTags: ['p', 'a'] });` },
-  { name: 'markdown-it', contents: `import MarkdownIt from 'markdown-it'; export const md = new MarkdownIt({ html: false, linkify: true });` },
-  { name: '@aws-lambda-powertools/logger', contents: `import { Logger } from '@aws-lambda-powertools/logger'; export const logger = new Logger({ serviceName: 'x' });` },
+  {
+    name: 'sanitize-html',
+    contents: `import sanitize from 'sanitize-html'; export const clean = (html) => sanitize(html, { allowedTags: ['p', 'a'] });`,
+  },
+  {
+    name: 'markdown-it',
+    contents: `import MarkdownIt from 'markdown-it'; export const md = new MarkdownIt({ html: false, linkify: true });`,
+  },
+  {
+    name: '@aws-lambda-powertools/logger',
+    contents: `import { Logger } from '@aws-lambda-powertools/logger'; export const logger = new Logger({ serviceName: 'x' });`,
+  },
   { name: 'DynamoDB + document client, bundled', contents: DYNAMO },
   { name: 'DynamoDB + document client, from node_modules', contents: DYNAMO, external: RUNTIME_PROVIDED_MODULES },
   { name: 'S3 client, bundled', contents: S3 },

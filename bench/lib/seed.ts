@@ -58,7 +58,12 @@ type Item = Record<string, unknown>;
 function templates(site: SiteSettings, now: Date, bodyBytes: number): Article[] {
   return Array.from({ length: TEMPLATES }, (_, index) => {
     const input = parseArticleInput(storyInput({ index: 1_000_000 + index, summary: index % 3 !== 0, bodyBytes }));
-    return draftArticle(input, { slug: `template-${index}`, defaultUrl: `${site.baseUrl}/articles/template-${index}`, defaultLanguage: site.language, now });
+    return draftArticle(input, {
+      slug: `template-${index}`,
+      defaultUrl: `${site.baseUrl}/articles/template-${index}`,
+      defaultLanguage: site.language,
+      now,
+    });
   });
 }
 
@@ -71,8 +76,12 @@ interface StoryMeta {
 /** Categories, bylines and publish time of seeded story `index` (cheap: no body). */
 function storyMeta(index: number, now: number, spanMs: number): StoryMeta {
   const next = random(index * 31 + 11);
-  const categories = [...new Set([CATEGORIES[index % CATEGORIES.length]!, ...(next() < 0.3 ? [CATEGORIES[Math.floor(next() * CATEGORIES.length)]!] : [])])];
-  const authors = [...new Set([AUTHORS[Math.floor(next() * AUTHORS.length)]!, ...(next() < 0.2 ? [AUTHORS[Math.floor(next() * AUTHORS.length)]!] : [])])];
+  const categories = [
+    ...new Set([CATEGORIES[index % CATEGORIES.length]!, ...(next() < 0.3 ? [CATEGORIES[Math.floor(next() * CATEGORIES.length)]!] : [])]),
+  ];
+  const authors = [
+    ...new Set([AUTHORS[Math.floor(next() * AUTHORS.length)]!, ...(next() < 0.2 ? [AUTHORS[Math.floor(next() * AUTHORS.length)]!] : [])]),
+  ];
   return { categories, authors, publishedAt: pastPublishTime(index, now, spanMs).toUpperCase() };
 }
 
@@ -107,7 +116,11 @@ async function writeAll(client: DynamoDBDocumentClient, tableName: string, items
   let failure: unknown;
   const inFlight = new Set<Promise<void>>();
   const send = async (requests: Item[]) => {
-    await batchWrite(client, tableName, requests.map((Item) => ({ PutRequest: { Item } })));
+    await batchWrite(
+      client,
+      tableName,
+      requests.map((Item) => ({ PutRequest: { Item } })),
+    );
     written += requests.length;
   };
   const start = (requests: Item[]) => {

@@ -16,9 +16,26 @@ export function random(seed: number): () => number {
 }
 
 export const CATEGORIES = [
-  'World', 'Politics', 'Business', 'Economy', 'Science', 'Technology', 'Health', 'Climate',
-  'Culture', 'Arts', 'Books', 'Music', 'Film', 'Sport', 'Education', 'Local', 'Opinion',
-  'Travel', 'Food', 'الشرق الأوسط',
+  'World',
+  'Politics',
+  'Business',
+  'Economy',
+  'Science',
+  'Technology',
+  'Health',
+  'Climate',
+  'Culture',
+  'Arts',
+  'Books',
+  'Music',
+  'Film',
+  'Sport',
+  'Education',
+  'Local',
+  'Opinion',
+  'Travel',
+  'Food',
+  'الشرق الأوسط',
 ] as const;
 
 const GIVEN = ['Amira', 'Jonas', 'Keiko', 'Luis', 'Ngozi', 'Priya', 'Tomás', 'Wei', 'Zofia', 'Omar'];
@@ -106,7 +123,11 @@ export function storyInput(options: StoryOptions): StoryInput {
     ...(next() < 0.4 ? { kicker: sentence(next, 2).slice(0, -1) } : {}),
     ...((options.summary ?? true) ? { summary: sentence(next, 25) } : {}),
     body: storyBodyHtml(next, options.bodyBytes),
-    authors: authors.map((name, position) => (position === 0 && next() < 0.5 ? { name, url: `https://news.example.com/staff/${name.toLowerCase().replace(/\W+/g, '-')}` } : { name })),
+    authors: authors.map((name, position) =>
+      position === 0 && next() < 0.5
+        ? { name, url: `https://news.example.com/staff/${name.toLowerCase().replace(/\W+/g, '-')}` }
+        : { name },
+    ),
     categories,
     ...(options.publishedAt ? { publishedAt: options.publishedAt } : {}),
     ...(withImage

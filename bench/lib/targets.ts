@@ -38,7 +38,12 @@ export function evaluateTargets(results: { render?: Json; archiveSmall?: Json; a
     ),
   );
   rows.push(
-    row('floor-p95', `Publish-to-origin p95 ≤ 3× the floor at ${archive}`, floor && `${floor.publishToOriginP95Multiple}×`, floor && floor.publishToOriginP95Multiple <= 3),
+    row(
+      'floor-p95',
+      `Publish-to-origin p95 ≤ 3× the floor at ${archive}`,
+      floor && `${floor.publishToOriginP95Multiple}×`,
+      floor && floor.publishToOriginP95Multiple <= 3,
+    ),
   );
 
   const reader = large?.readerView;
@@ -73,7 +78,14 @@ export function evaluateTargets(results: { render?: Json; archiveSmall?: Json; a
   );
 
   const burst = large?.burst;
-  rows.push(row('burst-rate', 'Burst: ≥ 200 publishes/s accepted', burst && `${burst.acceptedPerSecond}/s`, burst && burst.acceptedPerSecond >= 200));
+  rows.push(
+    row(
+      'burst-rate',
+      'Burst: ≥ 200 publishes/s accepted',
+      burst && `${burst.acceptedPerSecond}/s`,
+      burst && burst.acceptedPerSecond >= 200,
+    ),
+  );
   rows.push(
     row(
       'burst-coalescing',
@@ -86,8 +98,9 @@ export function evaluateTargets(results: { render?: Json; archiveSmall?: Json; a
     row(
       'burst-complete',
       `Burst: all ${burst?.publishes ?? 1000} in the feeds ≤ 5 s after the last ack`,
-      burst && `${(burst.feedsCompleteAfterLastAckMs / 1000).toFixed(1)} s (verified by reading every feed: ${(burst.verifiedAfterLastAckMs / 1000).toFixed(1)} s)`,
-      burst && burst.allInFeeds && burst.feedsCompleteAfterLastAckMs <= 5000,
+      burst &&
+        `${(burst.feedsCompleteAfterLastAckMs / 1000).toFixed(1)} s (verified by reading every feed: ${(burst.verifiedAfterLastAckMs / 1000).toFixed(1)} s)`,
+      burst?.allInFeeds && burst.feedsCompleteAfterLastAckMs <= 5000,
     ),
   );
 
@@ -96,7 +109,8 @@ export function evaluateTargets(results: { render?: Json; archiveSmall?: Json; a
     row(
       'render-overhead',
       'Render overhead above the `feed` library < 25%',
-      overhead && `${overhead.overheadPercent > 0 ? '+' : ''}${overhead.overheadPercent}% (${ms(overhead.ours.p50)} vs ${ms(overhead.feedLibrary.p50)})`,
+      overhead &&
+        `${overhead.overheadPercent > 0 ? '+' : ''}${overhead.overheadPercent}% (${ms(overhead.ours.p50)} vs ${ms(overhead.feedLibrary.p50)})`,
       overhead && overhead.overheadPercent < 25,
     ),
   );
@@ -105,7 +119,9 @@ export function evaluateTargets(results: { render?: Json; archiveSmall?: Json; a
   const deployed = coldStart?.deployed ?? 'sdk-external';
   for (const handler of ['ingest', 'regenerate', 'publish-due']) {
     const bundle = coldStart?.bundles?.[`${deployed}/${handler}`];
-    rows.push(row(`bundle-${handler}`, `${handler} bundle < 1 MB (as deployed)`, bundle && kb(bundle.bytes), bundle && bundle.bytes < 1024 * 1024));
+    rows.push(
+      row(`bundle-${handler}`, `${handler} bundle < 1 MB (as deployed)`, bundle && kb(bundle.bytes), bundle && bundle.bytes < 1024 * 1024),
+    );
   }
   for (const handler of ['ingest', 'regenerate', 'publish-due']) {
     const cold = coldStart?.coldStarts?.[`${deployed}/${handler}`];
@@ -128,6 +144,13 @@ export function evaluateTargets(results: { render?: Json; archiveSmall?: Json; a
       bytes && bytes.worstBrotliShare <= 0.2,
     ),
   );
-  rows.push(row('not-modified', 'Unchanged feed: conditional GET → 304, empty body', bytes && (bytes.conditionalGet304 ? '304, 0 bytes' : 'no'), bytes && bytes.conditionalGet304));
+  rows.push(
+    row(
+      'not-modified',
+      'Unchanged feed: conditional GET → 304, empty body',
+      bytes && (bytes.conditionalGet304 ? '304, 0 bytes' : 'no'),
+      bytes?.conditionalGet304,
+    ),
+  );
   return rows;
 }

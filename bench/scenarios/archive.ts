@@ -53,7 +53,8 @@ const burstConcurrency = numberArg(args, 'burst-concurrency', 32);
 const burstCategories = Math.min(CATEGORIES.length, numberArg(args, 'burst-spread', CATEGORIES.length)) || CATEGORIES.length;
 const burstAuthors = Math.min(AUTHORS.length, numberArg(args, 'burst-spread', AUTHORS.length)) || AUTHORS.length;
 // Every burst story must fit in its category and author feeds (50 stories each) to be checked there.
-if (Math.ceil(burstSize / Math.min(burstCategories, burstAuthors)) > 50) throw new Error('--burst is too large for --burst-spread: at most 50 stories per feed');
+if (Math.ceil(burstSize / Math.min(burstCategories, burstAuthors)) > 50)
+  throw new Error('--burst is too large for --burst-spread: at most 50 stories per feed');
 const growthRuns = numberArg(args, 'growth-runs', 20);
 /** The category and author of every story the growth runs and what-ifs publish. */
 const GROWTH_CATEGORY = CATEGORIES[0]!;
@@ -129,7 +130,9 @@ const base = loopback(runtime.url);
 const originClient = new S3Client(runtime.standIns.clientConfig.s3);
 
 // The same module instances the runtime loaded (handlers read their configuration at import).
-const { handler: regenerate } = (await import('../../functions/regenerate/handler.js')) as { handler: (event: DynamoDBStreamEvent) => Promise<void> };
+const { handler: regenerate } = (await import('../../functions/regenerate/handler.js')) as {
+  handler: (event: DynamoDBStreamEvent) => Promise<void>;
+};
 const { dynamoDbClient } = await import('../../functions/commons/clients/dynamodb.js');
 const { s3Client } = await import('../../functions/commons/clients/s3.js');
 const { feedBucket, loadSite, tableName } = await import('../../functions/commons/config.js');
@@ -153,7 +156,9 @@ const site = loadSite();
 const table = tableName();
 // A client of our own: its writes are not seen by the stream stand-in (no regeneration per seeded item).
 const { requestHandlerSettings } = await import('../../functions/commons/clients/request-handler.js');
-const seedingClient = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: requestHandlerSettings() }), { marshallOptions: { removeUndefinedValues: true } });
+const seedingClient = DynamoDBDocumentClient.from(new DynamoDBClient({ requestHandler: requestHandlerSettings() }), {
+  marshallOptions: { removeUndefinedValues: true },
+});
 // Round trips of the handlers' own clients (the CDN stand-in and the seeding client are not counted).
 const calls = new CommandStats();
 calls.attach(dynamoDbClient, 'dynamodb');
@@ -169,14 +174,19 @@ try {
   log(`seeding ${stories} stories`);
   const seeded = await seedArchive({ client: seedingClient, tableName: table, site, to: stories });
   log(`seeded ${seeded.items} items in ${(seeded.ms / 1000).toFixed(1)} s (${Math.round(seeded.itemsPerSecond)} items/s)`);
-  const warmupSlugs = warmup === 'all' ? [...new Set([...seeded.newestPerFeed.values()].map((story) => story.slug))] : [seeded.newestPerFeed.get(SITE_FEED.key)!.slug];
+  const warmupSlugs =
+    warmup === 'all'
+      ? [...new Set([...seeded.newestPerFeed.values()].map((story) => story.slug))]
+      : [seeded.newestPerFeed.get(SITE_FEED.key)!.slug];
   calls.start();
   const warmupStarted = performance.now();
   await regenerate(storyEvent(warmupSlugs));
   const warmupMs = performance.now() - warmupStarted;
   const warmupCalls = calls.stop();
   const warmupFiles = calls.written.length;
-  log(`first regeneration (${warmupSlugs.length} ${warmupSlugs.length === 1 ? 'story' : 'stories'}): ${warmupFiles} files in ${Math.round(warmupMs)} ms`);
+  log(
+    `first regeneration (${warmupSlugs.length} ${warmupSlugs.length === 1 ? 'story' : 'stories'}): ${warmupFiles} files in ${Math.round(warmupMs)} ms`,
+  );
   result.seed = {
     items: seeded.items,
     ms: Math.round(seeded.ms),
@@ -223,7 +233,8 @@ try {
   }
   result.stream = { ...runtime.stream.stats };
   result.retriedReads = { ...retriedReads };
-  if (runtime.stream.stats.deadLetters) throw new BenchmarkBrokenError(`${runtime.stream.stats.deadLetters} stream batch(es) were dead-lettered`);
+  if (runtime.stream.stats.deadLetters)
+    throw new BenchmarkBrokenError(`${runtime.stream.stats.deadLetters} stream batch(es) were dead-lettered`);
   result.memoryMb = Math.round(process.memoryUsage().rss / 1e6);
   result.loadAfter = machineLoad();
   writeResult(args.out, result);
@@ -304,7 +315,10 @@ async function poll(url: string): Promise<Buffer> {
 async function waitUntilSettled(timeoutMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BenchmarkBrokenError(`The regenerations were not done ${timeoutMs / 1000} s after the last publish`)), timeoutMs);
+    timer = setTimeout(
+      () => reject(new BenchmarkBrokenError(`The regenerations were not done ${timeoutMs / 1000} s after the last publish`)),
+      timeoutMs,
+    );
   });
   try {
     await Promise.race([runtime.settled(), timeout]);
@@ -346,7 +360,9 @@ async function readUntilPresent(urls: string[], ids: (url: string) => string[], 
     if (!missing.length) return { polls };
     if (performance.now() > giveUpAt) {
       const url = missing[0]!;
-      throw new BenchmarkBrokenError(`After ${timeoutMs} ms ${missing.length} feed file(s) still miss stories, e.g. ${url}: ${await whereMissing(url, ids(url))}`);
+      throw new BenchmarkBrokenError(
+        `After ${timeoutMs} ms ${missing.length} feed file(s) still miss stories, e.g. ${url}: ${await whereMissing(url, ids(url))}`,
+      );
     }
     await sleep(5);
   }
@@ -374,12 +390,21 @@ async function checkSeedFidelity(slugs: string[]): Promise<{ sampled: number; id
     // The story's whole partition: the story, its projection record and its copies.
     const storyKey = keys.article(slug);
     const { Items: story = [] } = await seedingClient.send(
-      new QueryCommand({ TableName: table, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': storyKey.PK }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': storyKey.PK },
+        ConsistentRead: true,
+      }),
     );
     const article = story.find((item) => item.SK === storyKey.SK);
     const { memberships } = membershipsOf(article as Parameters<typeof membershipsOf>[0]);
     const entries = await Promise.all(
-      memberships.map(async (m) => (await seedingClient.send(new GetCommand({ TableName: table, Key: keys.feedEntry(m.feedKey, m.sortKey), ConsistentRead: true }))).Item),
+      memberships.map(
+        async (m) =>
+          (await seedingClient.send(new GetCommand({ TableName: table, Key: keys.feedEntry(m.feedKey, m.sortKey), ConsistentRead: true })))
+            .Item,
+      ),
     );
     return canonical({ story, entries });
   };
@@ -400,7 +425,9 @@ function canonical(value: unknown): string {
 }
 
 function newStory(slug: string, index: number, publishedAt?: string) {
-  const input = parseArticleInput(storyInput({ index: 500_000 + index, categories: [GROWTH_CATEGORY], authors: [GROWTH_AUTHOR], publishedAt }));
+  const input = parseArticleInput(
+    storyInput({ index: 500_000 + index, categories: [GROWTH_CATEGORY], authors: [GROWTH_AUTHOR], publishedAt }),
+  );
   return draftArticle(input, { slug, defaultUrl: `${site.baseUrl}/articles/${slug}`, defaultLanguage: site.language, now: new Date() });
 }
 
@@ -414,13 +441,24 @@ function newStory(slug: string, index: number, publishedAt?: string) {
 async function fillGrowthFeeds(): Promise<number> {
   const feed = authorFeed(GROWTH_AUTHOR);
   const { Count = 0 } = await seedingClient.send(
-    new QueryCommand({ TableName: table, KeyConditionExpression: 'PK = :feed', ExpressionAttributeValues: { ':feed': keys.feedPartition(feed.key) }, Select: 'COUNT', Limit: site.feedSize, ConsistentRead: true }),
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'PK = :feed',
+      ExpressionAttributeValues: { ':feed': keys.feedPartition(feed.key) },
+      Select: 'COUNT',
+      Limit: site.feedSize,
+      ConsistentRead: true,
+    }),
   );
   const missing = site.feedSize - Count;
   if (missing <= 0) return 0;
   const threeDaysAgo = new Date(Date.now() - 3 * 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const fillers = Array.from({ length: missing }, (_, index) => newStory(`growth-filler-${index}`, 700_000 + index, threeDaysAgo));
-  await batchWrite(seedingClient, table, fillers.flatMap((filler) => storyItems(filler, site)).map((Item) => ({ PutRequest: { Item } })));
+  await batchWrite(
+    seedingClient,
+    table,
+    fillers.flatMap((filler) => storyItems(filler, site)).map((Item) => ({ PutRequest: { Item } })),
+  );
   await regenerate(storyEvent([fillers[0]!.slug]));
   return missing;
 }
@@ -463,7 +501,9 @@ async function measureGrowth(size: number) {
     filesWritten: files,
     bytesWritten: files.reduce((sum, file) => sum + file.bytes, 0),
   };
-  log(`growth: handler p50 ${summary.handler.p50} ms; ${files.length} files, ${Math.round(summary.bytesWritten / 1024)} KB written per regeneration`);
+  log(
+    `growth: handler p50 ${summary.handler.p50} ms; ${files.length} files, ${Math.round(summary.bytesWritten / 1024)} KB written per regeneration`,
+  );
   const whatIf = await measureWhatIfs(size);
   return { ...summary, whatIf };
 }
@@ -508,7 +548,9 @@ async function measureWhatIfs(size: number) {
     }
   }
   const results: Record<string, unknown> = Object.fromEntries([...times].map(([name, list]) => [name, distribution(list)]));
-  log(`what-if: feeds only p50 ${(results.feedsOnly as { p50: number }).p50} ms, comparing each file with S3 ${(results.feedsOnlyComparingWithS3 as { p50: number }).p50} ms`);
+  log(
+    `what-if: feeds only p50 ${(results.feedsOnly as { p50: number }).p50} ms, comparing each file with S3 ${(results.feedsOnlyComparingWithS3 as { p50: number }).p50} ms`,
+  );
   return results;
 }
 
@@ -525,7 +567,11 @@ async function measureLatency(size: number) {
   let measured = 0;
   for (let index = 0; index < publishes && (index < minPublishes || performance.now() < giveUpAt); index++, measured++) {
     const slug = `publish-${size}-${index}`;
-    const input = storyInput({ index: 100_000 + size + index, categories: [CATEGORIES[index % CATEGORIES.length]!], authors: [AUTHORS[(index * 7) % AUTHORS.length]!] });
+    const input = storyInput({
+      index: 100_000 + size + index,
+      categories: [CATEGORIES[index % CATEGORIES.length]!],
+      authors: [AUTHORS[(index * 7) % AUTHORS.length]!],
+    });
     const body = JSON.stringify(input);
     const urls = feedUrls([SITE_FEED, categoryFeed(input.categories[0]!), authorFeed(input.authors[0]!.name)]);
     const started = performance.now();
@@ -553,14 +599,21 @@ async function measureLatency(size: number) {
     budgetSpent: measured < publishes,
     filesChecked: 9,
     total: distribution(total),
-    phases: { ingestAck: distribution(ack), ackToPoller: distribution(toPoller), ackToAllNineRead: distribution(inFeeds), ackToEveryPageWritten: distribution(allPages) },
+    phases: {
+      ingestAck: distribution(ack),
+      ackToPoller: distribution(toPoller),
+      ackToAllNineRead: distribution(inFeeds),
+      ackToEveryPageWritten: distribution(allPages),
+    },
     /** Rounds of conditional GETs per publish (each round asks for the files still missing the story). */
     pollsPerPublish: round(polls / Math.max(1, measured), 1),
     regenerations: runtime.stream.stats.batchesDelivered - batchesBefore,
     /** Ingest and regenerate handlers together. */
     callsPerPublish,
   };
-  log(`latency: p50 ${summary.total.p50} ms, p95 ${summary.total.p95} ms over ${measured} publishes${measured < publishes ? ` (time budget spent; ${publishes} asked)` : ''}`);
+  log(
+    `latency: p50 ${summary.total.p50} ms, p95 ${summary.total.p95} ms over ${measured} publishes${measured < publishes ? ` (time budget spent; ${publishes} asked)` : ''}`,
+  );
   return summary;
 }
 
@@ -577,7 +630,13 @@ async function measureFloor(latency: { p50: number; p95: number }) {
   const files = await Promise.all(
     urls.map(async (url) => {
       const object = await originClient.send(new GetObjectCommand({ Bucket: feedBucket(), Key: objectKey(url) }));
-      return { key: objectKey(url), body: Buffer.from(await object.Body!.transformToByteArray()), contentType: object.ContentType, cacheControl: object.CacheControl, metadata: object.Metadata };
+      return {
+        key: objectKey(url),
+        body: Buffer.from(await object.Body!.transformToByteArray()),
+        contentType: object.ContentType,
+        cacheControl: object.CacheControl,
+        metadata: object.Metadata,
+      };
     }),
   );
   const runs = Math.max(5, Math.min(20, publishes));
@@ -586,7 +645,14 @@ async function measureFloor(latency: { p50: number; p95: number }) {
     const started = performance.now();
     for (const file of files) {
       await s3Client.send(
-        new PutObjectCommand({ Bucket: feedBucket(), Key: file.key, Body: file.body, ContentType: file.contentType, CacheControl: file.cacheControl, Metadata: file.metadata }),
+        new PutObjectCommand({
+          Bucket: feedBucket(),
+          Key: file.key,
+          Body: file.body,
+          ContentType: file.contentType,
+          CacheControl: file.cacheControl,
+          Metadata: file.metadata,
+        }),
       );
     }
     times.push(performance.now() - started);
@@ -600,7 +666,9 @@ async function measureFloor(latency: { p50: number; p95: number }) {
     publishToOriginP50Multiple: round(latency.p50 / floor.p50, 2),
     publishToOriginP95Multiple: round(latency.p95 / floor.p50, 2),
   };
-  log(`floor: 9 files (${Math.round(summary.bytes / 1024)} KB) written one after another in ${floor.p50} ms (p50); publish-to-origin is ${summary.publishToOriginP50Multiple}× that (p50), ${summary.publishToOriginP95Multiple}× (p95)`);
+  log(
+    `floor: 9 files (${Math.round(summary.bytes / 1024)} KB) written one after another in ${floor.p50} ms (p50); publish-to-origin is ${summary.publishToOriginP50Multiple}× that (p50), ${summary.publishToOriginP95Multiple}× (p95)`,
+  );
   return summary;
 }
 
@@ -639,7 +707,11 @@ async function measureReaderView(count: number) {
   for (let index = 0; index < count; index++) {
     const slug = `reader-${stories}-${index}`;
     slugs.push(slug);
-    const input = storyInput({ index: 300_000 + stories + index, categories: [CATEGORIES[index % CATEGORIES.length]!], authors: [AUTHORS[(index * 5) % AUTHORS.length]!] });
+    const input = storyInput({
+      index: 300_000 + stories + index,
+      categories: [CATEGORIES[index % CATEGORIES.length]!],
+      authors: [AUTHORS[(index * 5) % AUTHORS.length]!],
+    });
     // Newsrooms publish when they publish: at any moment of the CDN copy's lifetime, not just
     // after the reader saw the last story (which would always land right after a revalidation).
     await sleep(Math.random() * READER_PUBLISH_SPREAD_MS);
@@ -652,7 +724,8 @@ async function measureReaderView(count: number) {
     for (;;) {
       const response = await request(viaCdn);
       if (response.body.includes(idOf(slug))) break;
-      if (performance.now() - acknowledged > 120_000) throw new BenchmarkBrokenError(`A reader did not see ${slug} through the CDN within 120 s`);
+      if (performance.now() - acknowledged > 120_000)
+        throw new BenchmarkBrokenError(`A reader did not see ${slug} through the CDN within 120 s`);
       await sleep(250);
     }
     visible.push(performance.now() - acknowledged);
@@ -665,7 +738,9 @@ async function measureReaderView(count: number) {
   hub.fetching = false;
   const fetches = hub.fetched.get(topic) ?? [];
   const stale = slugs.filter((slug, index) => fetches[index] === undefined || !fetches[index]!.includes(idOf(slug))).length;
-  const paths = runtime.cloudFrontApi.invalidations.filter((invalidation) => invalidation.createdAt >= phaseStarted).flatMap((invalidation) => invalidation.paths);
+  const paths = runtime.cloudFrontApi.invalidations
+    .filter((invalidation) => invalidation.createdAt >= phaseStarted)
+    .flatMap((invalidation) => invalidation.paths);
   const summary = {
     freshness,
     edgeSeconds: Number(process.env.FEED_EDGE_SECONDS ?? 5),
@@ -679,7 +754,9 @@ async function measureReaderView(count: number) {
     warmerErrors,
     cdn: { ...runtime.cdn.stats },
   };
-  log(`reader view: p50 ${summary.ackToVisibleThroughCdn.p50} ms, p95 ${summary.ackToVisibleThroughCdn.p95} ms; ${summary.invalidationPathsPerPublish} invalidation paths a publish; ${stale} of ${count} hub fetches stale`);
+  log(
+    `reader view: p50 ${summary.ackToVisibleThroughCdn.p50} ms, p95 ${summary.ackToVisibleThroughCdn.p95} ms; ${summary.invalidationPathsPerPublish} invalidation paths a publish; ${stale} of ${count} hub fetches stale`,
+  );
   return summary;
 }
 
@@ -699,7 +776,9 @@ async function measureBytes() {
       const etag = String(raw.headers.etag ?? '');
       const conditional = await request(url, { headers: { 'if-none-match': etag, 'accept-encoding': 'br, gzip' } });
       if (gzip.headers['content-encoding'] !== 'gzip' || brotli.headers['content-encoding'] !== 'br') {
-        throw new BenchmarkBrokenError(`${url} was not served compressed (gzip: ${gzip.headers['content-encoding']}, br: ${brotli.headers['content-encoding']})`);
+        throw new BenchmarkBrokenError(
+          `${url} was not served compressed (gzip: ${gzip.headers['content-encoding']}, br: ${brotli.headers['content-encoding']})`,
+        );
       }
       const items = (raw.body.toString('utf8').match(/article:/g) ?? []).length;
       rows.push({
@@ -737,14 +816,26 @@ async function measureBytes() {
 async function measureIngestOnly(count: number) {
   const tomorrow = new Date(Date.now() + 86_400_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const bodies = Array.from({ length: count }, (_, index) =>
-    JSON.stringify(storyInput({ index: 250_000 + index, publishedAt: tomorrow, categories: [CATEGORIES[index % CATEGORIES.length]!], authors: [AUTHORS[index % AUTHORS.length]!] })),
+    JSON.stringify(
+      storyInput({
+        index: 250_000 + index,
+        publishedAt: tomorrow,
+        categories: [CATEGORIES[index % CATEGORIES.length]!],
+        authors: [AUTHORS[index % AUTHORS.length]!],
+      }),
+    ),
   );
   const before = runtime.stream.stats.batchesDelivered;
   const started = performance.now();
   await inParallel([...bodies.keys()], burstConcurrency, (index) => putStory(`scheduled-${index}`, bodies[index]!));
   const acceptMs = performance.now() - started;
   await waitUntilSettled(120_000);
-  return { publishes: count, acceptMs: round(acceptMs, 1), acceptedPerSecond: round(count / (acceptMs / 1000), 1), regenerations: runtime.stream.stats.batchesDelivered - before };
+  return {
+    publishes: count,
+    acceptMs: round(acceptMs, 1),
+    acceptedPerSecond: round(count / (acceptMs / 1000), 1),
+    regenerations: runtime.stream.stats.batchesDelivered - before,
+  };
 }
 
 async function measureBurst() {
@@ -754,7 +845,9 @@ async function measureBurst() {
     slug: `burst-${index}`,
     category: CATEGORIES[index % burstCategories]!,
     author: AUTHORS[index % burstAuthors]!,
-    body: JSON.stringify(storyInput({ index: 200_000 + index, categories: [CATEGORIES[index % burstCategories]!], authors: [AUTHORS[index % burstAuthors]!] })),
+    body: JSON.stringify(
+      storyInput({ index: 200_000 + index, categories: [CATEGORIES[index % burstCategories]!], authors: [AUTHORS[index % burstAuthors]!] }),
+    ),
   }));
   const before = { ...runtime.stream.stats };
   calls.start();
@@ -813,9 +906,14 @@ async function measureBurst() {
     callsPerRegeneration: Object.fromEntries(
       Object.entries(burstCalls)
         .filter(([name]) => !['dynamodb PutItem'].includes(name))
-        .map(([name, totals]) => [name, { count: round(totals.count / Math.max(1, batchesSoFar), 1), ms: round(totals.ms / Math.max(1, batchesSoFar), 1) }]),
+        .map(([name, totals]) => [
+          name,
+          { count: round(totals.count / Math.max(1, batchesSoFar), 1), ms: round(totals.ms / Math.max(1, batchesSoFar), 1) },
+        ]),
     ),
   };
-  log(`burst: ${summary.acceptedPerSecond}/s accepted, ${batches} regenerations, complete ${summary.feedsCompleteAfterLastAckMs} ms after the last ack`);
+  log(
+    `burst: ${summary.acceptedPerSecond}/s accepted, ${batches} regenerations, complete ${summary.feedsCompleteAfterLastAckMs} ms after the last ack`,
+  );
   return summary;
 }

@@ -18,7 +18,13 @@ import path from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build, type Metafile } from 'esbuild';
-import { DEFAULT_MEMORY_MB, PUBLISHER_EXTERNAL_MODULES, publisherEsbuildOptions, REPO_ROOT, RUNTIME_PROVIDED_MODULES } from '../../infra/cdk/publisher-function.js';
+import {
+  DEFAULT_MEMORY_MB,
+  PUBLISHER_EXTERNAL_MODULES,
+  publisherEsbuildOptions,
+  REPO_ROOT,
+  RUNTIME_PROVIDED_MODULES,
+} from '../../infra/cdk/publisher-function.js';
 import { REGENERATOR_MEMORY_MB } from '../../infra/cdk/regenerator.js';
 import { startStandIns } from '../../infra/local/aws-stand-ins.js';
 import { articleItem } from '../../functions/adapters/dynamo-article-repository.js';
@@ -83,7 +89,13 @@ const VARIANTS: Variant[] = [
   { name: DEPLOYED, bundle: DEPLOYED, sourceMaps: true, description: `as deployed: ${BUNDLE_KINDS[DEPLOYED]}, --enable-source-maps` },
   { name: OTHER, bundle: OTHER, sourceMaps: true, description: `${BUNDLE_KINDS[OTHER]}, --enable-source-maps` },
   { name: `${DEPLOYED}-no-maps`, bundle: DEPLOYED, sourceMaps: false, description: 'as deployed, without --enable-source-maps' },
-  { name: `${DEPLOYED}-lambda-cpu`, bundle: DEPLOYED, sourceMaps: true, lambdaCpu: true, description: "as deployed, the first request with the CPU Lambda gives the function's memory (INIT unthrottled, as Lambda bursts it)" },
+  {
+    name: `${DEPLOYED}-lambda-cpu`,
+    bundle: DEPLOYED,
+    sourceMaps: true,
+    lambdaCpu: true,
+    description: "as deployed, the first request with the CPU Lambda gives the function's memory (INIT unthrottled, as Lambda bursts it)",
+  },
 ];
 
 type HandlerName = (typeof HANDLERS)[number]['name'];
@@ -101,16 +113,25 @@ function composition(metafile: Metafile, outfile: string, top = 12): { owner: st
     } else owner = input.split('/').slice(0, 2).join('/');
     owners.set(owner, (owners.get(owner) ?? 0) + bytesInOutput);
   }
-  return [...owners.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).map(([owner, bytes]) => ({ owner, bytes }));
+  return [...owners.entries()]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([owner, bytes]) => ({ owner, bytes }));
 }
 
 async function buildBundles() {
-  const bundles: Record<string, { file: string; bytes: number; mapBytes: number; buildMs: number; composition: { owner: string; bytes: number }[] }> = {};
+  const bundles: Record<
+    string,
+    { file: string; bytes: number; mapBytes: number; buildMs: number; composition: { owner: string; bytes: number }[] }
+  > = {};
   for (const kind of [DEPLOYED, OTHER]) {
     for (const handler of HANDLERS) {
       const outfile = path.join(WORK_DIR, kind, handler.name, 'index.mjs');
       const started = performance.now();
-      const { metafile } = await build({ ...publisherEsbuildOptions(handler.entry, outfile, kind === 'sdk-external' ? RUNTIME_PROVIDED_MODULES : []), metafile: true });
+      const { metafile } = await build({
+        ...publisherEsbuildOptions(handler.entry, outfile, kind === 'sdk-external' ? RUNTIME_PROVIDED_MODULES : []),
+        metafile: true,
+      });
       bundles[`${kind}/${handler.name}`] = {
         file: outfile,
         bytes: statSync(outfile).size,
@@ -142,13 +163,23 @@ async function runChild(bundle: string, eventFile: string, env: Record<string, s
 }
 
 mkdirSync(WORK_DIR, { recursive: true });
-const result: Record<string, unknown> = { scenario: 'cold-start', runs, deployed: DEPLOYED, node: process.version, loadBefore: machineLoad() };
+const result: Record<string, unknown> = {
+  scenario: 'cold-start',
+  runs,
+  deployed: DEPLOYED,
+  node: process.version,
+  loadBefore: machineLoad(),
+};
 log('building bundles');
 const bundles = await buildBundles();
-result.bundles = Object.fromEntries(Object.entries(bundles).map(([name, bundle]) => [name, { ...bundle, file: path.relative(REPO_ROOT, bundle.file) }]));
+result.bundles = Object.fromEntries(
+  Object.entries(bundles).map(([name, bundle]) => [name, { ...bundle, file: path.relative(REPO_ROOT, bundle.file) }]),
+);
 
 const standIns = await startStandIns({});
-const shares = variantRuns[`${DEPLOYED}-lambda-cpu`] ? cpuShares(HANDLERS.map((handler) => handler.memoryMb)) : { unavailable: 'not asked for (--lambda-cpu-runs 0)' };
+const shares = variantRuns[`${DEPLOYED}-lambda-cpu`]
+  ? cpuShares(HANDLERS.map((handler) => handler.memoryMb))
+  : { unavailable: 'not asked for (--lambda-cpu-runs 0)' };
 if ('unavailable' in shares) log(`with Lambda's CPU share: not measured, ${shares.unavailable}`);
 result.lambdaCpu = 'unavailable' in shares ? { unavailable: shares.unavailable } : { measured: true };
 try {
@@ -170,14 +201,20 @@ try {
   const seeded = await seedArchive({ client, tableName: standIns.tableName, site, to: archiveStories });
   const eventsDir = path.join(WORK_DIR, 'events');
   mkdirSync(eventsDir, { recursive: true });
-  const streamEvent = (slugs: string[]) => ({ Records: slugs.map((slug) => ({ dynamodb: { Keys: { PK: { S: `ARTICLE#${slug}` }, SK: { S: 'A' } } } })) });
+  const streamEvent = (slugs: string[]) => ({
+    Records: slugs.map((slug) => ({ dynamodb: { Keys: { PK: { S: `ARTICLE#${slug}` }, SK: { S: 'A' } } } })),
+  });
   const writeEvent = (name: string, event: unknown) => {
     const file = path.join(eventsDir, `${name}.json`);
     writeFileSync(file, JSON.stringify(event));
     return file;
   };
   // A first regeneration (the newest story: the site feed, its archive month, the directory), not timed.
-  const warmup = await runChild(bundles[`${DEPLOYED}/regenerate`]!.file, writeEvent('warmup', streamEvent([seeded.newestPerFeed.get('site')!.slug])), { ...baseEnv, NODE_OPTIONS: '--enable-source-maps' });
+  const warmup = await runChild(
+    bundles[`${DEPLOYED}/regenerate`]!.file,
+    writeEvent('warmup', streamEvent([seeded.newestPerFeed.get('site')!.slug])),
+    { ...baseEnv, NODE_OPTIONS: '--enable-source-maps' },
+  );
   if (warmup.status !== 'ok') throw new BenchmarkBrokenError(`The warm-up regeneration failed: ${warmup.detail}`);
   log(`seeded ${seeded.stories} stories; first regeneration ${Math.round(warmup.firstRequestMs)} ms`);
 
@@ -198,11 +235,28 @@ try {
         const slug = `cold-${story}`;
         let event: unknown;
         if (handler.name === 'ingest') {
-          const body = JSON.stringify(storyInput({ index: 300_000 + story, categories: [CATEGORIES[story % CATEGORIES.length]!], authors: [AUTHORS[story % AUTHORS.length]!] }));
+          const body = JSON.stringify(
+            storyInput({
+              index: 300_000 + story,
+              categories: [CATEGORIES[story % CATEGORIES.length]!],
+              authors: [AUTHORS[story % AUTHORS.length]!],
+            }),
+          );
           event = ingestEvent(slug, body, token);
         } else if (handler.name === 'regenerate') {
-          const input = parseArticleInput(storyInput({ index: 400_000 + story, categories: [CATEGORIES[story % CATEGORIES.length]!], authors: [AUTHORS[story % AUTHORS.length]!] }));
-          const article = draftArticle(input, { slug, defaultUrl: `${SITE_BASE_URL}/articles/${slug}`, defaultLanguage: site.language, now: new Date() });
+          const input = parseArticleInput(
+            storyInput({
+              index: 400_000 + story,
+              categories: [CATEGORIES[story % CATEGORIES.length]!],
+              authors: [AUTHORS[story % AUTHORS.length]!],
+            }),
+          );
+          const article = draftArticle(input, {
+            slug,
+            defaultUrl: `${SITE_BASE_URL}/articles/${slug}`,
+            defaultLanguage: site.language,
+            now: new Date(),
+          });
           await client.send(new PutCommand({ TableName: standIns.tableName, Item: articleItem(article) }));
           event = streamEvent([slug]);
         } else {
@@ -212,7 +266,8 @@ try {
         const env: Record<string, string> = { ...baseEnv, ...(variant.sourceMaps ? { NODE_OPTIONS: '--enable-source-maps' } : {}) };
         if (variant.lambdaCpu && !('unavailable' in shares)) env.COLD_START_CPU_GROUP_PROCS = shares.procsFile(handler.memoryMb);
         const sample = await runChild(bundle, writeEvent(`${handler.name}-${variant.name}`, event), env);
-        if (sample.status !== 'ok') throw new BenchmarkBrokenError(`${variant.name}/${handler.name} failed its first request: ${sample.detail}`);
+        if (sample.status !== 'ok')
+          throw new BenchmarkBrokenError(`${variant.name}/${handler.name} failed its first request: ${sample.detail}`);
         const key = `${variant.name}/${handler.name}`;
         samples.set(key, [...(samples.get(key) ?? []), sample]);
       }

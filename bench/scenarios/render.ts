@@ -38,8 +38,15 @@ const NOW = Date.parse('2026-03-01T12:00:00Z');
 function stories(withSummary: boolean): Article[] {
   return Array.from({ length: 50 }, (_, index) => {
     const publishedAt = inZone(NOW - index * 3_600_000, index % 2 ? '+09:00' : 'Z');
-    const input = parseArticleInput(storyInput({ index, publishedAt, summary: withSummary, categories: ['World', index % 3 ? 'Politics' : 'Economy'] }));
-    return draftArticle(input, { slug: `story-${index}`, defaultUrl: `${site.baseUrl}/articles/story-${index}`, defaultLanguage: site.language, now: new Date(NOW) });
+    const input = parseArticleInput(
+      storyInput({ index, publishedAt, summary: withSummary, categories: ['World', index % 3 ? 'Politics' : 'Economy'] }),
+    );
+    return draftArticle(input, {
+      slug: `story-${index}`,
+      defaultUrl: `${site.baseUrl}/articles/story-${index}`,
+      defaultLanguage: site.language,
+      now: new Date(NOW),
+    });
   });
 }
 
@@ -73,9 +80,15 @@ function withFeedLibrary(doc: FeedDocument): Buffer[] {
       content: contentHtml(article),
       date: new Date(article.updatedAt),
       published: new Date(article.publishedAt),
-      author: article.authors.map((author) => ({ name: author.name, ...(author.url ? { link: author.url } : {}), ...(author.email ? { email: author.email } : {}) })),
+      author: article.authors.map((author) => ({
+        name: author.name,
+        ...(author.url ? { link: author.url } : {}),
+        ...(author.email ? { email: author.email } : {}),
+      })),
       category: article.categories.map((name) => ({ name, term: categoryFeed(name).slug! })),
-      ...(article.image ? { image: { url: article.image.url, type: imageMimeType(article.image), length: article.image.length ?? 0 } } : {}),
+      ...(article.image
+        ? { image: { url: article.image.url, type: imageMimeType(article.image), length: article.image.length ?? 0 } }
+        : {}),
     };
     feed.addItem(item);
   }
@@ -129,7 +142,11 @@ function race(a: () => unknown, b: () => unknown, count: number): [Timings, Timi
 
 function compare(label: string, doc: FeedDocument) {
   log(`${label}: ${runs} runs each`);
-  const [oursMs, libraryMs] = race(() => ours(doc), () => withFeedLibrary(doc), runs);
+  const [oursMs, libraryMs] = race(
+    () => ours(doc),
+    () => withFeedLibrary(doc),
+    runs,
+  );
   const oursDist = distribution(oursMs.wall);
   const libraryDist = distribution(libraryMs.wall);
   const oursCpu = distribution(oursMs.cpu);
@@ -156,9 +173,16 @@ function perFormat(doc: FeedDocument) {
   const median = (fn: () => unknown) => distribution(Array.from({ length: count }, () => time(fn))).p50;
   const library = () => {
     // Only the serialisation step of the library (its items already added).
-    const feed = new Feed({ id: 'tag:x,2026:f', title: 't', link: site.baseUrl + '/', copyright: '' });
+    const feed = new Feed({ id: 'tag:x,2026:f', title: 't', link: `${site.baseUrl}/`, copyright: '' });
     for (const article of doc.articles) {
-      feed.addItem({ title: article.title, id: articleId(site, article), link: article.url, description: summaryOf(article), content: contentHtml(article), date: new Date(article.updatedAt) });
+      feed.addItem({
+        title: article.title,
+        id: articleId(site, article),
+        link: article.url,
+        description: summaryOf(article),
+        content: contentHtml(article),
+        date: new Date(article.updatedAt),
+      });
     }
     return feed;
   };
@@ -168,9 +192,15 @@ function perFormat(doc: FeedDocument) {
     feedLibraryMs: { rss: median(() => prepared.rss2()), atom: median(() => prepared.atom1()), json: median(() => prepared.json1()) },
     /** What our renderers spend on shared helpers, per feed (50 stories × 3 formats). */
     helpersMs: {
-      summaryOf150: median(() => { for (let index = 0; index < 3; index++) for (const article of doc.articles) summaryOf(article); }),
-      contentHtml150: median(() => { for (let index = 0; index < 3; index++) for (const article of doc.articles) contentHtml(article); }),
-      feedView3: median(() => { for (let index = 0; index < 3; index++) feedView(doc); }),
+      summaryOf150: median(() => {
+        for (let index = 0; index < 3; index++) for (const article of doc.articles) summaryOf(article);
+      }),
+      contentHtml150: median(() => {
+        for (let index = 0; index < 3; index++) for (const article of doc.articles) contentHtml(article);
+      }),
+      feedView3: median(() => {
+        for (let index = 0; index < 3; index++) feedView(doc);
+      }),
     },
   };
 }
@@ -198,4 +228,6 @@ const result = {
   loadAfter: machineLoad(),
 };
 writeResult(args.out, result);
-log(`ours p50 ${result.withSummaries.ours.p50} ms, feed p50 ${result.withSummaries.feedLibrary.p50} ms, overhead ${result.withSummaries.overheadPercent}%`);
+log(
+  `ours p50 ${result.withSummaries.ours.p50} ms, feed p50 ${result.withSummaries.feedLibrary.p50} ms, overhead ${result.withSummaries.overheadPercent}%`,
+);

@@ -19,11 +19,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 }
 
 /** BatchWriteItem in chunks of 25, re-sending unprocessed items with backoff until all are written. */
-export async function batchWrite(
-  client: DynamoDBDocumentClient,
-  tableName: string,
-  requests: WriteRequest[],
-): Promise<void> {
+export async function batchWrite(client: DynamoDBDocumentClient, tableName: string, requests: WriteRequest[]): Promise<void> {
   await inParallel(chunks(requests, BATCH_SIZE), CHUNKS_IN_FLIGHT, async (chunk) => {
     let pending = chunk;
     for (let round = 0; pending.length; round++) {

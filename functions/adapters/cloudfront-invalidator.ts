@@ -23,7 +23,9 @@ export class CloudFrontInvalidator implements CdnInvalidator, InvalidationStatus
   }
 
   async isCompleted(invalidationId: string): Promise<boolean> {
-    const { Invalidation } = await this.client.send(new GetInvalidationCommand({ DistributionId: this.distributionId, Id: invalidationId }));
+    const { Invalidation } = await this.client.send(
+      new GetInvalidationCommand({ DistributionId: this.distributionId, Id: invalidationId }),
+    );
     return Invalidation?.Status === 'Completed';
   }
 

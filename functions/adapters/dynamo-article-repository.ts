@@ -3,12 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumen
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Article, ArticleStatus } from '../domain/article.js';
 import { sortKeyOf } from '../domain/feeds.js';
-import {
-  InvalidCursorError,
-  RevisionConflictError,
-  type ArticlePage,
-  type ArticleRepository,
-} from '../use-cases/ports.js';
+import { InvalidCursorError, RevisionConflictError, type ArticlePage, type ArticleRepository } from '../use-cases/ports.js';
 import { batchGet } from './batch-write.js';
 import { ARTICLE_SORT_KEY, STATUS_INDEX, keys, slugOfKey } from './table-keys.js';
 
@@ -38,14 +33,16 @@ export class DynamoArticleRepository implements ArticleRepository {
   ) {}
 
   async get(slug: string): Promise<Article | undefined> {
-    const { Item } = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.article(slug), ConsistentRead: true }),
-    );
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.article(slug), ConsistentRead: true }));
     return Item ? articleFromItem(Item) : undefined;
   }
 
   async getMany(slugs: string[]): Promise<Map<string, Article>> {
-    const items = await batchGet(this.client, this.tableName, slugs.map((slug) => keys.article(slug)));
+    const items = await batchGet(
+      this.client,
+      this.tableName,
+      slugs.map((slug) => keys.article(slug)),
+    );
     return new Map(items.map((item) => [slugOfKey(String(item.PK)), articleFromItem(item)]));
   }
 

@@ -31,13 +31,19 @@ const itemId = ({ PK, SK }: { PK: string; SK: string }) => `${PK}\u0000${SK}`;
 
 const same = (a: FeedMembership, b: FeedMembership) => a.feedKey === b.feedKey && a.sortKey === b.sortKey;
 
-const projectionWrite = (slug: string, projected: ProjectedStory): WriteRequest => ({ PutRequest: { Item: projectionItem(slug, projected) } });
+const projectionWrite = (slug: string, projected: ProjectedStory): WriteRequest => ({
+  PutRequest: { Item: projectionItem(slug, projected) },
+});
 
 const projectionItem = (slug: string, { memberships, copies }: ProjectedStory): Item => ({ ...keys.projection(slug), memberships, copies });
 
 /** A feed entry: its place in the feed, and its story with the story's rendered entries. */
 export function feedEntryItem(membership: FeedMembership, article: Article, fragments?: StoredFragments): Item {
-  return { ...keys.feedEntry(membership.feedKey, membership.sortKey), slug: article.slug, story: encodeStoredStory({ article, fragments }) };
+  return {
+    ...keys.feedEntry(membership.feedKey, membership.sortKey),
+    slug: article.slug,
+    story: encodeStoredStory({ article, fragments }),
+  };
 }
 
 /** Every item the index holds for a story projected into `memberships` (what seeding writes). */
@@ -135,7 +141,11 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
    * One batch write: the pages' states, and the lease item without its holder. Unconditional, so
    * the caller releases only a lease it still holds by its own clock (see `regenerateFeeds`).
    */
-  async release(lease: RegenerationLease, pages: Map<string, PageState>, next: { pending: CatalogWork; newestArchiveDay?: string | undefined }): Promise<void> {
+  async release(
+    lease: RegenerationLease,
+    pages: Map<string, PageState>,
+    next: { pending: CatalogWork; newestArchiveDay?: string | undefined },
+  ): Promise<void> {
     const leaseItem: Item = {
       ...keys.regenerationLease,
       epoch: this.epoch,
@@ -143,16 +153,18 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
       ...(next.pending.days.length ? { pendingDays: new Set(next.pending.days) } : {}),
       ...(next.newestArchiveDay ? { newestArchiveDay: next.newestArchiveDay } : {}),
     };
-    const pageItems = [...pages].map(([pageKey, state]): WriteRequest => ({
-      PutRequest: {
-        Item: {
-          ...keys.pageState(pageKey),
-          tombstones: state.tombstones,
-          ...(state.files ? { files: state.files, epoch: this.epoch } : {}),
-          ...(state.mark !== undefined ? { mark: state.mark } : {}),
+    const pageItems = [...pages].map(
+      ([pageKey, state]): WriteRequest => ({
+        PutRequest: {
+          Item: {
+            ...keys.pageState(pageKey),
+            tombstones: state.tombstones,
+            ...(state.files ? { files: state.files, epoch: this.epoch } : {}),
+            ...(state.mark !== undefined ? { mark: state.mark } : {}),
+          },
         },
-      },
-    }));
+      }),
+    );
     await batchWrite(this.client, this.tableName, [...pageItems, { PutRequest: { Item: { ...leaseItem, releasedBy: lease.owner } } }]);
   }
 
@@ -175,7 +187,10 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
   async pendingWork(): Promise<CatalogWork> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.regenerationLease }));
     if (!Item) return NO_CATALOG_WORK;
-    return { days: [...((Item.pendingDays as Set<string> | undefined) ?? [])].sort(), directory: (Item.pendingDirectory as Record<string, string | null> | undefined) ?? {} };
+    return {
+      days: [...((Item.pendingDays as Set<string> | undefined) ?? [])].sort(),
+      directory: (Item.pendingDirectory as Record<string, string | null> | undefined) ?? {},
+    };
   }
 
   async storyStates(slugs: string[]): Promise<Map<string, StoryState>> {
@@ -191,7 +206,10 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
             article: story ? articleFromItem(story) : undefined,
             // Records written before stories had copies of their own list none.
             projection: projection
-              ? { memberships: (projection.memberships as FeedMembership[] | undefined) ?? [], copies: (projection.copies as string[] | undefined) ?? [] }
+              ? {
+                  memberships: (projection.memberships as FeedMembership[] | undefined) ?? [],
+                  copies: (projection.copies as string[] | undefined) ?? [],
+                }
               : NOTHING_PROJECTED,
             retraction: retraction ? retractionRecord(retraction) : undefined,
           },
@@ -212,7 +230,10 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
       const stored = article && desired.length ? article : undefined;
       const wanted: ProjectedStory = { memberships: desired, copies: [] };
       const widened: ProjectedStory = {
-        memberships: [...previous.memberships, ...desired.filter((membership) => !previous.memberships.some((old) => same(old, membership)))],
+        memberships: [
+          ...previous.memberships,
+          ...desired.filter((membership) => !previous.memberships.some((old) => same(old, membership))),
+        ],
         copies: previous.copies,
       };
       const removed = previous.memberships.filter((old) => !desired.some((membership) => same(old, membership)));
@@ -224,8 +245,12 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
           ...(retraction ? [{ PutRequest: { Item: { ...catalogKeys.storyRetraction(slug), ...retraction } } }] : []),
         ],
         entries: [
-          ...(stored ? desired.map((membership): WriteRequest => ({ PutRequest: { Item: feedEntryItem(membership, stored, fragments) } })) : []),
-          ...removed.map((membership): WriteRequest => ({ DeleteRequest: { Key: keys.feedEntry(membership.feedKey, membership.sortKey) } })),
+          ...(stored
+            ? desired.map((membership): WriteRequest => ({ PutRequest: { Item: feedEntryItem(membership, stored, fragments) } }))
+            : []),
+          ...removed.map(
+            (membership): WriteRequest => ({ DeleteRequest: { Key: keys.feedEntry(membership.feedKey, membership.sortKey) } }),
+          ),
           ...(retraction === null ? [{ DeleteRequest: { Key: catalogKeys.storyRetraction(slug) } }] : []),
         ],
         // Copies an earlier version stored for its entries: every entry left now holds its story.
@@ -242,14 +267,20 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
   async latest(feedKey: string, limit: number): Promise<FeedStories & { state: PageState }> {
     // The page state sorts above every entry: the first item of the descending read.
     const items = await this.queryAll(
-      { KeyConditionExpression: 'PK = :feed', ExpressionAttributeValues: { ':feed': keys.feedPartition(feedKey) }, ScanIndexForward: false },
+      {
+        KeyConditionExpression: 'PK = :feed',
+        ExpressionAttributeValues: { ':feed': keys.feedPartition(feedKey) },
+        ScanIndexForward: false,
+      },
       limit + 1,
     );
     const stateItem = items[0]?.SK === PAGE_STATE_SORT_KEY ? items.shift() : undefined;
     // A feed with no state yet whose entries an earlier version wrote may have tombstones where
     // that version kept them; a new feed has none to look for.
     const writtenBefore = items.some((item) => !(item.story instanceof Uint8Array));
-    const state = stateItem ? this.pageStateFrom(stateItem) : { ...NEW_PAGE, tombstones: writtenBefore ? await this.legacyTombstones(feedKey) : {} };
+    const state = stateItem
+      ? this.pageStateFrom(stateItem)
+      : { ...NEW_PAGE, tombstones: writtenBefore ? await this.legacyTombstones(feedKey) : {} };
     return { ...(await this.storiesOf(items.slice(0, limit))), state };
   }
 
@@ -297,8 +328,16 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
    * or copy gone between the two reads is left out, as if the first read had come a moment later.
    */
   private async storiesOf(entries: Item[]): Promise<FeedStories> {
-    const legacy = entries.filter((entry) => !(entry.story instanceof Uint8Array) && entry.article === undefined && typeof entry.slug === 'string' && typeof entry.digest === 'string');
-    const copies = legacy.length ? await this.byKey(legacy.map((entry) => keys.storyCopy(String(entry.slug), String(entry.digest)))) : new Map<string, Item>();
+    const legacy = entries.filter(
+      (entry) =>
+        !(entry.story instanceof Uint8Array) &&
+        entry.article === undefined &&
+        typeof entry.slug === 'string' &&
+        typeof entry.digest === 'string',
+    );
+    const copies = legacy.length
+      ? await this.byKey(legacy.map((entry) => keys.storyCopy(String(entry.slug), String(entry.digest))))
+      : new Map<string, Item>();
     const articles: Article[] = [];
     const fragments = new Map<Article, StoredFragments>();
     for (const entry of entries) {
@@ -366,7 +405,9 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     await batchWrite(
       this.client,
       this.tableName,
-      entries.map((entry) => ({ PutRequest: { Item: { ...catalogKeys.directoryEntry(entry.feedKey), name: entry.name, hasStories: entry.hasStories } } })),
+      entries.map((entry) => ({
+        PutRequest: { Item: { ...catalogKeys.directoryEntry(entry.feedKey), name: entry.name, hasStories: entry.hasStories } },
+      })),
     );
   }
 

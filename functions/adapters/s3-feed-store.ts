@@ -76,7 +76,14 @@ export class S3FeedStore implements FeedStore {
     if (storedSignature === signature) return { key: file.key, signature, written: false };
     await this.client.send(
       putWithKnownHash(
-        { Bucket: this.bucket, Key: file.key, Body: body, ContentType: file.contentType, CacheControl: cacheControl, Metadata: { [HASH_METADATA]: hash } },
+        {
+          Bucket: this.bucket,
+          Key: file.key,
+          Body: body,
+          ContentType: file.contentType,
+          CacheControl: cacheControl,
+          Metadata: { [HASH_METADATA]: hash },
+        },
         digest,
       ),
     );

@@ -10,7 +10,11 @@ export class SqsAnnouncementQueue implements AnnouncementQueue {
 
   async enqueue(announcement: FeedAnnouncement, delaySeconds: number): Promise<void> {
     await this.client.send(
-      new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: JSON.stringify(announcement), DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))) }),
+      new SendMessageCommand({
+        QueueUrl: this.queueUrl,
+        MessageBody: JSON.stringify(announcement),
+        DelaySeconds: Math.max(0, Math.min(900, Math.round(delaySeconds))),
+      }),
     );
   }
 }

@@ -39,7 +39,11 @@ function encode(article: Article, fragments: StoredFragments | undefined): Buffe
 export function decodeStoredStory(stored: Uint8Array): StoredStory {
   const bytes = gunzipSync(stored);
   const headerEnd = 4 + bytes.readUInt32BE(0);
-  const header = JSON.parse(bytes.subarray(4, headerEnd).toString('utf8')) as { article: Article; fingerprint?: string; sizes?: [number, number, number] };
+  const header = JSON.parse(bytes.subarray(4, headerEnd).toString('utf8')) as {
+    article: Article;
+    fingerprint?: string;
+    sizes?: [number, number, number];
+  };
   if (!header.fingerprint || !header.sizes) return { article: header.article };
   const [rss, atom] = header.sizes;
   const start = headerEnd;

@@ -29,7 +29,6 @@ export interface PingOutcome {
   skipped?: string;
 }
 
-
 /** Why a request got no answer: fetch's own message ("fetch failed") names no reason; its cause does. */
 function describeFailure(error: unknown): string {
   if ((error as Error).name === 'TimeoutError') return 'timed out';

@@ -30,7 +30,8 @@ export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
       logger.debug('Announcement', { outcome, messageId: record.messageId });
     } catch (error) {
       // A body that is not an announcement will never be one: dropped, not retried.
-      if (error instanceof InvalidAnnouncementError) logger.error('Announcement dropped', { messageId: record.messageId, reason: error.message });
+      if (error instanceof InvalidAnnouncementError)
+        logger.error('Announcement dropped', { messageId: record.messageId, reason: error.message });
       else batchItemFailures.push({ itemIdentifier: record.messageId });
     }
   }

@@ -38,7 +38,13 @@ const text = (max: number) =>
     .pipe(z.string().check(z.maxLength(max * 4, `must be at most ${max} characters`)), z.transform(cleanText))
     .check(z.refine((value) => value.length <= max, `must be at most ${max} characters`));
 
-const optionalText = (max: number) => z.optional(z.pipe(text(max), z.transform((value: string) => value || undefined)));
+const optionalText = (max: number) =>
+  z.optional(
+    z.pipe(
+      text(max),
+      z.transform((value: string) => value || undefined),
+    ),
+  );
 
 const httpUrl = z.pipe(
   z.string().check(
@@ -67,10 +73,7 @@ export function isRfc3339(value: string): boolean {
 }
 
 const dateTime = z.pipe(
-  z.string().check(
-    z.maxLength(40),
-    z.refine(isRfc3339, 'must be an RFC 3339 date-time with a time zone, e.g. 2026-03-01T09:30:00+09:00'),
-  ),
+  z.string().check(z.maxLength(40), z.refine(isRfc3339, 'must be an RFC 3339 date-time with a time zone, e.g. 2026-03-01T09:30:00+09:00')),
   z.transform((value: string) => value.toUpperCase()),
 );
 
@@ -118,10 +121,7 @@ export const articleInputSchema = z.strictObject({
   body: z.optional(z.pipe(z.string(), z.transform(xmlSafe))),
   bodyMarkdown: z.optional(z.pipe(z.string(), z.transform(xmlSafe))),
   authors: z._default(z.array(authorSchema).check(z.maxLength(LIMITS.authors, `at most ${LIMITS.authors} authors`)), []),
-  categories: z._default(
-    z.array(categorySchema).check(z.maxLength(LIMITS.categories, `at most ${LIMITS.categories} categories`)),
-    [],
-  ),
+  categories: z._default(z.array(categorySchema).check(z.maxLength(LIMITS.categories, `at most ${LIMITS.categories} categories`)), []),
   publishedAt: z.optional(dateTime),
   url: z.optional(httpUrl),
   image: z.optional(imageSchema),

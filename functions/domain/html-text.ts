@@ -2,7 +2,8 @@
  * Elements after which a reader sees a break: their tags become a space in plain text, so that
  * "<p>One.</p><p>Two.</p>" reads "One. Two." rather than "One.Two.".
  */
-const BREAKING_TAG = /<\/?(?:p|br|hr|h[1-6]|blockquote|ul|ol|li|dl|dt|dd|pre|figure|figcaption|img|table|caption|thead|tbody|tfoot|tr|th|td)\b[^>]*>/gi;
+const BREAKING_TAG =
+  /<\/?(?:p|br|hr|h[1-6]|blockquote|ul|ol|li|dl|dt|dd|pre|figure|figcaption|img|table|caption|thead|tbody|tfoot|tr|th|td)\b[^>]*>/gi;
 
 /**
  * Plain text of a stored story body (for summaries derived from it). Bodies are stored as

@@ -14,7 +14,10 @@ import { CachedTokenSource, StaticTokenSource, type TokenSource } from './tokens
 
 function tokenSource(env = process.env): TokenSource {
   if (env.INGEST_TOKENS_SECRET_ID) {
-    const secrets = new SecretsManagerTokenSource(new SecretsManagerClient({ requestHandler: requestHandlerSettings() }), env.INGEST_TOKENS_SECRET_ID);
+    const secrets = new SecretsManagerTokenSource(
+      new SecretsManagerClient({ requestHandler: requestHandlerSettings() }),
+      env.INGEST_TOKENS_SECRET_ID,
+    );
     return new CachedTokenSource(secrets, 60_000);
   }
   const tokens = commaSeparated(env.INGEST_TOKENS);

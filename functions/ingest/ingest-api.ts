@@ -35,9 +35,7 @@ class RequestRejected extends Error {
 function readJsonBody(request: HttpRequest): unknown {
   const contentType = header(request, 'content-type') ?? '';
   if (!/^application\/([a-z0-9.+-]+\+)?json\s*(;|$)/i.test(contentType)) {
-    throw new RequestRejected(
-      problem(415, 'Unsupported Media Type', 'Send the story as JSON with "Content-Type: application/json"'),
-    );
+    throw new RequestRejected(problem(415, 'Unsupported Media Type', 'Send the story as JSON with "Content-Type: application/json"'));
   }
   const raw = request.body ?? '';
   const bytes = request.isBase64Encoded ? Buffer.from(raw, 'base64') : Buffer.from(raw, 'utf8');
@@ -91,9 +89,14 @@ function errorResponse(error: unknown, deps: IngestDependencies, request: HttpRe
   }
   if (isTransientStorageError(error)) {
     deps.logger.warn('Storage unavailable', { route: request.routeKey, error: (error as Error).name });
-    return problem(503, 'Service Unavailable', 'Storage is busy; retry the same request (PUT is idempotent, POST with an Idempotency-Key is too)', {
-      headers: { 'retry-after': '1' },
-    });
+    return problem(
+      503,
+      'Service Unavailable',
+      'Storage is busy; retry the same request (PUT is idempotent, POST with an Idempotency-Key is too)',
+      {
+        headers: { 'retry-after': '1' },
+      },
+    );
   }
   deps.logger.error('Request failed', { route: request.routeKey, error: error as Error });
   return problem(500, 'Internal Server Error', 'The story could not be processed; nothing was changed. Try again.');
@@ -113,9 +116,7 @@ const TRANSIENT_ERRORS = new Set([
 function isTransientStorageError(error: unknown): boolean {
   const candidate = error as { name?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
   return (
-    TRANSIENT_ERRORS.has(candidate?.name ?? '') ||
-    candidate?.$retryable !== undefined ||
-    (candidate?.$metadata?.httpStatusCode ?? 0) >= 500
+    TRANSIENT_ERRORS.has(candidate?.name ?? '') || candidate?.$retryable !== undefined || (candidate?.$metadata?.httpStatusCode ?? 0) >= 500
   );
 }
 

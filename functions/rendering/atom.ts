@@ -1,5 +1,14 @@
 import type { Article, Author } from '../domain/article.js';
-import { articleId, contentHtml, escapeHtml, feedView, imageMimeType, LOOKS_LIKE_MARKUP, summaryOf, type FeedDocument } from './feed-document.js';
+import {
+  articleId,
+  contentHtml,
+  escapeHtml,
+  feedView,
+  imageMimeType,
+  LOOKS_LIKE_MARKUP,
+  summaryOf,
+  type FeedDocument,
+} from './feed-document.js';
 import type { SiteSettings } from '../domain/site.js';
 import { rfc3339 } from './dates.js';
 import { entryFragment, Splices } from './rendered-entries.js';
@@ -42,9 +51,7 @@ function atomEntryNode(site: SiteSettings, article: Article): XmlNode {
     title: textConstruct(article.title),
     link: [
       { '@rel': 'alternate', '@type': 'text/html', '@href': article.url },
-      ...(image
-        ? [{ '@rel': 'enclosure', '@type': imageMimeType(image), '@href': image.url, '@length': image.length }]
-        : []),
+      ...(image ? [{ '@rel': 'enclosure', '@type': imageMimeType(image), '@href': image.url, '@length': image.length }] : []),
     ],
     published: rfc3339(article.publishedAt),
     updated: rfc3339(article.updatedAt),

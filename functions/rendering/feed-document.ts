@@ -74,8 +74,14 @@ function nameFromArticles({ feed, articles }: FeedDocument): string | undefined 
 
 /** The latest of the stories' update times and the tombstones' retraction times. */
 function latestChange(document: FeedDocument): string | undefined {
-  const times = [...document.articles.map((article) => article.updatedAt), ...(document.tombstones ?? []).map((tombstone) => tombstone.when)];
-  return times.reduce<string | undefined>((latest, time) => (latest === undefined || Date.parse(time) > Date.parse(latest) ? time : latest), undefined);
+  const times = [
+    ...document.articles.map((article) => article.updatedAt),
+    ...(document.tombstones ?? []).map((tombstone) => tombstone.when),
+  ];
+  return times.reduce<string | undefined>(
+    (latest, time) => (latest === undefined || Date.parse(time) > Date.parse(latest) ? time : latest),
+    undefined,
+  );
 }
 
 /** S3 key of the XSL stylesheet. */
@@ -92,7 +98,9 @@ export function feedView(document: FeedDocument): FeedView {
   const feedTitleText = feedTitle(document);
   const title = archiveDay ? `${feedTitleText} (archive ${archiveDay})` : feedTitleText;
   const baseDescription =
-    feed.kind === 'site' ? site.description || site.title : `${feed.kind === 'category' ? 'Stories in' : 'Stories by'} ${feedTitleText.slice(site.title.length + 2)} from ${site.title}`;
+    feed.kind === 'site'
+      ? site.description || site.title
+      : `${feed.kind === 'category' ? 'Stories in' : 'Stories by'} ${feedTitleText.slice(site.title.length + 2)} from ${site.title}`;
   const description = archiveDay ? `Stories published in ${archiveDay} (UTC). ${baseDescription}` : baseDescription;
   const currentUrl = (format: FeedFormat) => feedUrl(site.baseUrl, feed, format);
   const { olderDay, newerDay } = paging ?? {};

@@ -31,9 +31,7 @@ function jsonItem(site: SiteSettings, article: Article): Json {
     // Extension (JSON Feed 1.1 §"Extensions"): what the core format has no field for.
     _newsroom: {
       kicker: article.kicker,
-      image: image
-        ? { alt: image.alt, caption: image.caption, credit: image.credit, width: image.width, height: image.height }
-        : undefined,
+      image: image ? { alt: image.alt, caption: image.caption, credit: image.credit, width: image.width, height: image.height } : undefined,
     },
   };
 }

@@ -45,7 +45,12 @@ export function renderFeedFiles(
 
 /** The page at the site's root that lists (and lets browsers discover) every feed. */
 export function renderFeedIndexFile(site: SiteSettings, listings: FeedListing[]): FeedFile {
-  return { key: FEED_INDEX_KEY, format: 'html', contentType: FEED_INDEX_CONTENT_TYPE, bytes: Buffer.from(renderFeedIndex(site, listings), 'utf8') };
+  return {
+    key: FEED_INDEX_KEY,
+    format: 'html',
+    contentType: FEED_INDEX_CONTENT_TYPE,
+    bytes: Buffer.from(renderFeedIndex(site, listings), 'utf8'),
+  };
 }
 
 /** The stylesheet changes only with a deployment; a day in caches is harmless. */

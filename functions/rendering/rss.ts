@@ -26,7 +26,17 @@ export const RSS_NAMESPACES = {
 export const FEED_HISTORY_NAMESPACE = 'http://purl.org/syndication/history/1.0';
 
 /** RSS elements whose text is plain text (see SerializeOptions.plainTextElements). */
-const RSS_PLAIN_TEXT = new Set(['title', 'description', 'category', 'dc:creator', 'author', 'copyright', 'media:title', 'media:description', 'media:credit']);
+const RSS_PLAIN_TEXT = new Set([
+  'title',
+  'description',
+  'category',
+  'dc:creator',
+  'author',
+  'copyright',
+  'media:title',
+  'media:description',
+  'media:credit',
+]);
 
 /**
  * A Media RSS text: `plain`, or `html` (escaped) when it looks like markup, so that a caption that
@@ -88,7 +98,11 @@ function rssItem(site: SiteSettings, article: Article): XmlNode {
 /** `atom:link`s of a channel or `link`s of an Atom feed: self, hubs and RFC 5005 neighbours. */
 export function navigationLinks(view: FeedView, hubs: string[], format: 'rss' | 'atom'): XmlNode[] {
   const type = format === 'rss' ? 'application/rss+xml' : 'application/atom+xml';
-  const link = (rel: string, href: string, withType = true): XmlNode => ({ '@rel': rel, '@type': withType ? type : undefined, '@href': href });
+  const link = (rel: string, href: string, withType = true): XmlNode => ({
+    '@rel': rel,
+    '@type': withType ? type : undefined,
+    '@href': href,
+  });
   return [
     link('self', view.selfUrl(format)),
     // Archive pages are not subscribed to, so only the subscription feed advertises the hubs.
@@ -121,9 +135,7 @@ export function renderRssBytes(document: FeedDocument, options: RenderOptions = 
   const { site } = document;
   const splices = new Splices();
   const item = document.articles.map((article) =>
-    splices.placeholder(
-      entryFragment(options.entries, 'rss', site, article, () => rssEntry(site, article)),
-    ),
+    splices.placeholder(entryFragment(options.entries, 'rss', site, article, () => rssEntry(site, article))),
   );
   const xml = serializeXml(
     {
@@ -140,7 +152,11 @@ export function renderRssBytes(document: FeedDocument, options: RenderOptions = 
           lastBuildDate: rfc822(view.updated),
           generator: 'newsroom-feeds',
           docs: 'https://www.rssboard.org/rss-specification',
-          'atom:link': navigationLinks(view, site.hubs, 'rss').map(({ '@rel': rel, '@type': type, '@href': href }) => ({ '@href': href, '@rel': rel, '@type': type })),
+          'atom:link': navigationLinks(view, site.hubs, 'rss').map(({ '@rel': rel, '@type': type, '@href': href }) => ({
+            '@href': href,
+            '@rel': rel,
+            '@type': type,
+          })),
           'fh:archive': view.isArchive ? '' : undefined,
           image: view.logoUrl ? { url: view.logoUrl, title: view.title, link: view.homeUrl } : undefined,
           item,

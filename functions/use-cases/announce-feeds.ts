@@ -32,7 +32,11 @@ export function nextLookInSeconds(announcement: FeedAnnouncement, now: Date): nu
 export async function announceFeeds(announcement: FeedAnnouncement, deps: AnnounceDependencies): Promise<'announced' | 'deferred'> {
   const now = deps.clock.now();
   const expired = now.getTime() >= new Date(announcement.freshAt).getTime();
-  const invalidated = !expired && announcement.invalidationId !== undefined && deps.invalidations !== undefined && (await deps.invalidations.isCompleted(announcement.invalidationId));
+  const invalidated =
+    !expired &&
+    announcement.invalidationId !== undefined &&
+    deps.invalidations !== undefined &&
+    (await deps.invalidations.isCompleted(announcement.invalidationId));
   if (!expired && !invalidated) {
     await deps.queue.enqueue(announcement, Math.max(1, nextLookInSeconds(announcement, now)));
     return 'deferred';
@@ -57,7 +61,9 @@ export function parseAnnouncement(body: string): FeedAnnouncement {
   if (!Array.isArray(topics) || !topics.length || !topics.every((topic) => typeof topic === 'string' && /^https?:\/\//.test(topic))) {
     throw new InvalidAnnouncementError('Announcement topics must be a list of feed URLs');
   }
-  if (typeof freshAt !== 'string' || Number.isNaN(Date.parse(freshAt))) throw new InvalidAnnouncementError('Announcement freshAt must be a date');
-  if (invalidationId !== undefined && typeof invalidationId !== 'string') throw new InvalidAnnouncementError('Announcement invalidationId must be a string');
+  if (typeof freshAt !== 'string' || Number.isNaN(Date.parse(freshAt)))
+    throw new InvalidAnnouncementError('Announcement freshAt must be a date');
+  if (invalidationId !== undefined && typeof invalidationId !== 'string')
+    throw new InvalidAnnouncementError('Announcement invalidationId must be a string');
   return { topics: topics as string[], freshAt, ...(invalidationId ? { invalidationId } : {}) };
 }

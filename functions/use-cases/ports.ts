@@ -162,7 +162,11 @@ export interface FeedIndex {
   /** Extends a lease this run holds; false if it lapsed and another took it. */
   renew(lease: RegenerationLease, leaseMs: number): Promise<boolean>;
   /** Records the pages' states and the catalog work left, and gives the lease up (one batch write). */
-  release(lease: RegenerationLease, pages: Map<string, PageState>, next: { pending: CatalogWork; newestArchiveDay?: ArchiveDay | undefined }): Promise<void>;
+  release(
+    lease: RegenerationLease,
+    pages: Map<string, PageState>,
+    next: { pending: CatalogWork; newestArchiveDay?: ArchiveDay | undefined },
+  ): Promise<void>;
   /**
    * Gives up the lease without recording a render (one failed, and may have written some files):
    * no page's record of its files is trusted after this.

@@ -76,7 +76,5 @@ export async function createArticle(body: unknown, deps: PublishDependencies): P
 }
 
 function asConcurrent(error: unknown): unknown {
-  return error instanceof RevisionConflictError
-    ? ConcurrentUpdateError.onStory(error.slug)
-    : error;
+  return error instanceof RevisionConflictError ? ConcurrentUpdateError.onStory(error.slug) : error;
 }

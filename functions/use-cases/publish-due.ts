@@ -11,7 +11,8 @@ export async function publishDueArticles(deps: { articles: ArticleRepository; cl
   const published: string[] = [];
   for (const article of await deps.articles.due(now, batch)) {
     if (Date.parse(article.publishedAt) > now.getTime()) continue;
-    const updatedAt = Date.parse(article.updatedAt) < Date.parse(article.publishedAt) ? new Date(article.publishedAt).toISOString() : article.updatedAt;
+    const updatedAt =
+      Date.parse(article.updatedAt) < Date.parse(article.publishedAt) ? new Date(article.publishedAt).toISOString() : article.updatedAt;
     const live: Article = { ...article, status: 'published', updatedAt, revision: article.revision + 1 };
     try {
       await deps.articles.save(live, article.revision);

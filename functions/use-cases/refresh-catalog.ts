@@ -62,9 +62,18 @@ export async function refreshCatalog(deps: RegenerateDependencies): Promise<stri
 }
 
 /** Records the directory entries of the feeds the work names and renders index.html from them. */
-async function refreshDirectory(work: CatalogWork, catalog: FeedCatalog, deps: RegenerateDependencies, pages: Map<string, PageState>): Promise<string[]> {
+async function refreshDirectory(
+  work: CatalogWork,
+  catalog: FeedCatalog,
+  deps: RegenerateDependencies,
+  pages: Map<string, PageState>,
+): Promise<string[]> {
   const entries = await Promise.all(
-    Object.entries(work.directory).map(async ([feedKey, name]) => ({ feedKey, name: name ?? undefined, hasStories: await catalog.hasStories(feedKey) })),
+    Object.entries(work.directory).map(async ([feedKey, name]) => ({
+      feedKey,
+      name: name ?? undefined,
+      hasStories: await catalog.hasStories(feedKey),
+    })),
   );
   const writes = await catalog.planDirectory(entries);
   if (writes.length) await catalog.writeDirectory(writes);
@@ -72,7 +81,9 @@ async function refreshDirectory(work: CatalogWork, catalog: FeedCatalog, deps: R
   const state = states.get(DIRECTORY_PAGE_KEY) ?? NEW_PAGE;
   const file = renderFeedIndexFile(
     deps.site,
-    listings.filter((entry) => entry.hasStories).map((entry) => ({ feed: { ...feedFromKey(entry.feedKey), name: entry.name }, name: entry.name })),
+    listings
+      .filter((entry) => entry.hasStories)
+      .map((entry) => ({ feed: { ...feedFromKey(entry.feedKey), name: entry.name }, name: entry.name })),
   );
   const result = await deps.store.publish([file], deps.verifyStoredFiles ? undefined : state.files);
   pages.set(DIRECTORY_PAGE_KEY, { tombstones: {}, files: result.files });
@@ -102,11 +113,16 @@ function linksMark(links: ArchiveLinks): string {
  * it was last rendered with, so a crash between the two steps is repaired by the next run rather
  * than remembered. A few key lookups per day: never a read of the whole archive.
  */
-async function archivePagesFor(days: ArchiveDay[], catalog: FeedCatalog, deps: RegenerateDependencies): Promise<{ day: ArchiveDay; links: ArchiveLinks; state: PageState }[]> {
+async function archivePagesFor(
+  days: ArchiveDay[],
+  catalog: FeedCatalog,
+  deps: RegenerateDependencies,
+): Promise<{ day: ArchiveDay; links: ArchiveLinks; state: PageState }[]> {
   const links = new Map<ArchiveDay, ArchiveLinks>();
   await inParallel(days, 4, async (day) => void links.set(day, await neighbours(day, catalog)));
   const candidates = new Set<ArchiveDay>();
-  for (const { olderDay, newerDay } of links.values()) for (const day of [olderDay, newerDay]) if (day && !links.has(day)) candidates.add(day);
+  for (const { olderDay, newerDay } of links.values())
+    for (const day of [olderDay, newerDay]) if (day && !links.has(day)) candidates.add(day);
   const states = await deps.index.pageStates([...days, ...candidates].map(archiveFeedKey));
   await inParallel([...candidates], 4, async (day) => {
     const around = await neighbours(day, catalog);

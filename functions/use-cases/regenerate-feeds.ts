@@ -9,18 +9,18 @@ import type { FeedPaging, Tombstone } from '../rendering/feed-document.js';
 import { renderFeedFiles, renderFeedStylesheetFile } from '../rendering/render-feed.js';
 import type { RenderedEntries } from '../rendering/rendered-entries.js';
 import { nextLookInSeconds } from './announce-feeds.js';
-import {
-  type AnnouncementQueue,
-  type CatalogWork,
-  type CdnInvalidator,
-  type Clock,
-  type FeedCatalog,
-  type FeedIndex,
-  type FeedMembership,
-  type FeedStore,
-  type PageState,
-  type RetractionRecord,
-  type StoryProjection,
+import type {
+  AnnouncementQueue,
+  CatalogWork,
+  CdnInvalidator,
+  Clock,
+  FeedCatalog,
+  FeedIndex,
+  FeedMembership,
+  FeedStore,
+  PageState,
+  RetractionRecord,
+  StoryProjection,
 } from './ports.js';
 import { withRegenerationLease, type HeldLease } from './regeneration-lease.js';
 import { refreshCatalog } from './refresh-catalog.js';
@@ -123,7 +123,11 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
     // Readers poll the subscription feeds: they are all this run writes.
     const feedFiles = await renderFeedPages([...plan.feeds.values()], deps, lease, pages, plan.tombstones);
     const pending = deps.catalog ? mergeCatalogWork(lease.pending, plan.catalog) : lease.pending;
-    return { value: { plan, feedFiles, newestArchiveDay: lease.newestArchiveDay }, pages, next: { pending, newestArchiveDay: lease.newestArchiveDay } };
+    return {
+      value: { plan, feedFiles, newestArchiveDay: lease.newestArchiveDay },
+      pages,
+      next: { pending, newestArchiveDay: lease.newestArchiveDay },
+    };
   });
   const filesWritten = [...stylesheet, ...feedFiles];
   await tellCdnAndHubs(filesWritten, [...plan.feeds.values()], plan.retracting, deps);
@@ -144,7 +148,13 @@ export async function renderFeeds(feeds: FeedRef[], deps: RegenerateDependencies
 
 function planBatch(slugs: string[], states: Awaited<ReturnType<FeedIndex['storyStates']>>, deps: RegenerateDependencies): BatchPlan {
   const { catalog, site } = deps;
-  const plan: BatchPlan = { projections: [], feeds: new Map(), tombstones: new Map(), catalog: { days: [], directory: {} }, retracting: false };
+  const plan: BatchPlan = {
+    projections: [],
+    feeds: new Map(),
+    tombstones: new Map(),
+    catalog: { days: [], directory: {} },
+    retracting: false,
+  };
   const days = new Set<ArchiveDay>();
   const edit = (feedKey: string, slug: string, when: string | null) => {
     plan.tombstones.set(feedKey, (plan.tombstones.get(feedKey) ?? new Map()).set(slug, when));
@@ -175,7 +185,8 @@ function planBatch(slugs: string[], states: Awaited<ReturnType<FeedIndex['storyS
       previous: projection,
       retraction: retractionChange,
       // Rendered once here, for every feed the story is in, in this process and every later one.
-      fragments: article && memberships.length ? { ...renderEntryFragments(site, article), fingerprint: rendererFingerprint(site) } : undefined,
+      fragments:
+        article && memberships.length ? { ...renderEntryFragments(site, article), fingerprint: rendererFingerprint(site) } : undefined,
     });
     if (article?.status === 'retracted' && previous.length) plan.retracting = true;
     for (const feed of feeds) {
@@ -204,7 +215,13 @@ export function mergeCatalogWork(earlier: CatalogWork, later: CatalogWork): Cata
 }
 
 /** Renders and stores each feed, recording its new state in `pages`. */
-async function renderFeedPages(feeds: FeedRef[], deps: RegenerateDependencies, lease: HeldLease, pages: Map<string, PageState>, edits: TombstoneEdits): Promise<string[]> {
+async function renderFeedPages(
+  feeds: FeedRef[],
+  deps: RegenerateDependencies,
+  lease: HeldLease,
+  pages: Map<string, PageState>,
+  edits: TombstoneEdits,
+): Promise<string[]> {
   const written: string[] = [];
   await inParallel(feeds, deps.concurrency ?? 4, async (feed) => {
     await lease.keep();
@@ -213,7 +230,8 @@ async function renderFeedPages(feeds: FeedRef[], deps: RegenerateDependencies, l
     const tombstones = deps.catalog ? currentTombstones(state.tombstones, edits.get(feed.key), articles, now, deps.site) : state.tombstones;
     const newest = articles[0];
     // The subscription feed points at the newest archive page (the day of its newest story).
-    const paging: FeedPaging | undefined = deps.catalog && feed.key === SITE_FEED.key && newest ? { olderDay: archiveDayOf(newest.publishedAt) } : undefined;
+    const paging: FeedPaging | undefined =
+      deps.catalog && feed.key === SITE_FEED.key && newest ? { olderDay: archiveDayOf(newest.publishedAt) } : undefined;
     const files = renderFeedFiles(
       { site: deps.site, feed, articles, emptySince: now, paging, tombstones: deps.catalog ? tombstoneList(tombstones) : [] },
       { cacheControl: feedCacheControl(deps.freshness ?? DEFAULT_FRESHNESS), entries: new StoredEntries(fragments, deps.entries) },
@@ -288,7 +306,9 @@ async function publishStylesheet(deps: RegenerateDependencies): Promise<string[]
 
 /** The subscription feed files among the written ones, with their public URLs (archive pages are not topics). */
 function topicUrls(feeds: FeedRef[], site: SiteSettings, written: string[]): { key: string; url: string }[] {
-  const byKey = new Map(feeds.flatMap((feed) => FEED_FORMATS.map((format) => [feedObjectKey(feed, format), feedUrl(site.baseUrl, feed, format)] as const)));
+  const byKey = new Map(
+    feeds.flatMap((feed) => FEED_FORMATS.map((format) => [feedObjectKey(feed, format), feedUrl(site.baseUrl, feed, format)] as const)),
+  );
   return written.flatMap((key) => {
     const url = byKey.get(key);
     return url ? [{ key, url }] : [];

@@ -9,10 +9,7 @@ const MAX_ATTEMPTS = 5;
  * Withdraws a story from every feed (DELETE). The story is kept, marked retracted, so the
  * retraction can be announced and a later PUT can restore it. Retracting twice changes nothing.
  */
-export async function retractArticle(
-  slug: string,
-  deps: { articles: ArticleRepository; clock: Clock },
-): Promise<Article> {
+export async function retractArticle(slug: string, deps: { articles: ArticleRepository; clock: Clock }): Promise<Article> {
   if (!isStorySlug(slug)) throw new InvalidSlugError(slug);
   let existing = await deps.articles.get(slug);
   for (let attempt = 1; ; attempt++) {

@@ -129,7 +129,8 @@ export class FeedDistribution extends Construct {
     if (!domain) {
       Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
-        reason: 'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose TLS policy cannot be set; pass domainName/certificateArn to get TLSv1.2_2021.',
+        reason:
+          'Without a custom domain CloudFront serves its default *.cloudfront.net certificate, whose TLS policy cannot be set; pass domainName/certificateArn to get TLSv1.2_2021.',
       });
     }
 

@@ -61,7 +61,14 @@ export class HubAnnouncer extends Construct {
     this.handler.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['cloudfront:GetInvalidation'],
-        resources: [Stack.of(this).formatArn({ service: 'cloudfront', region: '', resource: 'distribution', resourceName: props.distribution.distributionId })],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 'cloudfront',
+            region: '',
+            resource: 'distribution',
+            resourceName: props.distribution.distributionId,
+          }),
+        ],
       }),
     );
   }

@@ -55,7 +55,8 @@ export class IngestApi extends Construct {
     });
     Validations.of(this.tokensSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
-      reason: 'Tokens are shared with external publishing tools, so rotation is a coordinated manual edit (overlapping tokens array, documented in docs/deploy.md), not a rotation Lambda.',
+      reason:
+        'Tokens are shared with external publishing tools, so rotation is a coordinated manual edit (overlapping tokens array, documented in docs/deploy.md), not a rotation Lambda.',
     });
 
     this.handler = new PublisherFunction(this, 'Handler', {
@@ -83,7 +84,8 @@ export class IngestApi extends Construct {
     });
     Validations.of(this.httpApi).acknowledge({
       id: 'AwsSolutions-APIG4',
-      reason: 'Every route is authenticated inside the ingest function against bearer tokens from Secrets Manager; an authorizer would duplicate that check and add a second cold start.',
+      reason:
+        'Every route is authenticated inside the ingest function against bearer tokens from Secrets Manager; an authorizer would duplicate that check and add a second cold start.',
     });
 
     const integration = new HttpLambdaIntegration('IngestIntegration', this.handler, {

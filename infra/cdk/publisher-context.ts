@@ -37,7 +37,7 @@ function list(node: Node, key: string): string[] {
   const value: unknown = node.tryGetContext(key);
   if (value === undefined || value === null) return [];
   const items = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
-  if (!items || !items.every((item): item is string => typeof item === 'string')) {
+  if (!items?.every((item): item is string => typeof item === 'string')) {
     throw new InvalidContextError(`Context "${key}" must be a list of strings or a comma-separated string`);
   }
   return items.map((item) => item.trim()).filter(Boolean);
@@ -79,7 +79,9 @@ export function readPublisherContext(node: Node): PublisherContext {
   const edge = text(node, 'feedEdgeSeconds');
   const edgeSeconds = edge === undefined ? DEFAULT_FRESHNESS.edgeSeconds : Number(edge);
   if (!Number.isInteger(edgeSeconds) || edgeSeconds < EDGE_SECONDS_RANGE.min || edgeSeconds > EDGE_SECONDS_RANGE.max) {
-    throw new InvalidContextError(`Context "feedEdgeSeconds" must be a whole number of seconds from ${EDGE_SECONDS_RANGE.min} to ${EDGE_SECONDS_RANGE.max}`);
+    throw new InvalidContextError(
+      `Context "feedEdgeSeconds" must be a whole number of seconds from ${EDGE_SECONDS_RANGE.min} to ${EDGE_SECONDS_RANGE.max}`,
+    );
   }
   const freshness = { edgeSeconds, invalidateFeeds: flag(node, 'invalidateFeeds', DEFAULT_FRESHNESS.invalidateFeeds) };
 

@@ -26,8 +26,7 @@ export const PUBLISHER_ARCHITECTURE = lambda.Architecture.ARM_64;
 export const ESBUILD_TARGET = 'node24';
 
 /** Lets bundled CommonJS dependencies call `require` from inside an ES module. */
-export const CREATE_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export const CREATE_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
 
 /**
  * What the Lambda Node.js runtime ships: the AWS SDK v3 and its Smithy core. CDK leaves these out
@@ -103,15 +102,7 @@ export type LogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 export interface PublisherFunctionProps
   extends Omit<
     NodejsFunctionProps,
-    | 'entry'
-    | 'handler'
-    | 'runtime'
-    | 'architecture'
-    | 'bundling'
-    | 'logGroup'
-    | 'role'
-    | 'projectRoot'
-    | 'depsLockFilePath'
+    'entry' | 'handler' | 'runtime' | 'architecture' | 'bundling' | 'logGroup' | 'role' | 'projectRoot' | 'depsLockFilePath'
   > {
   /** Handler module, relative to the repository root (it must export `handler`). */
   readonly entry: string;
@@ -140,8 +131,7 @@ export class PublisherFunction extends NodejsFunction {
   readonly functionLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: PublisherFunctionProps) {
-    const { entry, serviceName, logLevel, logRetention, logRemovalPolicy, externalModules, environment, ...rest } =
-      props;
+    const { entry, serviceName, logLevel, logRetention, logRemovalPolicy, externalModules, environment, ...rest } = props;
 
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: logRetention ?? logs.RetentionDays.ONE_MONTH,

@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import type { FreshnessSettings } from '../../functions/domain/edge-cache.js';
@@ -114,9 +114,7 @@ export class Regenerator extends Construct {
     );
     // Without ListBucket, S3 answers a read of a file that does not exist yet (the first render of
     // a feed) with 403 AccessDenied instead of 404 NoSuchKey. Scoped to this one bucket.
-    this.handler.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.feedBucket.bucketArn] }),
-    );
+    this.handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [props.feedBucket.bucketArn] }));
     props.distribution.grantCreateInvalidation(this.handler);
     props.announcementQueue.grantSendMessages(this.handler);
 
@@ -150,11 +148,13 @@ export class Regenerator extends Construct {
       Validations.of(role).acknowledge(
         {
           id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
-          reason: 'The regenerator writes feed files whose keys (one set per feed) are not known at deploy time; scoped to the one feed bucket.',
+          reason:
+            'The regenerator writes feed files whose keys (one set per feed) are not known at deploy time; scoped to the one feed bucket.',
         },
         {
           id: 'AwsSolutions-IAM5[Resource::*]',
-          reason: 'dynamodb:ListStreams (added by the DynamoDB event source) supports no resource-level permissions; the stream read actions are scoped to the table stream.',
+          reason:
+            'dynamodb:ListStreams (added by the DynamoDB event source) supports no resource-level permissions; the stream read actions are scoped to the table stream.',
         },
       );
     }

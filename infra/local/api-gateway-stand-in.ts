@@ -25,28 +25,23 @@ export function isIngestPath(pathname: string): boolean {
  * Turns an HTTP request into the API Gateway HTTP API (payload format 2.0) event the ingest Lambda
  * receives, calls the handler, and writes its result back.
  */
-export async function forwardToIngest(
-  request: IncomingMessage,
-  response: ServerResponse,
-  url: URL,
-  handler: IngestHandler,
-): Promise<void> {
+export async function forwardToIngest(request: IncomingMessage, response: ServerResponse, url: URL, handler: IngestHandler): Promise<void> {
   const candidates = ROUTES.filter((route) => route.pattern.test(url.pathname));
   const route = candidates.find((candidate) => candidate.method === request.method);
   if (!route) {
     const status = candidates.length ? 405 : 404;
     const headers: Record<string, string> = { 'content-type': 'application/problem+json; charset=utf-8' };
     if (candidates.length) headers.allow = candidates.map((candidate) => candidate.method).join(', ');
-    response.writeHead(status, headers).end(
-      JSON.stringify({ type: 'about:blank', title: status === 405 ? 'Method Not Allowed' : 'Not Found', status }),
-    );
+    response
+      .writeHead(status, headers)
+      .end(JSON.stringify({ type: 'about:blank', title: status === 405 ? 'Method Not Allowed' : 'Not Found', status }));
     return;
   }
   const body = await readRequestBody(request, MAX_PAYLOAD_BYTES);
   if (body === undefined) {
-    response.writeHead(413, { 'content-type': 'application/problem+json; charset=utf-8', connection: 'close' }).end(
-      JSON.stringify({ type: 'about:blank', title: 'Content Too Large', status: 413, detail: 'Request body over 10 MB' }),
-    );
+    response
+      .writeHead(413, { 'content-type': 'application/problem+json; charset=utf-8', connection: 'close' })
+      .end(JSON.stringify({ type: 'about:blank', title: 'Content Too Large', status: 413, detail: 'Request body over 10 MB' }));
     return;
   }
   const slug = route.pattern.exec(url.pathname)?.[1];

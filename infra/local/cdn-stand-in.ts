@@ -120,7 +120,10 @@ export class CdnStandIn {
       'content-type': viewerType,
       'access-control-allow-origin': '*',
       'x-content-type-options': 'nosniff',
-      vary: viewerType === object.contentType && !/^application\/(rss|atom)\+xml/.test(object.contentType) ? 'Accept-Encoding' : 'Accept, Accept-Encoding',
+      vary:
+        viewerType === object.contentType && !/^application\/(rss|atom)\+xml/.test(object.contentType)
+          ? 'Accept-Encoding'
+          : 'Accept, Accept-Encoding',
       'x-cache': `${result} from cloudfront`,
     };
     if (result !== 'Miss') headers.age = String(Math.max(0, Math.floor((this.now() - copy.storedAt) / 1000)));

@@ -105,19 +105,32 @@ export class CloudFrontApiStandIn {
     const [, distributionId, id] = route as unknown as [string, string, string | undefined];
     if (request.method === 'GET' && id) {
       const found = this.invalidations.find((invalidation) => invalidation.id === id && invalidation.distributionId === distributionId);
-      return found ? send(200, invalidationXml(found)) : send(404, errorXml('NoSuchInvalidation', `The specified invalidation does not exist: ${id}`));
+      return found
+        ? send(200, invalidationXml(found))
+        : send(404, errorXml('NoSuchInvalidation', `The specified invalidation does not exist: ${id}`));
     }
     if (request.method !== 'POST' || id) return send(405, errorXml('MethodNotAllowed', `${request.method} is not allowed here`));
 
-    const batch = (this.parser.parse(body) as { InvalidationBatch?: { Paths?: { Quantity?: string; Items?: { Path?: string[] } }; CallerReference?: string } })
-      .InvalidationBatch;
+    const batch = (
+      this.parser.parse(body) as {
+        InvalidationBatch?: { Paths?: { Quantity?: string; Items?: { Path?: string[] } }; CallerReference?: string };
+      }
+    ).InvalidationBatch;
     const paths = batch?.Paths?.Items?.Path ?? [];
     const callerReference = batch?.CallerReference;
     if (!batch || !callerReference || !paths.length || Number(batch.Paths?.Quantity) !== paths.length) {
-      return send(400, errorXml('InvalidArgument', 'An invalidation batch needs a CallerReference and Paths whose Quantity matches its Items'));
+      return send(
+        400,
+        errorXml('InvalidArgument', 'An invalidation batch needs a CallerReference and Paths whose Quantity matches its Items'),
+      );
     }
-    const earlier = this.invalidations.find((invalidation) => invalidation.callerReference === callerReference && invalidation.distributionId === distributionId);
-    if (earlier) return send(201, invalidationXml(earlier), { location: `${this.endpoint}/2020-05-31/distribution/${distributionId}/invalidation/${earlier.id}` });
+    const earlier = this.invalidations.find(
+      (invalidation) => invalidation.callerReference === callerReference && invalidation.distributionId === distributionId,
+    );
+    if (earlier)
+      return send(201, invalidationXml(earlier), {
+        location: `${this.endpoint}/2020-05-31/distribution/${distributionId}/invalidation/${earlier.id}`,
+      });
     const pending = this.inProgress().flatMap((invalidation) => invalidation.paths);
     const wildcards = (list: string[]) => list.filter((path) => path.endsWith('*')).length;
     if (wildcards([...pending, ...paths]) > MAX_WILDCARD_PATHS_IN_PROGRESS || pending.length + paths.length > MAX_FILE_PATHS_IN_PROGRESS) {
@@ -143,6 +156,8 @@ export class CloudFrontApiStandIn {
       this.options.onCompleted(invalidation.paths);
     }, this.options.completionDelayMs);
     this.timers.add(timer);
-    send(201, invalidationXml(invalidation), { location: `${this.endpoint}/2020-05-31/distribution/${distributionId}/invalidation/${invalidation.id}` });
+    send(201, invalidationXml(invalidation), {
+      location: `${this.endpoint}/2020-05-31/distribution/${distributionId}/invalidation/${invalidation.id}`,
+    });
   }
 }

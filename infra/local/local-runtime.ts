@@ -6,7 +6,14 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, DynamoDBStreamEvent, ScheduledEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import type {
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  DynamoDBStreamEvent,
+  ScheduledEvent,
+  SQSBatchResponse,
+  SQSEvent,
+} from 'aws-lambda';
 import { CATALOG_REFRESH_SECONDS } from '../../functions/use-cases/refresh-catalog.js';
 import { forwardToIngest, isIngestPath } from './api-gateway-stand-in.js';
 import { startStandIns, type StandIns } from './aws-stand-ins.js';
@@ -144,7 +151,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   // Imported only now: handlers read their configuration from the environment at load, as in Lambda.
   const ingest = (await import('../../functions/ingest/handler.js')).handler as IngestHandler;
-  const regenerate = (await import('../../functions/regenerate/handler.js')).handler as (event: DynamoDBStreamEvent | ScheduledEvent) => Promise<void>;
+  const regenerate = (await import('../../functions/regenerate/handler.js')).handler as (
+    event: DynamoDBStreamEvent | ScheduledEvent,
+  ) => Promise<void>;
   const publishDueHandler = (await import('../../functions/publish-due/handler.js')).handler;
   announce = (await import('../../functions/announce/handler.js')).handler;
   const { dynamoDbClient } = await import('../../functions/commons/clients/dynamodb.js');
@@ -158,7 +167,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   stream.attach(dynamoDbClient);
   if (standIns.removedObjects.length) {
-    log(`Removed ${standIns.removedObjects.length} feed file(s) half-written when the last run stopped: ${standIns.removedObjects.join(', ')}`);
+    log(
+      `Removed ${standIns.removedObjects.length} feed file(s) half-written when the last run stopped: ${standIns.removedObjects.join(', ')}`,
+    );
   }
   const recovered = stream.recover();
   if (recovered) log(`Replaying ${recovered} change(s) not yet in the feeds when the last run stopped`);
@@ -203,9 +214,12 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     refreshing ??= regenerate(scheduledEvent()).finally(() => (refreshing = undefined));
     await refreshing;
   };
-  const refreshTimer = setInterval(() => {
-    refreshCatalog().catch((error: unknown) => log(`Catalog refresh failed: ${(error as Error).message}`));
-  }, options.catalogRefreshIntervalMs ?? CATALOG_REFRESH_SECONDS * 1_000);
+  const refreshTimer = setInterval(
+    () => {
+      refreshCatalog().catch((error: unknown) => log(`Catalog refresh failed: ${(error as Error).message}`));
+    },
+    options.catalogRefreshIntervalMs ?? CATALOG_REFRESH_SECONDS * 1_000,
+  );
   refreshTimer.unref();
 
   ready = true;

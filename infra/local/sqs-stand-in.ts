@@ -7,7 +7,7 @@ import { readRequestBody } from './request-body.js';
 
 export interface SqsStandInOptions {
   /** The function the queue's event source mapping invokes (the announce handler). */
-  deliver: (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+  deliver: (event: SQSEvent) => Promise<SQSBatchResponse | undefined>;
   /** Messages sent but not yet handled survive a stop or a crash here (one JSON line each). */
   journalFile?: string | undefined;
   /** Messages that failed every delivery are appended here, as the queue's dead-letter queue. */
@@ -70,7 +70,8 @@ export class SqsStandIn {
       try {
         const entry = JSON.parse(line) as { done?: string } & Partial<QueuedMessage>;
         if (entry.done) sent.delete(entry.done);
-        else if (entry.id && typeof entry.body === 'string') sent.set(entry.id, { id: entry.id, body: entry.body, dueAt: entry.dueAt ?? 0, receives: 0 });
+        else if (entry.id && typeof entry.body === 'string')
+          sent.set(entry.id, { id: entry.id, body: entry.body, dueAt: entry.dueAt ?? 0, receives: 0 });
       } catch {
         // A line cut short by a crash: the message it began was never acknowledged to the sender.
       }
@@ -110,7 +111,8 @@ export class SqsStandIn {
     } catch {
       return void fault('InvalidParameterValue', 'The request body is not JSON');
     }
-    if (!input.QueueUrl?.endsWith(`/${QUEUE_NAME}`)) return void fault('QueueDoesNotExist', `The specified queue does not exist: ${input.QueueUrl}`);
+    if (!input.QueueUrl?.endsWith(`/${QUEUE_NAME}`))
+      return void fault('QueueDoesNotExist', `The specified queue does not exist: ${input.QueueUrl}`);
     if (typeof input.MessageBody !== 'string' || !input.MessageBody) return void fault('MissingParameter', 'MessageBody is required');
     const delaySeconds = input.DelaySeconds ?? 0;
     if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 900) {
@@ -129,14 +131,17 @@ export class SqsStandIn {
 
   private schedule(message: QueuedMessage): void {
     if (this.closed) return;
-    const timer = setTimeout(() => {
-      this.pending.delete(message.id);
-      const delivery = this.deliver(message).finally(() => {
-        this.delivering.delete(delivery);
-        this.settleIfIdle();
-      });
-      this.delivering.add(delivery);
-    }, Math.max(0, message.dueAt - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.pending.delete(message.id);
+        const delivery = this.deliver(message).finally(() => {
+          this.delivering.delete(delivery);
+          this.settleIfIdle();
+        });
+        this.delivering.add(delivery);
+      },
+      Math.max(0, message.dueAt - Date.now()),
+    );
     this.pending.set(message.id, { message, timer });
   }
 
@@ -161,7 +166,8 @@ export class SqsStandIn {
     let failed: unknown;
     try {
       const result = await this.options.deliver({ Records: [record] });
-      if (result?.batchItemFailures.some((failure) => failure.itemIdentifier === message.id)) failed = new Error('the handler reported the message failed');
+      if (result?.batchItemFailures.some((failure) => failure.itemIdentifier === message.id))
+        failed = new Error('the handler reported the message failed');
     } catch (error) {
       failed = error;
     }
@@ -174,7 +180,11 @@ export class SqsStandIn {
     if (message.receives >= (this.options.maxReceives ?? 5)) {
       this.stats.deadLetters++;
       this.journal({ done: message.id });
-      if (this.options.deadLetterFile) appendFileSync(this.options.deadLetterFile, `${JSON.stringify({ at: new Date().toISOString(), error: (failed as Error).message, body: message.body })}\n`);
+      if (this.options.deadLetterFile)
+        appendFileSync(
+          this.options.deadLetterFile,
+          `${JSON.stringify({ at: new Date().toISOString(), error: (failed as Error).message, body: message.body })}\n`,
+        );
       return;
     }
     this.schedule({ ...message, dueAt: Date.now() + (this.options.visibilityTimeoutMs ?? 2_000) });

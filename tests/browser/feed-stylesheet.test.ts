@@ -37,7 +37,16 @@ describe('Browser: a person opening a feed sees a readable page', () => {
     await runtime.settled();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   });
 
@@ -46,7 +55,10 @@ describe('Browser: a person opening a feed sees a readable page', () => {
     await runtime?.close();
   });
 
-  for (const [file, format] of [['feed.xml', 'RSS'], ['atom.xml', 'Atom']] as const) {
+  for (const [file, format] of [
+    ['feed.xml', 'RSS'],
+    ['atom.xml', 'Atom'],
+  ] as const) {
     it(`renders /${file} through the XSL stylesheet`, async () => {
       // Prepare
       const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
@@ -59,8 +71,10 @@ describe('Browser: a person opening a feed sees a readable page', () => {
       expect((await document).headers()['content-type']).toBe('application/xml; charset=utf-8');
       expect(xsl.headers()['content-type']).toBe('text/xsl; charset=utf-8');
       const heading = page.locator('article h2 a').first();
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText, the text as a person sees it
       expect(await heading.innerText()).toBe(story.title);
       expect(await heading.getAttribute('href')).toBe(`${runtime.url}/articles/harbour-reopens`);
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's Locator.innerText, the text as a person sees it
       const text = await page.locator('body').innerText();
       expect(text).toContain(`This is a web feed (${format})`);
       expect(text).toContain(`${runtime.url}/${file}`);

@@ -63,7 +63,9 @@ describe('Command: publish (arguments)', () => {
     // Prepare
     await writeFile(path.join(dir, 'ingest-token'), 'local-token-0123456789');
     // Act
-    const options = optionsOf(await resolve(['story.md', '--endpoint', 'https://abc123.execute-api.eu-west-1.amazonaws.com/'], { DATA_DIR: dir }));
+    const options = optionsOf(
+      await resolve(['story.md', '--endpoint', 'https://abc123.execute-api.eu-west-1.amazonaws.com/'], { DATA_DIR: dir }),
+    );
     // Assess
     expect(options.endpoint).toBe('https://abc123.execute-api.eu-west-1.amazonaws.com');
     expect(options.token).toBeUndefined();
@@ -78,12 +80,20 @@ describe('Command: publish (arguments)', () => {
 
   it('reads the endpoint from the IngestApiUrl of a CDK outputs file', async () => {
     // Prepare
-    const outputs = { NewsroomFeeds: { IngestApiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com', IngestTokensSecretName: 'IngestTokens-abc' } };
+    const outputs = {
+      NewsroomFeeds: { IngestApiUrl: 'https://abc123.execute-api.eu-west-1.amazonaws.com', IngestTokensSecretName: 'IngestTokens-abc' },
+    };
     await writeFile(path.join(dir, 'cdk-outputs.json'), JSON.stringify(outputs));
     // Act
-    const options = optionsOf(await resolve(['story.md', '--outputs', 'cdk-outputs.json', '--retract', 'old-story', '--retract', 'older-story', '-n']));
+    const options = optionsOf(
+      await resolve(['story.md', '--outputs', 'cdk-outputs.json', '--retract', 'old-story', '--retract', 'older-story', '-n']),
+    );
     // Assess
-    expect(options).toMatchObject({ endpoint: 'https://abc123.execute-api.eu-west-1.amazonaws.com', retract: ['old-story', 'older-story'], dryRun: true });
+    expect(options).toMatchObject({
+      endpoint: 'https://abc123.execute-api.eu-west-1.amazonaws.com',
+      retract: ['old-story', 'older-story'],
+      dryRun: true,
+    });
   });
 
   it.each([

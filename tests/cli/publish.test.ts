@@ -67,7 +67,9 @@ describe('Command: publish', () => {
 
   async function stored(slug: string): Promise<{ status: number; article?: { title: string; status: string } }> {
     const response = await fetch(`${runtime.url}/articles/${slug}`, { headers: { authorization: `Bearer ${TOKEN}` } });
-    return response.ok ? { status: response.status, article: (await response.json()) as { title: string; status: string } } : { status: response.status };
+    return response.ok
+      ? { status: response.status, article: (await response.json()) as { title: string; status: string } }
+      : { status: response.status };
   }
 
   async function feedTitles(): Promise<string[]> {
@@ -138,8 +140,12 @@ describe('Command: publish', () => {
     const summary = await publishStories(options([dir]), { client: client(), output });
     // Assess
     expect(summary).toMatchObject({ exitCode: 0, created: 1 });
-    expect(output.lines).toContain(`[1/1] eclipse-viewing … 201 created (scheduled for 2099-08-12T18:00:00+02:00)  ${runtime.url}/articles/eclipse-viewing`);
-    expect(output.lines).toContain('1 story is scheduled: each enters the feeds at its publishedAt (GET /articles?status=scheduled lists them).');
+    expect(output.lines).toContain(
+      `[1/1] eclipse-viewing … 201 created (scheduled for 2099-08-12T18:00:00+02:00)  ${runtime.url}/articles/eclipse-viewing`,
+    );
+    expect(output.lines).toContain(
+      '1 story is scheduled: each enters the feeds at its publishedAt (GET /articles?status=scheduled lists them).',
+    );
     expect((await stored('eclipse-viewing')).article?.status).toBe('scheduled');
   });
 
@@ -181,7 +187,11 @@ describe('Command: publish', () => {
 
   it('stops at a wrong token (exit 1), saying where the local token lives', async () => {
     // Prepare
-    const dir = await storyDir({ 'token-a.md': storyText('Token A'), 'token-b.md': storyText('Token B'), 'token-c.md': storyText('Token C') });
+    const dir = await storyDir({
+      'token-a.md': storyText('Token A'),
+      'token-b.md': storyText('Token B'),
+      'token-c.md': storyText('Token C'),
+    });
     const output = capture();
     // Act
     const summary = await publishStories(options([dir], { concurrency: 1, token: { value: 'not-the-right-token-123', from: '--token' } }), {
@@ -246,11 +256,15 @@ describe('Command: publish', () => {
   describe('as a process', () => {
     function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
       return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'cli/publish.ts'), ...args], {
-          cwd: root,
-          env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: path.join(scratch, 'no-such-data-dir'), ...env },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
+        const child = spawn(
+          process.execPath,
+          [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'cli/publish.ts'), ...args],
+          {
+            cwd: root,
+            env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', DATA_DIR: path.join(scratch, 'no-such-data-dir'), ...env },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        );
         let stdout = '';
         let stderr = '';
         child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));

@@ -51,7 +51,12 @@ describe('Story files: parseStoryFile', () => {
       categories: ['Local', 'Transport'],
       publishedAt: '2026-03-01T09:30:00+09:00',
       url: 'https://news.example.com/articles/harbour-reopens',
-      image: { url: 'https://images.example.com/harbour.jpg', alt: 'Ferries at the quay', caption: 'The quay on Sunday.', credit: 'Jane Roe / Agency' },
+      image: {
+        url: 'https://images.example.com/harbour.jpg',
+        alt: 'Ferries at the quay',
+        caption: 'The quay on Sunday.',
+        credit: 'Jane Roe / Agency',
+      },
       language: 'en-GB',
       bodyMarkdown: 'The harbour reopens **on Monday**.',
     });
@@ -109,7 +114,13 @@ describe('Story files: parseStoryFile', () => {
     const problems = problemsOf('---\ntitle: T\nheadline: Oops\n---\nBody');
     // Assess
     expect(problems).toEqual([
-      { file: FILE, pointer: '/headline', field: 'headline', line: 3, detail: expect.stringContaining('is not a known field (the fields are: title, kicker') },
+      {
+        file: FILE,
+        pointer: '/headline',
+        field: 'headline',
+        line: 3,
+        detail: expect.stringContaining('is not a known field (the fields are: title, kicker'),
+      },
     ]);
   });
 
@@ -127,7 +138,11 @@ describe('Story files: parseStoryFile', () => {
     const problems = problemsOf('---\nkicker: K\n---\nBody', 'content/articles/Harbour Reopens.md');
     // Assess
     expect(problems).toEqual([
-      expect.objectContaining({ file: 'content/articles/Harbour Reopens.md', field: 'file name', detail: expect.stringContaining('"Harbour Reopens.md"') }),
+      expect.objectContaining({
+        file: 'content/articles/Harbour Reopens.md',
+        field: 'file name',
+        detail: expect.stringContaining('"Harbour Reopens.md"'),
+      }),
       expect.objectContaining({ file: 'content/articles/Harbour Reopens.md', field: 'title', detail: 'is required' }),
     ]);
   });
@@ -165,13 +180,25 @@ describe('Story files: parseStoryFile', () => {
     const problems = problemsOf('---\ntitle: T\nbodyMarkdown: "Text"\n---\nThe real body');
     // Assess
     expect(problems).toEqual([
-      { file: FILE, pointer: '/bodyMarkdown', field: 'body', line: 3, detail: 'the body is the Markdown after the front matter, not a front-matter field' },
+      {
+        file: FILE,
+        pointer: '/bodyMarkdown',
+        field: 'body',
+        line: 3,
+        detail: 'the body is the Markdown after the front matter, not a front-matter field',
+      },
     ]);
   });
 
   it('formats a problem as file:line: field: detail', () => {
     // Prepare
-    const problem: StoryFileProblem = { file: FILE, pointer: '/image/url', field: 'image.url', line: 7, detail: 'must be an absolute http(s) URL' };
+    const problem: StoryFileProblem = {
+      file: FILE,
+      pointer: '/image/url',
+      field: 'image.url',
+      line: 7,
+      detail: 'must be an absolute http(s) URL',
+    };
     // Act
     const line = formatProblem(problem);
     // Assess

@@ -19,7 +19,7 @@ describe('Local server: connections kept alive by the client', () => {
     await runtime?.close();
   });
 
-  it('serves a PUT sent on a connection that was quiet for longer than Node\'s default keep-alive', async () => {
+  it("serves a PUT sent on a connection that was quiet for longer than Node's default keep-alive", async () => {
     // Prepare: one connection, which the client keeps open for a minute.
     const agent = new Agent({ keepAlive: true, maxSockets: 1, timeout: 60_000 });
     const send = (method: string, path: string, body?: string) =>
@@ -41,7 +41,11 @@ describe('Local server: connections kept alive by the client', () => {
 
     // Act
     await new Promise((resolve) => setTimeout(resolve, QUIET_MS));
-    const put = await send('PUT', '/articles/after-the-quiet', JSON.stringify({ title: 'After the quiet', bodyMarkdown: 'Sent on a kept connection.' }));
+    const put = await send(
+      'PUT',
+      '/articles/after-the-quiet',
+      JSON.stringify({ title: 'After the quiet', bodyMarkdown: 'Sent on a kept connection.' }),
+    );
 
     // Assess
     expect(first.response.headers['keep-alive']).toMatch(/timeout=\d+/);

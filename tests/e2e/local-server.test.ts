@@ -140,7 +140,11 @@ describe('Local server: publish, update, retract over HTTP', () => {
 
   it('shows a correction with a new update time and the original publish time', async () => {
     // Act
-    const response = await api('PUT', '/articles/delta-floods', { ...story, title: 'Rivers rise across the delta (corrected)', publishedAt: undefined });
+    const response = await api('PUT', '/articles/delta-floods', {
+      ...story,
+      title: 'Rivers rise across the delta (corrected)',
+      publishedAt: undefined,
+    });
     // Assess
     expect(response.status).toBe(200);
     const stored = (await response.json()) as { publishedAt: string; updatedAt: string };
@@ -159,7 +163,12 @@ describe('Local server: publish, update, retract over HTTP', () => {
 
   it('rejects bad input with problem details and changes nothing', async () => {
     // Act
-    const invalid = await api('PUT', '/articles/delta-floods', { title: '', bodyMarkdown: 'x', publishedAt: '2026-02-30T10:00:00Z', image: { url: 'javascript:alert(1)' } });
+    const invalid = await api('PUT', '/articles/delta-floods', {
+      title: '',
+      bodyMarkdown: 'x',
+      publishedAt: '2026-02-30T10:00:00Z',
+      image: { url: 'javascript:alert(1)' },
+    });
     const malformed = await api('PUT', '/articles/delta-floods', '{"title": ');
     const notJson = await api('PUT', '/articles/delta-floods', undefined, { 'content-type': 'text/plain' });
     const tooLarge = await api('PUT', '/articles/delta-floods', { title: 'Big', body: 'x'.repeat(300 * 1024) });
@@ -179,8 +188,13 @@ describe('Local server: publish, update, retract over HTTP', () => {
 
   it('lists stories newest first with an opaque cursor', async () => {
     // Act
-    const first = (await (await api('GET', '/articles?limit=2')).json()) as { articles: { slug: string; publishedAt: string }[]; cursor: string };
-    const second = (await (await api('GET', `/articles?limit=2&cursor=${encodeURIComponent(first.cursor)}`)).json()) as { articles: { publishedAt: string }[] };
+    const first = (await (await api('GET', '/articles?limit=2')).json()) as {
+      articles: { slug: string; publishedAt: string }[];
+      cursor: string;
+    };
+    const second = (await (await api('GET', `/articles?limit=2&cursor=${encodeURIComponent(first.cursor)}`)).json()) as {
+      articles: { publishedAt: string }[];
+    };
     const badCursor = await api('GET', '/articles?cursor=bm90LWEtY3Vyc29y');
     // Assess
     expect(first.articles).toHaveLength(2);

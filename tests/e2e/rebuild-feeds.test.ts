@@ -71,7 +71,9 @@ describe('Command: npm run rebuild-feeds', () => {
         paths.push([...body.matchAll(/<Path>([^<]*)<\/Path>/g)].map((match) => match[1]!));
         if (paths.length > 1) {
           response.writeHead(400, { 'content-type': 'text/xml' });
-          response.end('<ErrorResponse><Error><Type>Sender</Type><Code>TooManyInvalidationsInProgress</Code><Message>Too many</Message></Error></ErrorResponse>');
+          response.end(
+            '<ErrorResponse><Error><Type>Sender</Type><Code>TooManyInvalidationsInProgress</Code><Message>Too many</Message></Error></ErrorResponse>',
+          );
           return;
         }
         response.writeHead(201, { 'content-type': 'text/xml' });
@@ -83,7 +85,12 @@ describe('Command: npm run rebuild-feeds', () => {
       new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'cli/rebuild-feeds.ts', '--batch', '2'], {
           cwd: path.resolve(import.meta.dirname, '../..'),
-          env: { ...process.env, DATA_DIR: dataDir, DISTRIBUTION_ID: 'E2EXAMPLE', AWS_ENDPOINT_URL_CLOUDFRONT: `http://127.0.0.1:${(api.address() as AddressInfo).port}` },
+          env: {
+            ...process.env,
+            DATA_DIR: dataDir,
+            DISTRIBUTION_ID: 'E2EXAMPLE',
+            AWS_ENDPOINT_URL_CLOUDFRONT: `http://127.0.0.1:${(api.address() as AddressInfo).port}`,
+          },
         });
         let stdout = '';
         let stderr = '';

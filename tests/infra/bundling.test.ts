@@ -8,12 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FeedPublisherStack } from '../../infra/cdk/feed-publisher-stack.js';
-import {
-  CREATE_REQUIRE_BANNER,
-  REPO_ROOT,
-  publisherEsbuildOptions,
-  type PublisherFunction,
-} from '../../infra/cdk/publisher-function.js';
+import { CREATE_REQUIRE_BANNER, publisherEsbuildOptions, type PublisherFunction } from '../../infra/cdk/publisher-function.js';
 import { createTestApp } from './support/synthesize.js';
 
 const run = promisify(execFile);
@@ -56,7 +51,10 @@ describe('Construct: PublisherFunction (bundled with esbuild)', () => {
 
     // Act
     const template = Template.fromStack(stack).toJSON() as {
-      Resources: Record<string, { Metadata?: Record<string, string>; Properties: { Environment?: { Variables?: Record<string, unknown> } } }>;
+      Resources: Record<
+        string,
+        { Metadata?: Record<string, string>; Properties: { Environment?: { Variables?: Record<string, unknown> } } }
+      >;
     };
     bundles = handlers.map(([name, entry, fn]) => {
       const resource = template.Resources[stack.getLogicalId(fn.node.defaultChild as Parameters<typeof stack.getLogicalId>[0])];
@@ -64,7 +62,10 @@ describe('Construct: PublisherFunction (bundled with esbuild)', () => {
       if (!assetPath) throw new Error(`No bundled asset recorded for ${name}`);
       const variables = resource.Properties.Environment?.Variables ?? {};
       const environment = Object.fromEntries(
-        Object.entries(variables).map(([key, value]) => [key, typeof value === 'string' ? value : (DEPLOY_TIME_VALUES[key] ?? `placeholder-${key}`)]),
+        Object.entries(variables).map(([key, value]) => [
+          key,
+          typeof value === 'string' ? value : (DEPLOY_TIME_VALUES[key] ?? `placeholder-${key}`),
+        ]),
       );
       return { name, entry, file: path.join(outdir, assetPath, 'index.mjs'), environment };
     });
@@ -86,8 +87,7 @@ describe('Construct: PublisherFunction (bundled with esbuild)', () => {
 
   it('bundles import in Node and export a handler function', async () => {
     // Prepare
-    const probe =
-      "const m = await import(process.argv[1]); console.log(JSON.stringify({ handler: typeof m.handler }));";
+    const probe = 'const m = await import(process.argv[1]); console.log(JSON.stringify({ handler: typeof m.handler }));';
 
     // Act
     const results = await Promise.all(

@@ -9,7 +9,9 @@ const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111
 type DistributionResource = { Properties: { DistributionConfig: Record<string, unknown> } };
 
 function distributionConfig(synth: SynthesizedStack): Record<string, unknown> {
-  const distributions = Object.values(synth.template.findResources('AWS::CloudFront::Distribution') as Record<string, DistributionResource>);
+  const distributions = Object.values(
+    synth.template.findResources('AWS::CloudFront::Distribution') as Record<string, DistributionResource>,
+  );
   expect(distributions).toHaveLength(1);
   return distributions[0]!.Properties.DistributionConfig;
 }
@@ -156,7 +158,12 @@ describe('Construct: FeedDistribution browser view', () => {
     const handler = new Function(`${BROWSER_VIEW_FUNCTION_CODE}; return handler;`)() as (event: unknown) => {
       headers: Record<string, { value: string }>;
     };
-    const types = ['application/rss+xml; charset=utf-8', 'application/atom+xml; charset=utf-8', 'application/feed+json; charset=utf-8', 'text/html'];
+    const types = [
+      'application/rss+xml; charset=utf-8',
+      'application/atom+xml; charset=utf-8',
+      'application/feed+json; charset=utf-8',
+      'text/html',
+    ];
     const accepts = [
       undefined,
       'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
@@ -170,7 +177,9 @@ describe('Construct: FeedDistribution browser view', () => {
     expect((config.DefaultCacheBehavior as { FunctionAssociations: unknown[] }).FunctionAssociations).toEqual([
       { EventType: 'viewer-response', FunctionARN: { 'Fn::GetAtt': [expect.stringMatching(/BrowserViewFunction/), 'FunctionARN'] } },
     ]);
-    synth.template.hasResourceProperties('AWS::CloudFront::Function', { FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }) });
+    synth.template.hasResourceProperties('AWS::CloudFront::Function', {
+      FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+    });
     for (const type of types) {
       for (const accept of accepts) {
         const response = handler({

@@ -18,11 +18,10 @@ describe('Stack: FeedPublisherStack', () => {
       ...Object.values(synth.template.findResources('AWS::IAM::Policy')).map(
         (policy) => (policy as { Properties: { PolicyDocument: PolicyDocument } }).Properties.PolicyDocument,
       ),
-      ...Object.values(synth.template.findResources('AWS::IAM::Role')).flatMap(
-        (role) =>
-          ((role as { Properties: { Policies?: { PolicyDocument: PolicyDocument }[] } }).Properties.Policies ?? []).map(
-            (policy) => policy.PolicyDocument,
-          ),
+      ...Object.values(synth.template.findResources('AWS::IAM::Role')).flatMap((role) =>
+        ((role as { Properties: { Policies?: { PolicyDocument: PolicyDocument }[] } }).Properties.Policies ?? []).map(
+          (policy) => policy.PolicyDocument,
+        ),
       ),
     ];
 
@@ -133,10 +132,7 @@ describe('App context', () => {
     [{ certificateArn: 'arn:aws:acm:us-east-1:123456789012:certificate/abc' }, /given together/],
     [{ feedEdgeSeconds: 'soon' }, /feedEdgeSeconds/],
     [{ invalidateFeeds: 'sometimes' }, /invalidateFeeds/],
-    [
-      { domainName: 'feeds.example.org', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' },
-      /us-east-1/,
-    ],
+    [{ domainName: 'feeds.example.org', certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/abc' }, /us-east-1/],
     [{ websubHubs: 'not a url' }, /websubHubs/],
     [{ removalPolicy: 'snapshot' }, /removalPolicy/],
     [{ deletionProtection: 'maybe' }, /deletionProtection/],

@@ -110,13 +110,8 @@ describe('Construct: IngestApi', () => {
     ]);
     const tableArn = getAtt(synth, synth.stack.articleTable.table, 'Arn');
     expect(resourcesFor(synth, role, 'dynamodb:PutItem')).toEqual([tableArn]);
-    expect(resourcesFor(synth, role, 'dynamodb:Query')).toEqual([
-      tableArn,
-      { 'Fn::Join': ['', [tableArn, '/index/GSI1']] },
-    ]);
+    expect(resourcesFor(synth, role, 'dynamodb:Query')).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/GSI1']] }]);
     expect(resourcesFor(synth, role, 'secretsmanager:GetSecretValue')).toEqual([ref(synth, synth.stack.ingestApi.tokensSecret)]);
-    expect(resourcesFor(synth, role, 'logs:PutLogEvents')).toEqual([
-      getAtt(synth, synth.stack.ingestApi.handler.functionLogGroup, 'Arn'),
-    ]);
+    expect(resourcesFor(synth, role, 'logs:PutLogEvents')).toEqual([getAtt(synth, synth.stack.ingestApi.handler.functionLogGroup, 'Arn')]);
   });
 });

@@ -62,12 +62,7 @@ describe('Construct: PublishDueSweep', () => {
     const tableArn = getAtt(synth, synth.stack.articleTable.table, 'Arn');
 
     // Assess
-    expect(allowedActions(synth, role)).toEqual([
-      'dynamodb:Query',
-      'dynamodb:UpdateItem',
-      'logs:CreateLogStream',
-      'logs:PutLogEvents',
-    ]);
+    expect(allowedActions(synth, role)).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem', 'logs:CreateLogStream', 'logs:PutLogEvents']);
     expect(resourcesFor(synth, role, 'dynamodb:Query')).toEqual([{ 'Fn::Join': ['', [tableArn, '/index/GSI1']] }]);
     expect(resourcesFor(synth, role, 'dynamodb:UpdateItem')).toEqual([tableArn]);
   });

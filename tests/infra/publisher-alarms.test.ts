@@ -26,14 +26,15 @@ describe('Construct: PublisherAlarms', () => {
 
   const alarmOn = (metricName: string, dimension: unknown) =>
     alarms.filter(
-      (alarm) =>
-        alarm.MetricName === metricName &&
-        alarm.Dimensions.some((d) => JSON.stringify(d.Value) === JSON.stringify(dimension)),
+      (alarm) => alarm.MetricName === metricName && alarm.Dimensions.some((d) => JSON.stringify(d.Value) === JSON.stringify(dimension)),
     );
 
   it('raises an alarm as soon as the dead-letter queue holds a message', () => {
     // Act
-    const [alarm, ...others] = alarmOn('ApproximateNumberOfMessagesVisible', getAtt(synth, synth.stack.regenerator.deadLetterQueue, 'QueueName'));
+    const [alarm, ...others] = alarmOn(
+      'ApproximateNumberOfMessagesVisible',
+      getAtt(synth, synth.stack.regenerator.deadLetterQueue, 'QueueName'),
+    );
 
     // Assess
     expect(others).toEqual([]);
@@ -42,7 +43,12 @@ describe('Construct: PublisherAlarms', () => {
 
   it('raises an alarm on any error of each function', () => {
     // Prepare
-    const functions = [synth.stack.ingestApi.handler, synth.stack.regenerator.handler, synth.stack.publishDueSweep.handler, synth.stack.hubAnnouncer.handler];
+    const functions = [
+      synth.stack.ingestApi.handler,
+      synth.stack.regenerator.handler,
+      synth.stack.publishDueSweep.handler,
+      synth.stack.hubAnnouncer.handler,
+    ];
 
     // Assess
     for (const fn of functions) {
@@ -61,9 +67,7 @@ describe('Construct: PublisherAlarms', () => {
 
   it('raises an alarm when the regenerator falls five minutes behind its stream', () => {
     // Assess
-    expect(alarmOn('IteratorAge', ref(synth, synth.stack.regenerator.handler))).toEqual([
-      expect.objectContaining({ Threshold: 300_000 }),
-    ]);
+    expect(alarmOn('IteratorAge', ref(synth, synth.stack.regenerator.handler))).toEqual([expect.objectContaining({ Threshold: 300_000 })]);
   });
 
   it('notifies the alarm topic from every alarm', () => {

@@ -24,7 +24,9 @@ describe('Construct: Regenerator', () => {
   /** The mapping from the table stream to the regenerator (the announcer has one from its queue). */
   const streamMapping = () =>
     Object.values(synth.template.findResources('AWS::Lambda::EventSourceMapping')).find(
-      (mapping) => JSON.stringify((mapping as { Properties: { FunctionName: unknown } }).Properties.FunctionName) === JSON.stringify(ref(synth, synth.stack.regenerator.handler)),
+      (mapping) =>
+        JSON.stringify((mapping as { Properties: { FunctionName: unknown } }).Properties.FunctionName) ===
+        JSON.stringify(ref(synth, synth.stack.regenerator.handler)),
     ) as { Properties: Record<string, unknown> & { FilterCriteria: { Filters: { Pattern: string }[] } } };
 
   it('reads the table stream from the oldest record, in batches that pile up while one runs, with no batching window', () => {
@@ -108,7 +110,9 @@ describe('Construct: Regenerator', () => {
     // Act
     const rules = synth.template.findResources('AWS::Events::Rule');
     const refresh = Object.values(rules).filter((rule) =>
-      (rule.Properties.Targets as { Arn: unknown }[]).some((target) => JSON.stringify(target.Arn) === JSON.stringify(getAtt(synth, synth.stack.regenerator.handler, 'Arn'))),
+      (rule.Properties.Targets as { Arn: unknown }[]).some(
+        (target) => JSON.stringify(target.Arn) === JSON.stringify(getAtt(synth, synth.stack.regenerator.handler, 'Arn')),
+      ),
     );
 
     // Assess
@@ -196,12 +200,15 @@ describe('Construct: Regenerator', () => {
       },
     ]);
     expect(resources('sqs:SendMessage')).toEqual(
-      expect.arrayContaining([getAtt(synth, synth.stack.regenerator.deadLetterQueue, 'Arn'), getAtt(synth, synth.stack.hubAnnouncer.queue, 'Arn')]),
+      expect.arrayContaining([
+        getAtt(synth, synth.stack.regenerator.deadLetterQueue, 'Arn'),
+        getAtt(synth, synth.stack.hubAnnouncer.queue, 'Arn'),
+      ]),
     );
     expect(resources('sqs:SendMessage')).toHaveLength(2);
   });
 
-  it('sets the feeds\' edge lifetime and invalidation from the deployment options, and where announcements go', () => {
+  it("sets the feeds' edge lifetime and invalidation from the deployment options, and where announcements go", () => {
     // Assess
     expect(environmentOf(synth, synth.stack.regenerator.handler)).toMatchObject({
       FEED_EDGE_SECONDS: '5',
@@ -228,7 +235,9 @@ describe('Construct: HubAnnouncer', () => {
     expect(resources('sqs:ReceiveMessage')).toEqual([queueArn]);
     expect(resources('sqs:DeleteMessage')).toEqual([queueArn]);
     expect(resources('sqs:SendMessage')).toEqual([queueArn]);
-    expect(JSON.stringify(resources('cloudfront:GetInvalidation'))).toContain(JSON.stringify(ref(synth, synth.stack.feedDistribution.distribution)));
+    expect(JSON.stringify(resources('cloudfront:GetInvalidation'))).toContain(
+      JSON.stringify(ref(synth, synth.stack.feedDistribution.distribution)),
+    );
     expect(resources('cloudfront:CreateInvalidation')).toEqual([]);
     expect(resources('dynamodb:GetItem')).toEqual([]);
     synth.template.hasResourceProperties('AWS::SQS::Queue', {

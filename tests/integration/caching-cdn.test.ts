@@ -18,10 +18,23 @@ describe('Local CDN: caches like CloudFront', () => {
   let clock = 0;
 
   const put = (key: string, body: string, cacheControl: string) =>
-    s3.send(new PutObjectCommand({ Bucket: standIns.bucket, Key: key, Body: body, ContentType: 'application/rss+xml', CacheControl: cacheControl }));
+    s3.send(
+      new PutObjectCommand({
+        Bucket: standIns.bucket,
+        Key: key,
+        Body: body,
+        ContentType: 'application/rss+xml',
+        CacheControl: cacheControl,
+      }),
+    );
   const get = async (path: string) => {
     const response = await fetch(`${url}${path}`);
-    return { status: response.status, body: await response.text(), xCache: response.headers.get('x-cache'), age: response.headers.get('age') };
+    return {
+      status: response.status,
+      body: await response.text(),
+      xCache: response.headers.get('x-cache'),
+      age: response.headers.get('age'),
+    };
   };
 
   beforeEach(async () => {
@@ -29,7 +42,9 @@ describe('Local CDN: caches like CloudFront', () => {
     s3 = new S3Client(standIns.clientConfig.s3);
     clock = 1_000_000;
     cdn = new CdnStandIn(new S3Client(standIns.clientConfig.s3), standIns.bucket, { now: () => clock });
-    server = createServer((request, response) => void cdn.serve(request, response, new URL(request.url ?? '/', 'http://localhost').pathname));
+    server = createServer(
+      (request, response) => void cdn.serve(request, response, new URL(request.url ?? '/', 'http://localhost').pathname),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
@@ -95,7 +110,7 @@ describe('Local CDN: caches like CloudFront', () => {
     expect(stale).toMatchObject({ body: '<rss>one</rss>', xCache: 'Hit from cloudfront', age: '10' });
   });
 
-  it('keeps nothing marked no-store, and falls back to the policy\'s default TTL when a file names none', async () => {
+  it("keeps nothing marked no-store, and falls back to the policy's default TTL when a file names none", async () => {
     // Prepare
     await put('private.xml', '<rss>a</rss>', 'no-store');
     await put('plain.xml', '<rss>b</rss>', '');
@@ -115,7 +130,11 @@ describe('Local CDN: caches like CloudFront', () => {
   it('drops a copy only when the invalidation naming it completes, through the real CloudFront client', async () => {
     // Prepare: the API stand-in completes invalidations when the test says so (a long delay).
     const api = await new CloudFrontApiStandIn({ completionDelayMs: 60_000, onCompleted: (paths) => cdn.invalidate(paths) }).start();
-    const cloudFront = new CloudFrontClient({ region: 'us-east-1', endpoint: api.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const cloudFront = new CloudFrontClient({
+      region: 'us-east-1',
+      endpoint: api.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     await put('categories/world/feed.xml', '<rss>one</rss>', 'public, max-age=600');
     await put('feed.xml', '<rss>site one</rss>', 'public, max-age=600');
     await get('/categories/world/feed.xml');
@@ -131,7 +150,9 @@ describe('Local CDN: caches like CloudFront', () => {
       }),
     );
     const duringInvalidation = await get('/categories/world/feed.xml');
-    const pending = await cloudFront.send(new GetInvalidationCommand({ DistributionId: LOCAL_DISTRIBUTION_ID, Id: created.Invalidation!.Id }));
+    const pending = await cloudFront.send(
+      new GetInvalidationCommand({ DistributionId: LOCAL_DISTRIBUTION_ID, Id: created.Invalidation!.Id }),
+    );
     cdn.invalidate(api.inProgress()[0]!.paths); // what its completion does
     const afterInvalidation = await get('/categories/world/feed.xml');
     const notNamed = await get('/feed.xml');
@@ -152,7 +173,11 @@ describe('Local CloudFront API: invalidations through the real SDK client', () =
     // Prepare
     const completed: string[][] = [];
     const api = await new CloudFrontApiStandIn({ completionDelayMs: 200, onCompleted: (paths) => completed.push(paths) }).start();
-    const client = new CloudFrontClient({ region: 'us-east-1', endpoint: api.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const client = new CloudFrontClient({
+      region: 'us-east-1',
+      endpoint: api.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
     const batch = { CallerReference: 'same-ref', Paths: { Quantity: 2, Items: ['/feed.xml', '/atom.xml'] } };
 
     // Act
@@ -180,13 +205,26 @@ describe('Local CloudFront API: invalidations through the real SDK client', () =
   it('refuses more than 15 wildcard paths in progress at once, as CloudFront does', async () => {
     // Prepare
     const api = await new CloudFrontApiStandIn({ completionDelayMs: 60_000, onCompleted: () => undefined }).start();
-    const client = new CloudFrontClient({ region: 'us-east-1', endpoint: api.endpoint, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+    const client = new CloudFrontClient({
+      region: 'us-east-1',
+      endpoint: api.endpoint,
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+      maxAttempts: 1,
+    });
     const wildcards = Array.from({ length: 15 }, (_, index) => `/categories/c${index}/*`);
 
     // Act
-    await client.send(new CreateInvalidationCommand({ DistributionId: LOCAL_DISTRIBUTION_ID, InvalidationBatch: { CallerReference: 'a', Paths: { Quantity: 15, Items: wildcards } } }));
+    await client.send(
+      new CreateInvalidationCommand({
+        DistributionId: LOCAL_DISTRIBUTION_ID,
+        InvalidationBatch: { CallerReference: 'a', Paths: { Quantity: 15, Items: wildcards } },
+      }),
+    );
     const sixteenth = client.send(
-      new CreateInvalidationCommand({ DistributionId: LOCAL_DISTRIBUTION_ID, InvalidationBatch: { CallerReference: 'b', Paths: { Quantity: 1, Items: ['/authors/*'] } } }),
+      new CreateInvalidationCommand({
+        DistributionId: LOCAL_DISTRIBUTION_ID,
+        InvalidationBatch: { CallerReference: 'b', Paths: { Quantity: 1, Items: ['/authors/*'] } },
+      }),
     );
 
     // Assess

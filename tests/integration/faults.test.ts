@@ -66,7 +66,12 @@ describe('Function: ingest and regenerate under injected AWS faults', () => {
 
   it('answers 503 with Retry-After, stores nothing and leaks nothing when throttling persists', async () => {
     // Prepare
-    dynamoFaults.inject({ command: 'PutItemCommand', error: 'ProvisionedThroughputExceededException', httpStatusCode: 400, times: Infinity });
+    dynamoFaults.inject({
+      command: 'PutItemCommand',
+      error: 'ProvisionedThroughputExceededException',
+      httpStatusCode: 400,
+      times: Infinity,
+    });
     // Act
     const response = await put('throttled-for-good', story('Throttled for good'));
     dynamoFaults.clear();
@@ -107,7 +112,9 @@ describe('Function: ingest and regenerate under injected AWS faults', () => {
     expect(deadLetters).toBe(1);
     expect((await get('s3-outage')).body.title).toBe('During an S3 outage');
     for (const key of ['feed.json', 'categories/faults/feed.json']) {
-      expect((await feed(key)).items.map((item) => item.title)).toEqual(expect.arrayContaining(['During an S3 outage', 'After the outage']));
+      expect((await feed(key)).items.map((item) => item.title)).toEqual(
+        expect.arrayContaining(['During an S3 outage', 'After the outage']),
+      );
     }
   });
 });

@@ -39,7 +39,10 @@ describe('Local stand-ins: a client that hangs up mid-request', () => {
 
     // Act: a request cut off twice, then an ordinary one
     for (let cut = 0; cut < 2; cut++) {
-      await hangUpMidRequest(standIns.dynamoEndpoint, 'POST / HTTP/1.1\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.ListTables');
+      await hangUpMidRequest(
+        standIns.dynamoEndpoint,
+        'POST / HTTP/1.1\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: DynamoDB_20120810.ListTables',
+      );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
     const table = await client.send(new DescribeTableCommand({ TableName: standIns.tableName }));
@@ -88,7 +91,17 @@ describe('Local stand-ins: a stand-in that stalls', () => {
     direct.destroy();
     proxy = await startStallingProxy(standIns.s3Endpoint, { bytesBeforeStall: 20_000 });
     const cdn = new CdnStandIn(new S3Client({ ...standIns.clientConfig.s3, endpoint: proxy.endpoint }), standIns.bucket);
-    const response = { status: 0, body: '', writeHead(status: number) { this.status = status; return this; }, end(body?: Buffer) { this.body = body?.toString() ?? ''; } };
+    const response = {
+      status: 0,
+      body: '',
+      writeHead(status: number) {
+        this.status = status;
+        return this;
+      },
+      end(body?: Buffer) {
+        this.body = body?.toString() ?? '';
+      },
+    };
 
     // Act
     await cdn.serve({ method: 'GET', headers: {} } as never, response as never, '/feed.xml');
@@ -140,14 +153,21 @@ describe('Local stand-ins: a store left by a killed process, or by an earlier ve
 
   const read = async (key: string) => {
     const object = await s3!.send(new GetObjectCommand({ Bucket: standIns!.bucket, Key: key }));
-    return { body: await object.Body!.transformToString(), contentType: object.ContentType, cacheControl: object.CacheControl, metadata: object.Metadata };
+    return {
+      body: await object.Body!.transformToString(),
+      contentType: object.ContentType,
+      cacheControl: object.CacheControl,
+      metadata: object.Metadata,
+    };
   };
 
   it('keeps the old object when a write was cut off, and removes what the write left', async () => {
     // Prepare: a stored feed, then the temporary file a process killed mid-write leaves beside it.
     dataDir = await mkdtemp(path.join(tmpdir(), 'feeds-stand-ins-'));
     const client = await start();
-    await client.send(new PutObjectCommand({ Bucket: standIns!.bucket, Key: 'feed.xml', Body: '<rss>old</rss>', ContentType: 'application/rss+xml' }));
+    await client.send(
+      new PutObjectCommand({ Bucket: standIns!.bucket, Key: 'feed.xml', Body: '<rss>old</rss>', ContentType: 'application/rss+xml' }),
+    );
     await stop();
     const bucketDir = path.join(dataDir, 's3', 'feeds');
     await writeFile(path.join(bucketDir, 'feed.xml._S3rver_object.0a1b2c3d4e5f.partial'), '<rss>new, cut sh');
@@ -161,7 +181,7 @@ describe('Local stand-ins: a store left by a killed process, or by an earlier ve
     expect((await readdir(bucketDir)).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });
 
-  it('reads a store kept in s3rver\'s own three-file layout, and drops an object whose metadata a kill cut short', async () => {
+  it("reads a store kept in s3rver's own three-file layout, and drops an object whose metadata a kill cut short", async () => {
     // Prepare: objects as s3rver's own store lays them out (bytes, MD5, metadata: three files).
     dataDir = await mkdtemp(path.join(tmpdir(), 'feeds-stand-ins-'));
     await start();
@@ -174,7 +194,11 @@ describe('Local stand-ins: a store left by a killed process, or by an earlier ve
       await writeFile(path.join(dir, `${name}._S3rver_object.md5`), createHash('md5').update(body).digest('hex'));
       await writeFile(path.join(dir, `${name}._S3rver_metadata.json`), metadata);
     };
-    const metadata = JSON.stringify({ 'content-type': 'application/rss+xml', 'cache-control': 'public, max-age=60', 'x-amz-meta-content-sha256': 'abc=' });
+    const metadata = JSON.stringify({
+      'content-type': 'application/rss+xml',
+      'cache-control': 'public, max-age=60',
+      'x-amz-meta-content-sha256': 'abc=',
+    });
     await legacy(bucketDir, 'feed.xml', '<rss>site</rss>', metadata);
     await legacy(folder, 'feed.xml', '<rss>world</rss>', '{"content-type": "appl');
 

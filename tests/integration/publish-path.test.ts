@@ -13,7 +13,11 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
 
   const call = async (method: string, path: string, body?: unknown) => {
     const result = await ingest(apiEvent(method, path, { body, token: TOKEN }));
-    return { status: result.statusCode!, headers: result.headers ?? {}, body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {} };
+    return {
+      status: result.statusCode!,
+      headers: result.headers ?? {},
+      body: result.body ? (JSON.parse(result.body) as Record<string, unknown>) : {},
+    };
   };
   const readObject = (key: string) => fixture.readObject(key);
   const tableSnapshot = () => fixture.scanTable();
@@ -36,7 +40,9 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
       authors: [{ name: 'Lena Ortiz' }],
       publishedAt: '2026-11-26T08:00:00+01:00',
     });
-    const stored = await fixture.documents.send(new GetCommand({ TableName: fixture.standIns.tableName, Key: { PK: 'ARTICLE#port-reopens', SK: 'A' } }));
+    const stored = await fixture.documents.send(
+      new GetCommand({ TableName: fixture.standIns.tableName, Key: { PK: 'ARTICLE#port-reopens', SK: 'A' } }),
+    );
     await regenerate(streamEvent(['port-reopens']));
     // Assess
     expect(response.status).toBe(201);
@@ -69,7 +75,9 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
       ingest(apiEvent('PUT', '/articles/port-reopens', { body: '{"title": ', headers: { 'content-type': 'text/plain' } })),
     ]);
     // Assess
-    expect(responses.map((response) => ('status' in response ? response.status : response.statusCode))).toEqual([400, 400, 400, 400, 401, 401]);
+    expect(responses.map((response) => ('status' in response ? response.status : response.statusCode))).toEqual([
+      400, 400, 400, 400, 401, 401,
+    ]);
     expect(await tableSnapshot()).toEqual(before);
   });
 
@@ -91,7 +99,11 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
     // Prepare
     await call('PUT', '/articles/racing', { title: 'Racing v0', bodyMarkdown: 'x', categories: ['Zero'] });
     // Act
-    const versions = Array.from({ length: 6 }, (_, index) => ({ title: `Racing v${index + 1}`, bodyMarkdown: 'x', categories: [`Cat ${index + 1}`] }));
+    const versions = Array.from({ length: 6 }, (_, index) => ({
+      title: `Racing v${index + 1}`,
+      bodyMarkdown: 'x',
+      categories: [`Cat ${index + 1}`],
+    }));
     const responses = await Promise.all(versions.map((version) => call('PUT', '/articles/racing', version)));
     await Promise.all([regenerate(streamEvent(['racing'])), regenerate(streamEvent(['racing']))]);
     // Assess
@@ -101,9 +113,13 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
     expect(final.revision).toBe(Math.max(...acknowledged));
     const siteFeed = JSON.parse((await readObject('feed.json')).text) as { items: { id: string; title: string }[] };
     expect(siteFeed.items.filter((item) => item.id.endsWith(':racing')).map((item) => item.title)).toEqual([final.title]);
-    const categoryFeed = JSON.parse((await readObject(`categories/${final.categories[0]!.toLowerCase().replace(' ', '-')}/feed.json`)).text) as { items: { title: string }[] };
+    const categoryFeed = JSON.parse(
+      (await readObject(`categories/${final.categories[0]!.toLowerCase().replace(' ', '-')}/feed.json`)).text,
+    ) as { items: { title: string }[] };
     expect(categoryFeed.items.map((item) => item.title)).toEqual([final.title]);
-    for (const stale of ['zero', ...versions.map((_, index) => `cat-${index + 1}`)].filter((slug) => slug !== final.categories[0]!.toLowerCase().replace(' ', '-'))) {
+    for (const stale of ['zero', ...versions.map((_, index) => `cat-${index + 1}`)].filter(
+      (slug) => slug !== final.categories[0]!.toLowerCase().replace(' ', '-'),
+    )) {
       const feed = await readObject(`categories/${stale}/feed.json`).catch(() => undefined);
       if (feed) expect(JSON.parse(feed.text).items).toEqual([]);
     }
@@ -150,7 +166,11 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
     const second = await call('POST', '/articles', { title: 'Élection: résultats', bodyMarkdown: 'y' });
     const arabic = await call('POST', '/articles', { title: 'نتائج الانتخابات', bodyMarkdown: 'z', language: 'ar' });
     // Assess
-    expect(first).toMatchObject({ status: 201, body: { slug: 'election-resultats' }, headers: { location: '/articles/election-resultats' } });
+    expect(first).toMatchObject({
+      status: 201,
+      body: { slug: 'election-resultats' },
+      headers: { location: '/articles/election-resultats' },
+    });
     expect(second.body.slug).toBe('election-resultats-2');
     expect(arabic.status).toBe(201);
     expect(arabic.body.slug).toMatch(/^story-[a-z0-9]+$/);

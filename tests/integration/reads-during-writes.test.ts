@@ -12,7 +12,9 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 /** A feed file of about `bytes`, different for each version. */
 function largeFeed(version: string, bytes: number): Buffer {
   const item = `<item><title>Story of version ${version}</title><description>${'x'.repeat(900)}</description></item>\n`;
-  return Buffer.from(`<rss version="2.0"><channel><title>${version}</title>\n${item.repeat(Math.ceil(bytes / item.length))}</channel></rss>\n`);
+  return Buffer.from(
+    `<rss version="2.0"><channel><title>${version}</title>\n${item.repeat(Math.ceil(bytes / item.length))}</channel></rss>\n`,
+  );
 }
 
 /** What bounds a read here: a read that stalls on a torn object took about 6 s before the store wrote objects whole. */
@@ -38,10 +40,20 @@ describe('Local stand-ins: reads of a feed while it is being rewritten', () => {
     const known = new Set(versions.map(sha256));
     const put = (body: Buffer) =>
       // max-age=0: the CDN stand-in revalidates its copy with the bucket on every read.
-      s3!.send(new PutObjectCommand({ Bucket: standIns!.bucket, Key: 'feed.xml', Body: body, ContentType: 'application/rss+xml', CacheControl: 'max-age=0' }));
+      s3!.send(
+        new PutObjectCommand({
+          Bucket: standIns!.bucket,
+          Key: 'feed.xml',
+          Body: body,
+          ContentType: 'application/rss+xml',
+          CacheControl: 'max-age=0',
+        }),
+      );
     await put(versions[0]!);
     const cdn = new CdnStandIn(new S3Client(standIns.clientConfig.s3), standIns.bucket);
-    server = createServer((request, response) => void cdn.serve(request, response, new URL(request.url ?? '/', 'http://localhost').pathname));
+    server = createServer(
+      (request, response) => void cdn.serve(request, response, new URL(request.url ?? '/', 'http://localhost').pathname),
+    );
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.xml`;
 

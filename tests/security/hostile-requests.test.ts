@@ -16,7 +16,16 @@ const VALID = {
   categories: ['World'],
   publishedAt: '2026-11-20T10:00:00+02:00',
   url: 'https://news.example.com/articles/target-story',
-  image: { url: 'https://img.example.com/a.jpg', alt: 'Alt', caption: 'Caption', credit: 'Credit / AP', width: 10, height: 10, length: 10, type: 'image/jpeg' },
+  image: {
+    url: 'https://img.example.com/a.jpg',
+    alt: 'Alt',
+    caption: 'Caption',
+    credit: 'Credit / AP',
+    width: 10,
+    height: 10,
+    length: 10,
+    type: 'image/jpeg',
+  },
   language: 'en',
 };
 
@@ -43,8 +52,23 @@ function hostileCorpus(): HostileCase[] {
   const cases: HostileCase[] = [];
   // Malformed and truncated JSON.
   const valid = json(VALID);
-  for (let cut = 1; cut < valid.length; cut += Math.ceil(valid.length / 40)) cases.push({ name: `truncated at ${cut}`, body: valid.slice(0, cut), field: '/' });
-  for (const body of ['', 'null', '[]', '"title"', '42', 'true', '{', '{"title":}', "{'title':'x'}", '{"title":"x",}', '\u0000', 'NaN', '{"title":"x"}{"title":"y"}']) {
+  for (let cut = 1; cut < valid.length; cut += Math.ceil(valid.length / 40))
+    cases.push({ name: `truncated at ${cut}`, body: valid.slice(0, cut), field: '/' });
+  for (const body of [
+    '',
+    'null',
+    '[]',
+    '"title"',
+    '42',
+    'true',
+    '{',
+    '{"title":}',
+    "{'title':'x'}",
+    '{"title":"x",}',
+    '\u0000',
+    'NaN',
+    '{"title":"x"}{"title":"y"}',
+  ]) {
     cases.push({ name: `malformed ${JSON.stringify(body)}`, body, field: '/' });
   }
   // Wrong types in every field.
@@ -53,45 +77,127 @@ function hostileCorpus(): HostileCase[] {
     [['kicker'], [1, false, [], {}]],
     [['summary'], [1, [], {}]],
     [['bodyMarkdown'], [1, [], {}, true]],
-    [['authors'], ['Ana', 1, {}, [1], [null], [{}], [{ name: 1 }], [{ name: 'A', url: 5 }], [{ name: 'A', email: 'not-an-email' }], [{ name: 'A', role: 'x' }]]],
+    [
+      ['authors'],
+      [
+        'Ana',
+        1,
+        {},
+        [1],
+        [null],
+        [{}],
+        [{ name: 1 }],
+        [{ name: 'A', url: 5 }],
+        [{ name: 'A', email: 'not-an-email' }],
+        [{ name: 'A', role: 'x' }],
+      ],
+    ],
     [['categories'], ['World', 1, {}, [1], [null], [[]], ['']]],
     [['publishedAt'], [1732000000, true, {}, []]],
     [['url'], [1, {}, []]],
     [['image'], ['https://img.example.com/a.jpg', 1, [], {}]],
-    [['image', 'width'], ['10', -1, 0, 1.5, 1e9]],
-    [['image', 'height'], ['10', -5]],
-    [['image', 'length'], ['10', -1, 1.5]],
-    [['image', 'type'], ['text/html', 'jpeg', 1]],
+    [
+      ['image', 'width'],
+      ['10', -1, 0, 1.5, 1e9],
+    ],
+    [
+      ['image', 'height'],
+      ['10', -5],
+    ],
+    [
+      ['image', 'length'],
+      ['10', -1, 1.5],
+    ],
+    [
+      ['image', 'type'],
+      ['text/html', 'jpeg', 1],
+    ],
     [['language'], [1, '', 'english language', 'x-', '12']],
   ];
   for (const [path, values] of wrongTypes) {
-    for (const value of values) cases.push({ name: `${path.join('.')} = ${JSON.stringify(value)}`, body: json(withField(path, value)), field: `/${path.join('/')}` });
+    for (const value of values)
+      cases.push({ name: `${path.join('.')} = ${JSON.stringify(value)}`, body: json(withField(path, value)), field: `/${path.join('/')}` });
   }
   // Missing required fields.
   cases.push({ name: 'no title', body: json(withField(['title'], undefined)), field: '/title' });
   cases.push({ name: 'no body', body: json(withField(['bodyMarkdown'], undefined)), field: '/body' });
   cases.push({ name: 'both bodies', body: json({ ...VALID, body: '<p>x</p>' }), field: '/bodyMarkdown' });
   cases.push({ name: 'image without url', body: json(withField(['image', 'url'], undefined)), field: '/image/url' });
-  cases.push({ name: 'author without name', body: json({ ...VALID, authors: [{ url: 'https://a.example.com' }] }), field: '/authors/0/name' });
+  cases.push({
+    name: 'author without name',
+    body: json({ ...VALID, authors: [{ url: 'https://a.example.com' }] }),
+    field: '/authors/0/name',
+  });
   // Huge fields.
-  for (const [field, size] of [['title', 301], ['kicker', 121], ['summary', 2001]] as const) {
+  for (const [field, size] of [
+    ['title', 301],
+    ['kicker', 121],
+    ['summary', 2001],
+  ] as const) {
     cases.push({ name: `${field} of ${size} characters`, body: json({ ...VALID, [field]: 'x'.repeat(size) }), field: `/${field}` });
   }
-  cases.push({ name: '21 authors', body: json({ ...VALID, authors: Array.from({ length: 21 }, (_, i) => ({ name: `A${i}` })) }), field: '/authors' });
-  cases.push({ name: '1000 categories', body: json({ ...VALID, categories: Array.from({ length: 1000 }, (_, i) => `C${i}`) }), field: '/categories' });
+  cases.push({
+    name: '21 authors',
+    body: json({ ...VALID, authors: Array.from({ length: 21 }, (_, i) => ({ name: `A${i}` })) }),
+    field: '/authors',
+  });
+  cases.push({
+    name: '1000 categories',
+    body: json({ ...VALID, categories: Array.from({ length: 1000 }, (_, i) => `C${i}`) }),
+    field: '/categories',
+  });
   cases.push({ name: 'body of 200 KB', body: json({ ...VALID, bodyMarkdown: 'word '.repeat(40_000) }), field: '/bodyMarkdown' });
-  cases.push({ name: 'url of 3000 characters', body: json({ ...VALID, url: `https://news.example.com/${'a'.repeat(3000)}` }), field: '/url' });
+  cases.push({
+    name: 'url of 3000 characters',
+    body: json({ ...VALID, url: `https://news.example.com/${'a'.repeat(3000)}` }),
+    field: '/url',
+  });
   // Deep nesting.
   for (const depth of [100, 10_000]) {
-    cases.push({ name: `title nested ${depth} deep`, body: `{"title":${'['.repeat(depth)}${']'.repeat(depth)},"bodyMarkdown":"x"}`, field: '/title' });
-    cases.push({ name: `unknown field nested ${depth} deep`, body: `{"title":"x","bodyMarkdown":"x","extra":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`, field: '/extra' });
+    cases.push({
+      name: `title nested ${depth} deep`,
+      body: `{"title":${'['.repeat(depth)}${']'.repeat(depth)},"bodyMarkdown":"x"}`,
+      field: '/title',
+    });
+    cases.push({
+      name: `unknown field nested ${depth} deep`,
+      body: `{"title":"x","bodyMarkdown":"x","extra":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+      field: '/extra',
+    });
   }
   // Invalid dates and time zones.
-  for (const date of ['2026-02-30T10:00:00Z', '2026-13-01T10:00:00Z', '2026-11-20T25:00:00Z', '2026-11-20T10:60:00Z', '2026-11-20T10:00:00', '2026-11-20', '20 Nov 2026', '2026-11-20T10:00:00+24:00', '2026-11-20T10:00:00+05:60', '2026-11-20T10:00:00 CET', '2026-11-20T10:00:00+0500', '0000-01-01T00:00:00Z', '+202026-11-20T10:00:00Z', 'now', '']) {
+  for (const date of [
+    '2026-02-30T10:00:00Z',
+    '2026-13-01T10:00:00Z',
+    '2026-11-20T25:00:00Z',
+    '2026-11-20T10:60:00Z',
+    '2026-11-20T10:00:00',
+    '2026-11-20',
+    '20 Nov 2026',
+    '2026-11-20T10:00:00+24:00',
+    '2026-11-20T10:00:00+05:60',
+    '2026-11-20T10:00:00 CET',
+    '2026-11-20T10:00:00+0500',
+    '0000-01-01T00:00:00Z',
+    '+202026-11-20T10:00:00Z',
+    'now',
+    '',
+  ]) {
     cases.push({ name: `publishedAt ${date}`, body: json({ ...VALID, publishedAt: date }), field: '/publishedAt' });
   }
   // Invalid and dangerous URLs, in every URL field.
-  for (const url of ['javascript:alert(1)', 'JaVaScRiPt:alert(1)', 'data:text/html,<script>alert(1)</script>', 'vbscript:msgbox(1)', '/relative/path', '//evil.example.com/x', 'ftp://example.com/x', 'http://', 'not a url', 'file:///etc/passwd']) {
+  for (const url of [
+    'javascript:alert(1)',
+    'JaVaScRiPt:alert(1)',
+    'data:text/html,<script>alert(1)</script>',
+    'vbscript:msgbox(1)',
+    '/relative/path',
+    '//evil.example.com/x',
+    'ftp://example.com/x',
+    'http://',
+    'not a url',
+    'file:///etc/passwd',
+  ]) {
     cases.push({ name: `url ${url}`, body: json({ ...VALID, url }), field: '/url' });
     cases.push({ name: `image.url ${url}`, body: json(withField(['image', 'url'], url)), field: '/image/url' });
     cases.push({ name: `authors.url ${url}`, body: json({ ...VALID, authors: [{ name: 'A', url }] }), field: '/authors/0/url' });
@@ -100,7 +206,27 @@ function hostileCorpus(): HostileCase[] {
   cases.push({ name: 'slug of an emoji', slug: '%F0%9F%98%80', body: json(VALID), field: '/slug' });
   cases.push({ name: 'slug with a zero-width space', slug: 'target%E2%80%8Bstory', body: json(VALID), field: '/slug' });
   cases.push({ name: 'slug with a backslash', slug: 'a%5Cb', body: json(VALID), field: '/slug' });
-  for (const slug of ['..', '.', '..%2F..%2Fetc', 'a%2Fb', '%2E%2E', 'a/../b', 'Target-Story', 'target_story', 'target story', 'ｔａｒｇｅｔ', 'tаrget' /* Cyrillic а */, 'target-story%00', '%E2%80%AEtarget', '-target', 'target-', 'a--b', 'x'.repeat(121), '%', '%zz']) {
+  for (const slug of [
+    '..',
+    '.',
+    '..%2F..%2Fetc',
+    'a%2Fb',
+    '%2E%2E',
+    'a/../b',
+    'Target-Story',
+    'target_story',
+    'target story',
+    'ｔａｒｇｅｔ',
+    'tаrget' /* Cyrillic а */,
+    'target-story%00',
+    '%E2%80%AEtarget',
+    '-target',
+    'target-',
+    'a--b',
+    'x'.repeat(121),
+    '%',
+    '%zz',
+  ]) {
     cases.push({ name: `slug ${slug}`, slug, body: json(VALID), field: '/slug' });
   }
   // Not JSON at all.
@@ -139,27 +265,52 @@ const XSS_VECTORS = [
 const FORBIDDEN_TEXT = 'A\u0000B\u0001C\u0008D\u000BE\u001FF\u007FG\uFFFEH\uFFFFI\uD800J\uDFFFK';
 
 const ALLOWED_SCHEMES = /^(https?:|mailto:)/i;
-const ACTIVE_TAGS = new Set(['script', 'iframe', 'object', 'embed', 'form', 'input', 'style', 'meta', 'base', 'svg', 'math', 'details', 'link', 'frame', 'frameset', 'applet', 'template']);
+const ACTIVE_TAGS = new Set([
+  'script',
+  'iframe',
+  'object',
+  'embed',
+  'form',
+  'input',
+  'style',
+  'meta',
+  'base',
+  'svg',
+  'math',
+  'details',
+  'link',
+  'frame',
+  'frameset',
+  'applet',
+  'template',
+]);
 
 /** Markup in an HTML fragment that could run or embed something (parsed, so escaped text is not flagged). */
 function activeMarkup(html: string): string[] {
   const found: string[] = [];
-  const parser = new Parser({
-    onopentag(name, attributes) {
-      if (ACTIVE_TAGS.has(name)) found.push(`<${name}>`);
-      for (const [attribute, value] of Object.entries(attributes)) {
-        if (/^on/i.test(attribute) || attribute === 'style') found.push(`${name}@${attribute}`);
-        if (['href', 'src', 'cite', 'action', 'formaction', 'xlink:href'].includes(attribute) && value.trim() && !ALLOWED_SCHEMES.test(value.trim()) && /^[a-z][a-z0-9+.-]*:/i.test(value.trim())) {
-          found.push(`${name}@${attribute}=${value}`);
+  const parser = new Parser(
+    {
+      onopentag(name, attributes) {
+        if (ACTIVE_TAGS.has(name)) found.push(`<${name}>`);
+        for (const [attribute, value] of Object.entries(attributes)) {
+          if (/^on/i.test(attribute) || attribute === 'style') found.push(`${name}@${attribute}`);
+          if (
+            ['href', 'src', 'cite', 'action', 'formaction', 'xlink:href'].includes(attribute) &&
+            value.trim() &&
+            !ALLOWED_SCHEMES.test(value.trim()) &&
+            /^[a-z][a-z0-9+.-]*:/i.test(value.trim())
+          ) {
+            found.push(`${name}@${attribute}=${value}`);
+          }
         }
-      }
+      },
     },
-  }, { decodeEntities: true });
+    { decodeEntities: true },
+  );
   parser.write(html);
   parser.end();
   return found;
 }
-
 
 describe('Function: ingest under a corpus of hostile requests', () => {
   let fixture: HandlerFixture;
@@ -197,12 +348,18 @@ describe('Function: ingest under a corpus of hostile requests', () => {
       const named =
         hostile.field === undefined ||
         (problem.errors ?? []).some((error) => error.pointer === hostile.field || error.pointer.startsWith(`${hostile.field}/`));
-      if (status < 400 || status >= 500 || !/^application\/problem\+json/.test(String(response.headers?.['content-type'])) || problem.status !== status || !named) {
+      if (
+        status < 400 ||
+        status >= 500 ||
+        !/^application\/problem\+json/.test(String(response.headers?.['content-type'])) ||
+        problem.status !== status ||
+        !named
+      ) {
         unexpected.push(`${hostile.name}: ${status} ${response.body?.slice(0, 200)}`);
       }
     }
     // Assess
-    expect(unexpected, unexpected.join("\n")).toEqual([]);
+    expect(unexpected, unexpected.join('\n')).toEqual([]);
     expect(corpus.length).toBeGreaterThanOrEqual(200);
     expect(await target()).toEqual(before);
     expect(await itemCount()).toBe(countBefore);
@@ -212,7 +369,10 @@ describe('Function: ingest under a corpus of hostile requests', () => {
     for (const [index, vector] of XSS_VECTORS.entries()) {
       // Act
       const html = await send(`xss-html-${index}`, json({ ...VALID, body: `<p>before</p>${vector}<p>after</p>`, bodyMarkdown: undefined }));
-      const markdown = await send(`xss-md-${index}`, json({ ...VALID, bodyMarkdown: `before\n\n${vector}\n\n[link](javascript:alert(1)) after` }));
+      const markdown = await send(
+        `xss-md-${index}`,
+        json({ ...VALID, bodyMarkdown: `before\n\n${vector}\n\n[link](javascript:alert(1)) after` }),
+      );
       // Assess
       for (const response of [html, markdown]) {
         expect(response.statusCode).toBe(201);
@@ -258,7 +418,9 @@ describe('Function: ingest under a corpus of hostile requests', () => {
   it('never answers 500 to a client, nor leaks internals when something breaks inside', async () => {
     // Prepare: a story whose stored item is not a story any more.
     const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
-    await fixture.documents.send(new PutCommand({ TableName: fixture.standIns.tableName, Item: { PK: 'ARTICLE#broken', SK: 'A', revision: 'not-a-number' } }));
+    await fixture.documents.send(
+      new PutCommand({ TableName: fixture.standIns.tableName, Item: { PK: 'ARTICLE#broken', SK: 'A', revision: 'not-a-number' } }),
+    );
     // Act
     const response = await send('broken', json(VALID));
     // Assess

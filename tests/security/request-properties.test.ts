@@ -19,7 +19,9 @@ const mostly = <T, U>(valid: fc.Arbitrary<T>, invalid: fc.Arbitrary<U>) =>
   fc.oneof({ arbitrary: valid, weight: 12 }, { arbitrary: invalid, weight: 1 });
 const url = mostly(fc.webUrl({ validSchemes: ['https'] }), fc.constantFrom('javascript:alert(1)', 'not a url', '/relative'));
 const date = mostly(
-  fc.date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2027-12-01T00:00:00Z'), noInvalidDate: true }).map((value) => value.toISOString()),
+  fc
+    .date({ min: new Date('1990-01-01T00:00:00Z'), max: new Date('2027-12-01T00:00:00Z'), noInvalidDate: true })
+    .map((value) => value.toISOString()),
   fc.constantFrom('2026-02-30T00:00:00Z', 'yesterday', '2026-11-20T10:00'),
 );
 const bodies = fc.oneof(
@@ -29,20 +31,34 @@ const bodies = fc.oneof(
   { arbitrary: nastyText.map((text) => ({ body: text, bodyMarkdown: text })), weight: 1 },
 );
 
-const storyRequest = fc.record(
-  {
-    title: mostly(nastyText.map((text) => `T ${text}`), fc.oneof(fc.integer(), nastyText)),
-    kicker: maybe(nastyText),
-    summary: maybe(nastyText),
-    bodies,
-    authors: maybe(fc.array(fc.record({ name: nastyText.map((text) => `A ${text}`), url: maybe(url) }, { requiredKeys: ['name'] }), { maxLength: 3 })),
-    categories: maybe(fc.array(nastyText.map((text) => `C ${text}`), { maxLength: 3 })),
-    publishedAt: maybe(date),
-    image: maybe(fc.record({ url, caption: maybe(nastyText), credit: maybe(nastyText), alt: maybe(nastyText) }, { requiredKeys: ['url'] })),
-    language: maybe(mostly(fc.constantFrom('en', 'ar', 'zh-Hans', 'ja'), fc.constant('not a tag'))),
-  },
-  { requiredKeys: ['bodies'] },
-).map(({ bodies: body, ...request }) => JSON.parse(JSON.stringify({ ...request, ...body })) as Record<string, unknown>);
+const storyRequest = fc
+  .record(
+    {
+      title: mostly(
+        nastyText.map((text) => `T ${text}`),
+        fc.oneof(fc.integer(), nastyText),
+      ),
+      kicker: maybe(nastyText),
+      summary: maybe(nastyText),
+      bodies,
+      authors: maybe(
+        fc.array(fc.record({ name: nastyText.map((text) => `A ${text}`), url: maybe(url) }, { requiredKeys: ['name'] }), { maxLength: 3 }),
+      ),
+      categories: maybe(
+        fc.array(
+          nastyText.map((text) => `C ${text}`),
+          { maxLength: 3 },
+        ),
+      ),
+      publishedAt: maybe(date),
+      image: maybe(
+        fc.record({ url, caption: maybe(nastyText), credit: maybe(nastyText), alt: maybe(nastyText) }, { requiredKeys: ['url'] }),
+      ),
+      language: maybe(mostly(fc.constantFrom('en', 'ar', 'zh-Hans', 'ja'), fc.constant('not a tag'))),
+    },
+    { requiredKeys: ['bodies'] },
+  )
+  .map(({ bodies: body, ...request }) => JSON.parse(JSON.stringify({ ...request, ...body })) as Record<string, unknown>);
 
 describe('Function: ingest, for any request', () => {
   let fixture: HandlerFixture;

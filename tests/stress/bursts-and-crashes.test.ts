@@ -9,9 +9,11 @@ const TOKEN = 'stress-token-0123456789abcdef';
 /** Runs tasks with at most `limit` in flight. */
 async function pool<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
-  await Promise.all(Array.from({ length: limit }, async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+    }),
+  );
 }
 
 describe('Local server: bursts and crashes', () => {
@@ -132,12 +134,22 @@ describe('Local server: bursts and crashes', () => {
     expect(stopped).toContain('Stopping');
     expect(restartLog).not.toContain('Replaying');
     expect(retracted.status).toBe(204);
-    const feeds = ['', '/categories/desk', '/authors/ana-lima'].flatMap((dir) => ['feed.xml', 'atom.xml', 'feed.json'].map((file) => `${dir}/${file}`));
+    const feeds = ['', '/categories/desk', '/authors/ana-lima'].flatMap((dir) =>
+      ['feed.xml', 'atom.xml', 'feed.json'].map((file) => `${dir}/${file}`),
+    );
     await eventually(async () => {
       for (const feed of feeds) {
         const text = await (await fetch(`${server!.url}${feed}`)).text();
-        const entries = feed.endsWith('atom.xml') ? text.split('<entry>').slice(1).map((entry) => entry.split('</entry>')[0]!) : [text];
-        expect(entries.some((entry) => entry.includes('/stop-7"') || entry.includes('/stop-7<')), `${feed} still shows the story`).toBe(false);
+        const entries = feed.endsWith('atom.xml')
+          ? text
+              .split('<entry>')
+              .slice(1)
+              .map((entry) => entry.split('</entry>')[0]!)
+          : [text];
+        expect(
+          entries.some((entry) => entry.includes('/stop-7"') || entry.includes('/stop-7<')),
+          `${feed} still shows the story`,
+        ).toBe(false);
         for (const slug of slugs.filter((other) => other !== 'stop-7')) expect(text, `${feed} lacks ${slug}`).toContain(`/${slug}`);
       }
     }, 5_000);

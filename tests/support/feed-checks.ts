@@ -15,7 +15,11 @@ export function assertWellFormedXml(xml: string): void {
 
 /** A namespace-aware-enough tree for asserting on elements. */
 export function xmlTree(xml: string): Record<string, unknown> {
-  return new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['item', 'entry', 'category', 'link', 'dc:creator', 'author'].includes(name) }).parse(xml) as Record<string, unknown>;
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    isArray: (name) => ['item', 'entry', 'category', 'link', 'dc:creator', 'author'].includes(name),
+  }).parse(xml) as Record<string, unknown>;
 }
 
 const ajv = new Ajv({ allErrors: true, strict: false });
@@ -27,7 +31,9 @@ const validateJsonFeedSchema = ajv.compile(jsonFeedSchema);
 /** Errors of a JSON Feed against the JSON Feed 1.1 schema (empty when valid). */
 export function jsonFeedErrors(json: unknown): string[] {
   if (validateJsonFeedSchema(json)) return [];
-  return (validateJsonFeedSchema.errors ?? []).map((error: { instancePath: string; message?: string }) => `${error.instancePath} ${error.message ?? ''}`);
+  return (validateJsonFeedSchema.errors ?? []).map(
+    (error: { instancePath: string; message?: string }) => `${error.instancePath} ${error.message ?? ''}`,
+  );
 }
 
 export interface ParsedItem {
@@ -52,7 +58,9 @@ export async function parseWithRssParser(xml: string): Promise<{ title?: string;
       published: item.isoDate ? new Date(item.isoDate) : undefined,
       updated: undefined,
       authors: ((item as { creators?: string[] }).creators ?? (item.creator ? [item.creator] : [])).map(String),
-      categories: (item.categories ?? []).map((category) => (typeof category === 'string' ? category : String((category as { _: string })._))),
+      categories: (item.categories ?? []).map((category) =>
+        typeof category === 'string' ? category : String((category as { _: string })._),
+      ),
     })),
   };
 }

@@ -15,7 +15,10 @@ export interface StallingProxy {
  * and keeps the connection open, silent, as a stand-in that hangs does. Later connections pass
  * through whole.
  */
-export async function startStallingProxy(target: string, options: { stalled?: number; bytesBeforeStall?: number } = {}): Promise<StallingProxy> {
+export async function startStallingProxy(
+  target: string,
+  options: { stalled?: number; bytesBeforeStall?: number } = {},
+): Promise<StallingProxy> {
   const { hostname, port } = new URL(target);
   const stalled = options.stalled ?? 1;
   const bytesBeforeStall = options.bytesBeforeStall ?? 0;

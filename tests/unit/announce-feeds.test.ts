@@ -16,7 +16,12 @@ function fakes(completed: boolean) {
     deps: {
       hubs: { notify: async (topics: string[]) => void pinged.push(topics) },
       queue: { enqueue: async (announcement: FeedAnnouncement, delaySeconds: number) => void queued.push({ announcement, delaySeconds }) },
-      invalidations: { isCompleted: async (id: string) => (asked.push(id), completed) },
+      invalidations: {
+        isCompleted: async (id: string) => {
+          asked.push(id);
+          return completed;
+        },
+      },
       clock: { now: () => NOW },
     },
   };
@@ -55,16 +60,18 @@ describe('Use case: announceFeeds', () => {
     expect(pending.queued).toEqual([{ announcement: withInvalidation, delaySeconds: 1 }]);
   });
 
-  it('waits at most SQS\'s 900 s in one message, and looks again at once when it is time', () => {
+  it("waits at most SQS's 900 s in one message, and looks again at once when it is time", () => {
     expect(nextLookInSeconds({ topics: TOPICS, freshAt: '2026-03-10T13:00:00Z' }, NOW)).toBe(900);
     expect(nextLookInSeconds({ topics: TOPICS, freshAt: '2026-03-10T11:00:00Z' }, NOW)).toBe(0);
     expect(nextLookInSeconds({ topics: TOPICS, freshAt: '2026-03-10T12:00:09.2Z', invalidationId: 'I1' }, NOW)).toBe(1);
   });
 
-  it.each(['not json', '{}', '{"topics":["ftp://x"],"freshAt":"2026-03-10T12:00:00Z"}', '{"topics":["https://x/feed.xml"],"freshAt":"soon"}'])(
-    'refuses a message that is not an announcement: %s',
-    (body) => {
-      expect(() => parseAnnouncement(body)).toThrow(InvalidAnnouncementError);
-    },
-  );
+  it.each([
+    'not json',
+    '{}',
+    '{"topics":["ftp://x"],"freshAt":"2026-03-10T12:00:00Z"}',
+    '{"topics":["https://x/feed.xml"],"freshAt":"soon"}',
+  ])('refuses a message that is not an announcement: %s', (body) => {
+    expect(() => parseAnnouncement(body)).toThrow(InvalidAnnouncementError);
+  });
 });

@@ -33,7 +33,16 @@ describe('Domain: article input', () => {
       categories: ['Weather', 'Spain'],
       publishedAt: '2026-11-27T09:30:00+01:00',
       url: 'https://news.example.com/a/rain',
-      image: { url: 'https://img.example.com/rain.jpg', alt: 'Rain', caption: 'Rain falls', credit: 'Juan Paz / AP', width: 1200, height: 800, length: 1000, type: 'image/jpeg' },
+      image: {
+        url: 'https://img.example.com/rain.jpg',
+        alt: 'Rain',
+        caption: 'Rain falls',
+        credit: 'Juan Paz / AP',
+        width: 1200,
+        height: 800,
+        length: 1000,
+        type: 'image/jpeg',
+      },
       language: 'es-ES',
     };
     // Act
@@ -90,7 +99,11 @@ describe('Domain: article input', () => {
   });
 
   it('requires a title and exactly one body', () => {
-    expect(problemsOf({}).map((problem) => problem.pointer).sort()).toEqual(['/body', '/title']);
+    expect(
+      problemsOf({})
+        .map((problem) => problem.pointer)
+        .sort(),
+    ).toEqual(['/body', '/title']);
     expect(problemsOf('a string')).toEqual([{ pointer: '/', detail: 'must be a JSON object' }]);
     expect(problemsOf([])).toEqual([{ pointer: '/', detail: 'must be a JSON object' }]);
   });
@@ -139,7 +152,10 @@ describe('Domain: article input', () => {
 
   it('keeps the publish time on a correction and moves the update time', () => {
     // Prepare
-    const original = draftArticle(parseArticleInput({ title: 'T', bodyMarkdown: 'x', publishedAt: '2026-11-20T08:00:00-05:00' }), context());
+    const original = draftArticle(
+      parseArticleInput({ title: 'T', bodyMarkdown: 'x', publishedAt: '2026-11-20T08:00:00-05:00' }),
+      context(),
+    );
     const later = { ...context(original), now: new Date('2026-11-28T00:00:00Z') };
     // Act
     const corrected = draftArticle(parseArticleInput({ title: 'T (corrected)', bodyMarkdown: 'x' }), later);

@@ -35,7 +35,11 @@ function scriptedS3(script: Answer[]) {
   return answeringS3(script, (answer): HttpAnswer => {
     if (answer === 'server-error' || answer === 'forbidden') {
       const code = answer === 'forbidden' ? 'AccessDenied' : 'InternalError';
-      return { statusCode: answer === 'forbidden' ? 403 : 500, headers: { 'content-type': 'application/xml' }, body: Readable.from([`<Error><Code>${code}</Code></Error>`]) };
+      return {
+        statusCode: answer === 'forbidden' ? 403 : 500,
+        headers: { 'content-type': 'application/xml' },
+        body: Readable.from([`<Error><Code>${code}</Code></Error>`]),
+      };
     }
     const body =
       answer === 'whole'

@@ -12,10 +12,16 @@ describe('Edge cache: how long CloudFront keeps a copy', () => {
     expect(edgeLifetime(cacheControl)).toEqual({ cacheable: true, ttlSeconds, staleWhileRevalidateSeconds });
   });
 
-  it.each(['no-store', 'no-cache', 'private, max-age=60'])('%j is not kept while the minimum TTL is 0, and is kept for a higher minimum', (cacheControl) => {
-    expect(edgeLifetime(cacheControl).cacheable).toBe(false);
-    expect(edgeLifetime(cacheControl, { minSeconds: 30, defaultSeconds: 60, maxSeconds: 600 })).toMatchObject({ cacheable: true, ttlSeconds: 30 });
-  });
+  it.each(['no-store', 'no-cache', 'private, max-age=60'])(
+    '%j is not kept while the minimum TTL is 0, and is kept for a higher minimum',
+    (cacheControl) => {
+      expect(edgeLifetime(cacheControl).cacheable).toBe(false);
+      expect(edgeLifetime(cacheControl, { minSeconds: 30, defaultSeconds: 60, maxSeconds: 600 })).toMatchObject({
+        cacheable: true,
+        ttlSeconds: 30,
+      });
+    },
+  );
 
   it('raises a lifetime below the policy minimum to it', () => {
     expect(edgeLifetime('s-maxage=5', { minSeconds: 30, defaultSeconds: 60, maxSeconds: 600 }).ttlSeconds).toBe(30);

@@ -16,13 +16,42 @@ function parsedText(html: string): string {
 
 const withoutSpace = (text: string) => text.replace(/\s+/g, '');
 
-const PIECES = ['<p>', '</p>', '<b>', '<a href="https://x.example/?a=1&b=2">', '</a>', '<br>', '<img src="https://x.example/i.png" alt="a > b">',
-  '&amp;', '&lt;', '&eacute;', '&nbsp;', '"', "'", '<', '>', '&', '<script>x</script>', '<!-- c -->', 'word', ' ', '\n', 'é', '中文', '<h2>', '<li>'];
-const rawBody = fc.array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 6 })), { maxLength: 30 }).map((parts) => parts.join(''));
+const PIECES = [
+  '<p>',
+  '</p>',
+  '<b>',
+  '<a href="https://x.example/?a=1&b=2">',
+  '</a>',
+  '<br>',
+  '<img src="https://x.example/i.png" alt="a > b">',
+  '&amp;',
+  '&lt;',
+  '&eacute;',
+  '&nbsp;',
+  '"',
+  "'",
+  '<',
+  '>',
+  '&',
+  '<script>x</script>',
+  '<!-- c -->',
+  'word',
+  ' ',
+  '\n',
+  'é',
+  '中文',
+  '<h2>',
+  '<li>',
+];
+const rawBody = fc
+  .array(fc.oneof(fc.constantFrom(...PIECES), fc.string({ maxLength: 6 })), { maxLength: 30 })
+  .map((parts) => parts.join(''));
 
 describe('Function: htmlToText', () => {
   it('reads paragraphs, line breaks and references as a reader would', () => {
-    expect(htmlToText(sanitizeBodyHtml('<p>One &amp; two.</p><p>Three<br>four &lt;b&gt; "q" it\'s</p>'))).toBe('One & two. Three four <b> "q" it\'s');
+    expect(htmlToText(sanitizeBodyHtml('<p>One &amp; two.</p><p>Three<br>four &lt;b&gt; "q" it\'s</p>'))).toBe(
+      'One & two. Three four <b> "q" it\'s',
+    );
     expect(htmlToText(renderMarkdown('# Title\n\nSome *text* & more'))).toBe('Title Some text & more');
   });
 

@@ -82,7 +82,10 @@ describe('Use case: publishDueArticles', () => {
 
   it('leaves alone a story rescheduled between the read and the write', async () => {
     // Prepare
-    const articles = new InMemoryArticleRepository([scheduledStory('rescheduled', '2026-11-27T11:00:00Z'), scheduledStory('other', '2026-11-27T11:30:00Z')]);
+    const articles = new InMemoryArticleRepository([
+      scheduledStory('rescheduled', '2026-11-27T11:00:00Z'),
+      scheduledStory('other', '2026-11-27T11:30:00Z'),
+    ]);
     const moved = scheduledStory('rescheduled', '2026-12-25T09:00:00Z', { updatedAt: '2026-11-27T11:59:59.000Z', revision: 2 });
     articles.afterDue = () => articles.stored.set('rescheduled', structuredClone(moved));
     // Act

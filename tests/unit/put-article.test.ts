@@ -6,7 +6,13 @@ import { InMemoryArticleRepository } from '../support/in-memory-article-reposito
 import { SITE } from './rendering/support/stories.js';
 
 const clock: Clock = { now: () => new Date('2026-11-27T12:00:00Z') };
-const STORY = { title: 'Rain in Spain', bodyMarkdown: 'It rained.', categories: ['World'], authors: [{ name: 'Jane Roe' }], publishedAt: '2026-11-27T09:00:00Z' };
+const STORY = {
+  title: 'Rain in Spain',
+  bodyMarkdown: 'It rained.',
+  categories: ['World'],
+  authors: [{ name: 'Jane Roe' }],
+  publishedAt: '2026-11-27T09:00:00Z',
+};
 
 function world(options: { conflictsNameTheStory?: boolean } = {}) {
   const articles = new InMemoryArticleRepository([]);
@@ -75,7 +81,7 @@ describe('Use case: putArticle', () => {
 
   it('keeps the stored creation facts when the slug turns out to be taken', async () => {
     // Prepare: stored earlier, with its own publish time
-    const { articles, deps } = world();
+    const { deps } = world();
     const original = await putArticle('rain-in-spain', STORY, deps);
 
     // Act: a correction that gives no publish time

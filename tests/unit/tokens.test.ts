@@ -10,7 +10,16 @@ describe('Ingest: bearer tokens', () => {
   });
 
   it('refuses missing, malformed and wrong tokens', () => {
-    for (const header of [undefined, '', 'Bearer', 'Bearer ', 'Basic Zmlyc3Q=', 'first-token-0123456789', 'Bearer first-token-012345678', 'Bearer first-token-0123456789x']) {
+    for (const header of [
+      undefined,
+      '',
+      'Bearer',
+      'Bearer ',
+      'Basic Zmlyc3Q=',
+      'first-token-0123456789',
+      'Bearer first-token-012345678',
+      'Bearer first-token-0123456789x',
+    ]) {
       expect(bearerMatches(header, valid)).toBe(false);
     }
     expect(bearerMatches('Bearer anything', [])).toBe(false);

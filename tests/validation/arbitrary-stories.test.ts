@@ -15,9 +15,42 @@ import { atomEntries, plainTextOf, rssItems, textOf, unescapeHtml, type XmlObjec
 
 /** Pieces that have broken feeds: markup, CDATA ends, references, controls, lone surrogates, RTL, emoji. */
 const NASTY = [
-  ']]>', '<![CDATA[', '<b>', '</b>', '<script>alert(1)</script>', '&', '&amp;', '&#x26;', '&lt;', '"', "'", '\u0000', '\u0001',
-  '\u0008', '\u000B', '\u001F', '\u007F', '\u0085', '\uD800', '\uDFFF', '\uFFFE', '\uFFFF', '\uFDD0', '\r\n', '\r', '\t', '\u2028',
-  'مرحبا بالعالم', '\u202E', '\u200F', 'שלום', '🎉', '👩🏽‍💻', '中文', '\u0301', ' ',
+  ']]>',
+  '<![CDATA[',
+  '<b>',
+  '</b>',
+  '<script>alert(1)</script>',
+  '&',
+  '&amp;',
+  '&#x26;',
+  '&lt;',
+  '"',
+  "'",
+  '\u0000',
+  '\u0001',
+  '\u0008',
+  '\u000B',
+  '\u001F',
+  '\u007F',
+  '\u0085',
+  '\uD800',
+  '\uDFFF',
+  '\uFFFE',
+  '\uFFFF',
+  '\uFDD0',
+  '\r\n',
+  '\r',
+  '\t',
+  '\u2028',
+  'مرحبا بالعالم',
+  '\u202E',
+  '\u200F',
+  'שלום',
+  '🎉',
+  '👩🏽‍💻',
+  '中文',
+  '\u0301',
+  ' ',
 ];
 
 const fragment = fc.oneof(fc.constantFrom(...NASTY), fc.string({ unit: 'binary', maxLength: 8 }), fc.string({ maxLength: 12 }));
@@ -30,13 +63,22 @@ const storyRequest = fc.record({
   kicker: fc.option(text(4), { nil: undefined }),
   bodyMarkdown: text(10),
   authors: fc.array(fc.record({ name: text(4).map((value) => `${value} A`) }), { maxLength: 3 }),
-  categories: fc.array(text(3).map((value) => `${value} c`), { maxLength: 3 }),
+  categories: fc.array(
+    text(3).map((value) => `${value} c`),
+    { maxLength: 3 },
+  ),
   image: fc.option(
     fc.record({
       url: fc.constant('https://images.example.com/photo.jpg'),
       alt: fc.option(text(4), { nil: undefined }),
-      caption: fc.option(text(6).map((value) => `${value} cap`), { nil: undefined }),
-      credit: fc.option(text(3).map((value) => `${value} cr`), { nil: undefined }),
+      caption: fc.option(
+        text(6).map((value) => `${value} cap`),
+        { nil: undefined },
+      ),
+      credit: fc.option(
+        text(3).map((value) => `${value} cr`),
+        { nil: undefined },
+      ),
     }),
     { nil: undefined },
   ),
@@ -52,7 +94,10 @@ function stored(request: unknown, slug: string, index: number): Article {
   });
 }
 
-const isXmlSafe = (value: string) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+const isXmlSafe = (value: string) =>
+  !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(
+    value,
+  );
 
 /** XML parsers report text with trimmed ends and CR-LF as LF; compare like with like. */
 const asRead = (value: string | undefined) => value?.trim();
@@ -82,7 +127,9 @@ describe('Feeds: any story an editor can submit', () => {
           expect(textOf(item.title)).toBe(asRead(article.title));
           expect(plainTextOf(entry.title)).toBe(asRead(article.title));
           expect(jsonItem.title).toBe(article.title);
-          expect(((item['dc:creator'] as string[] | undefined) ?? []).map(asRead)).toEqual(article.authors.map((author) => asRead(author.name)));
+          expect(((item['dc:creator'] as string[] | undefined) ?? []).map(asRead)).toEqual(
+            article.authors.map((author) => asRead(author.name)),
+          );
           expect(((entry.author as XmlObject[] | undefined) ?? []).map((author) => textOf(author.name))).toEqual(
             article.authors.map((author) => asRead(author.name)),
           );
@@ -101,7 +148,9 @@ describe('Feeds: any story an editor can submit', () => {
         // rewrites some dc:creator values by itself ("@ A" reads as "A").
         const rssParsed = parseFeed(rss!.bytes.toString()).items;
         expect(rssParsed.map((item) => item.title)).toEqual(articles.map((article) => asRead(article.title)));
-        expect(rssParsed.map((item) => item.categories.map((category) => category.label))).toEqual(articles.map((article) => article.categories.map(asRead)));
+        expect(rssParsed.map((item) => item.categories.map((category) => category.label))).toEqual(
+          articles.map((article) => article.categories.map(asRead)),
+        );
         const parsed = parseFeed(atom!.bytes.toString()).items;
         expect(parsed.map((item) => item.title)).toEqual(articles.map((article) => asRead(article.title)));
         expect(parsed.map((item) => item.authors.map((author) => author.name))).toEqual(
@@ -133,14 +182,27 @@ describe('Feeds: any story an editor can submit', () => {
         // What a feed read returns: the stories as stored, through the entry's own encoding, some
         // with their rendered entries and some without (written by an earlier version).
         const read = articles.map((article, index) => {
-          const fragments = requests[index]![1] ? { ...renderEntryFragments(SITE, article), fingerprint: rendererFingerprint(SITE) } : undefined;
+          const fragments = requests[index]![1]
+            ? { ...renderEntryFragments(SITE, article), fingerprint: rendererFingerprint(SITE) }
+            : undefined;
           return decodeStoredStory(encodeStoredStory({ article, fragments }));
         });
         const fromStore = new Map(read.flatMap((story) => (story.fragments ? [[story.article, story.fragments] as const] : [])));
         const documents = [
-          document(SITE_FEED, read.map((story) => story.article), { paging: { olderDay: '2026-03-09' }, tombstones: [{ slug: 'gone', when: '2026-03-08T10:00:00.000Z' }] }),
-          document(categoryFeed('Weather Desk'), read.map((story) => story.article)),
-          document(SITE_FEED, read.map((story) => story.article), { paging: { archiveDay: '2026-03-10', olderDay: '2026-03-09', newerDay: '2026-03-11' } }),
+          document(
+            SITE_FEED,
+            read.map((story) => story.article),
+            { paging: { olderDay: '2026-03-09' }, tombstones: [{ slug: 'gone', when: '2026-03-08T10:00:00.000Z' }] },
+          ),
+          document(
+            categoryFeed('Weather Desk'),
+            read.map((story) => story.article),
+          ),
+          document(
+            SITE_FEED,
+            read.map((story) => story.article),
+            { paging: { archiveDay: '2026-03-10', olderDay: '2026-03-09', newerDay: '2026-03-11' } },
+          ),
         ];
         for (const assembled of documents) {
           const whole = renderFeedFiles({ ...assembled, articles });

@@ -8,7 +8,13 @@ import { storyDigest, type Article } from '../../../functions/domain/article.js'
 import { SITE_FEED, sortKeyOf } from '../../../functions/domain/feeds.js';
 import { renderEntryFragments, rendererFingerprint } from '../../../functions/rendering/entry-fragments.js';
 import { membershipsOf } from '../../../functions/use-cases/regenerate-feeds.js';
-import { NO_CATALOG_WORK, type FeedMembership, type PageState, type ProjectedStory, type StoryProjection } from '../../../functions/use-cases/ports.js';
+import {
+  NO_CATALOG_WORK,
+  type FeedMembership,
+  type PageState,
+  type ProjectedStory,
+  type StoryProjection,
+} from '../../../functions/use-cases/ports.js';
 import { startStandIns, type StandIns } from '../../../infra/local/aws-stand-ins.js';
 import { SITE, STORIES } from '../../unit/rendering/support/stories.js';
 
@@ -48,13 +54,22 @@ describe('Adapter: DynamoFeedIndex', () => {
   const fragmentsOf = (article: Article) => ({ ...renderEntryFragments(SITE, article), fingerprint: rendererFingerprint(SITE) });
 
   async function projectedBefore(slug: string): Promise<ProjectedStory> {
-    const { Item } = await documents.send(new GetCommand({ TableName: standIns.tableName, Key: keys.projection(slug), ConsistentRead: true }));
+    const { Item } = await documents.send(
+      new GetCommand({ TableName: standIns.tableName, Key: keys.projection(slug), ConsistentRead: true }),
+    );
     return { memberships: (Item?.memberships as FeedMembership[] | undefined) ?? [], copies: (Item?.copies as string[] | undefined) ?? [] };
   }
 
   async function project(index: DynamoFeedIndex, article: Article, extra: Partial<StoryProjection> = {}): Promise<void> {
     await index.project([
-      { slug: article.slug, article, desired: membershipsOf(article).memberships, previous: await projectedBefore(article.slug), fragments: fragmentsOf(article), ...extra },
+      {
+        slug: article.slug,
+        article,
+        desired: membershipsOf(article).memberships,
+        previous: await projectedBefore(article.slug),
+        fragments: fragmentsOf(article),
+        ...extra,
+      },
     ]);
   }
 
@@ -66,7 +81,12 @@ describe('Adapter: DynamoFeedIndex', () => {
 
   async function partition(pk: string): Promise<Record<string, unknown>[]> {
     const { Items = [] } = await documents.send(
-      new QueryCommand({ TableName: standIns.tableName, KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true }),
+      new QueryCommand({
+        TableName: standIns.tableName,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ConsistentRead: true,
+      }),
     );
     return Items;
   }
@@ -94,7 +114,13 @@ describe('Adapter: DynamoFeedIndex', () => {
     const index = new DynamoFeedIndex(documents, standIns.tableName);
     const [story] = storiesOfRun();
     const empty = `category:empty-${run}`;
-    await recordPages(index, new Map([[empty, { tombstones: {} }], [feedOfRun(), { tombstones: {} }]]));
+    await recordPages(
+      index,
+      new Map([
+        [empty, { tombstones: {} }],
+        [feedOfRun(), { tombstones: {} }],
+      ]),
+    );
     await project(index, story!);
 
     // Act
@@ -114,7 +140,11 @@ describe('Adapter: DynamoFeedIndex', () => {
   it('stores a story too large to keep its entries beside it without them, and reads it back', async () => {
     // Prepare: text that does not compress (random words), well past what fits in an item.
     const index = new DynamoFeedIndex(documents, standIns.tableName);
-    const words = Array.from({ length: 40_000 }, (_, n) => Math.random().toString(36).slice(2, 4 + (n % 5))).join(' ');
+    const words = Array.from({ length: 40_000 }, (_, n) =>
+      Math.random()
+        .toString(36)
+        .slice(2, 4 + (n % 5)),
+    ).join(' ');
     const [base] = storiesOfRun();
     const large: Article = { ...base!, body: `<p>${words}</p>` };
 
@@ -136,13 +166,25 @@ describe('Adapter: DynamoFeedIndex', () => {
     const put = (Item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: standIns.tableName, Item }));
     await put({ ...keys.storyCopy(named!.slug, storyDigest(named!)), article: named, digest: storyDigest(named!) });
     await put({ ...keys.feedEntry(feedOfRun(), sortKeyOf(named!)), slug: named!.slug, digest: storyDigest(named!) });
-    await put({ ...keys.projection(named!.slug), memberships: [{ feedKey: feedOfRun(), sortKey: sortKeyOf(named!) }], copies: [storyDigest(named!)] });
+    await put({
+      ...keys.projection(named!.slug),
+      memberships: [{ feedKey: feedOfRun(), sortKey: sortKeyOf(named!) }],
+      copies: [storyDigest(named!)],
+    });
     await put({ ...keys.feedEntry(feedOfRun(), sortKeyOf(held!)), article: held, digest: storyDigest(held!) });
     await put({ ...keys.feedEntry(feedOfRun(), sortKeyOf(bare!)), article: bare });
 
     // Act
     const before = await index.latest(feedOfRun(), 50);
-    await index.project([{ slug: named!.slug, article: named, desired: [{ feedKey: feedOfRun(), sortKey: sortKeyOf(named!) }], previous: await projectedBefore(named!.slug), fragments: fragmentsOf(named!) }]);
+    await index.project([
+      {
+        slug: named!.slug,
+        article: named,
+        desired: [{ feedKey: feedOfRun(), sortKey: sortKeyOf(named!) }],
+        previous: await projectedBefore(named!.slug),
+        fragments: fragmentsOf(named!),
+      },
+    ]);
     const after = await index.latest(feedOfRun(), 50);
 
     // Assess
@@ -160,12 +202,28 @@ describe('Adapter: DynamoFeedIndex', () => {
     const index = new DynamoFeedIndex(documents, standIns.tableName);
     const feedKey = feedOfRun();
     const put = (Item: Record<string, unknown>) => documents.send(new PutCommand({ TableName: standIns.tableName, Item }));
-    await put({ PK: catalogKeys.legacyTombstonePartition(feedKey), SK: `2026-03-01T10:00:00.000Z#gone-${run}`, slug: `gone-${run}`, when: '2026-03-01T10:00:00.000Z' });
-    await put({ ...catalogKeys.storyRetraction(`gone-${run}`), tombstones: [{ feedKey, SK: `2026-03-01T10:00:00.000Z#gone-${run}` }, { feedKey: SITE_FEED.key, SK: `2026-03-01T10:00:00.000Z#gone-${run}` }] });
+    await put({
+      PK: catalogKeys.legacyTombstonePartition(feedKey),
+      SK: `2026-03-01T10:00:00.000Z#gone-${run}`,
+      slug: `gone-${run}`,
+      when: '2026-03-01T10:00:00.000Z',
+    });
+    await put({
+      ...catalogKeys.storyRetraction(`gone-${run}`),
+      tombstones: [
+        { feedKey, SK: `2026-03-01T10:00:00.000Z#gone-${run}` },
+        { feedKey: SITE_FEED.key, SK: `2026-03-01T10:00:00.000Z#gone-${run}` },
+      ],
+    });
     const [kept] = storiesOfRun();
     await put({ ...keys.feedEntry(feedKey, sortKeyOf(kept!)), article: kept });
     const newFeed = `category:new-${run}`;
-    await put({ PK: catalogKeys.legacyTombstonePartition(newFeed), SK: `2026-03-01T10:00:00.000Z#other-${run}`, slug: `other-${run}`, when: '2026-03-01T10:00:00.000Z' });
+    await put({
+      PK: catalogKeys.legacyTombstonePartition(newFeed),
+      SK: `2026-03-01T10:00:00.000Z#other-${run}`,
+      slug: `other-${run}`,
+      when: '2026-03-01T10:00:00.000Z',
+    });
     await project(index, { ...kept!, slug: `new-${run}`, categories: [`New ${run}`] });
     calls.clear();
 
@@ -188,7 +246,8 @@ describe('Adapter: DynamoFeedIndex', () => {
     // Prepare: 40 stories are 120 keys, more than the 100 one BatchGetItem takes.
     const index = new DynamoFeedIndex(documents, standIns.tableName);
     const slugs = Array.from({ length: 40 }, (_, n) => `batch-${run}-${n}`);
-    for (const slug of slugs.slice(0, 30)) await documents.send(new PutCommand({ TableName: standIns.tableName, Item: { ...keys.article(slug), slug, title: slug } }));
+    for (const slug of slugs.slice(0, 30))
+      await documents.send(new PutCommand({ TableName: standIns.tableName, Item: { ...keys.article(slug), slug, title: slug } }));
     calls.clear();
 
     // Act
@@ -208,7 +267,10 @@ describe('Adapter: DynamoFeedIndex', () => {
     await ensureArticlesTable(new DynamoDBClient(standIns.clientConfig.dynamodb), tableName);
     const index = new DynamoFeedIndex(documents, tableName);
     const first = (await index.acquire('first', 60_000))!;
-    await index.release(first, new Map([['site', { tombstones: {}, files: { 'feed.xml': 'one' } }]]), { pending: { days: ['2026-03-01'], directory: { 'category:world': 'World' } }, newestArchiveDay: '2026-03-01' });
+    await index.release(first, new Map([['site', { tombstones: {}, files: { 'feed.xml': 'one' } }]]), {
+      pending: { days: ['2026-03-01'], directory: { 'category:world': 'World' } },
+      newestArchiveDay: '2026-03-01',
+    });
 
     // Act
     const second = (await index.acquire('second', 200))!;
@@ -239,7 +301,10 @@ describe('Adapter: DynamoFeedIndex', () => {
     const entry = (await partition(keys.feedPartition(feedOfRun())))[0]!;
 
     // Assess
-    expect(entry).toEqual({ ...feedEntryItem({ feedKey: feedOfRun(), sortKey: sortKeyOf(withAuthor) }, withAuthor, fragmentsOf(withAuthor)), story: expect.any(Uint8Array) });
+    expect(entry).toEqual({
+      ...feedEntryItem({ feedKey: feedOfRun(), sortKey: sortKeyOf(withAuthor) }, withAuthor, fragmentsOf(withAuthor)),
+      story: expect.any(Uint8Array),
+    });
     expect((await index.latest(`author:author-${run}`, 50)).articles).toEqual([withAuthor]);
     expect((await index.latest(SITE_FEED.key, 500)).articles.map((read) => read.slug)).toContain(withAuthor.slug);
   });

@@ -16,7 +16,14 @@ import type { Article } from '../../../functions/domain/article.js';
 import type { FeedFile } from '../../../functions/rendering/render-feed.js';
 import { ensureArticlesTable } from '../../../infra/local/table-definition.js';
 import { SITE_FEED } from '../../../functions/domain/feeds.js';
-import { FeedBusyError, PAST_ARCHIVE_CACHE_CONTROL, regenerateFeeds, renderFeeds, type RegenerateDependencies, type RegenerationReport } from '../../../functions/use-cases/regenerate-feeds.js';
+import {
+  FeedBusyError,
+  PAST_ARCHIVE_CACHE_CONTROL,
+  regenerateFeeds,
+  renderFeeds,
+  type RegenerateDependencies,
+  type RegenerationReport,
+} from '../../../functions/use-cases/regenerate-feeds.js';
 import type { FeedAnnouncement } from '../../../functions/use-cases/ports.js';
 import { refreshCatalog } from '../../../functions/use-cases/refresh-catalog.js';
 import { SITE } from '../../unit/rendering/support/stories.js';
@@ -27,7 +34,11 @@ let dynamo: DynamoDBClient;
 let s3: S3Client;
 let hub: { url: string; pings: string[]; server: Server };
 /** A stand-in for CloudFront's API: records each CreateInvalidation the real SDK client sends. */
-let cdn: { client: CloudFrontClient; server: Server; invalidations: { distributionId: string; paths: string[]; callerReference: string }[] };
+let cdn: {
+  client: CloudFrontClient;
+  server: Server;
+  invalidations: { distributionId: string; paths: string[]; callerReference: string }[];
+};
 /** S3 calls the feed store made (HeadObject, PutObject), since the last reset. */
 const s3Calls = { head: 0, put: 0 };
 /** DynamoDB calls by command name, since the last reset. */
@@ -83,7 +94,9 @@ async function startCloudFrontApi(): Promise<typeof cdn> {
       expect(batch.Paths.Quantity).toBe(batch.Paths.Items.Path.length);
       response
         .writeHead(201, { 'content-type': 'text/xml', location: `${request.url}/I${invalidations.length}` })
-        .end(`<?xml version="1.0"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>I${invalidations.length}</Id><Status>InProgress</Status><CreateTime>2026-03-10T12:00:00Z</CreateTime></Invalidation>`);
+        .end(
+          `<?xml version="1.0"?><Invalidation xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/"><Id>I${invalidations.length}</Id><Status>InProgress</Status><CreateTime>2026-03-10T12:00:00Z</CreateTime></Invalidation>`,
+        );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -167,7 +180,8 @@ async function world(): Promise<World> {
   const remove = async (key: string) => {
     await s3.send(new DeleteObjectCommand({ Bucket: standIns.bucket, Key: `${base}/${key}` }));
   };
-  const cacheControl = async (key: string) => (await s3.send(new HeadObjectCommand({ Bucket: standIns.bucket, Key: `${base}/${key}` }))).CacheControl;
+  const cacheControl = async (key: string) =>
+    (await s3.send(new HeadObjectCommand({ Bucket: standIns.bucket, Key: `${base}/${key}` }))).CacheControl;
   const publish = async (slug: string, fields: Partial<Article> & Pick<Article, 'publishedAt'>) => {
     const existing = await articles.get(slug);
     const article: Article = {
@@ -189,7 +203,10 @@ async function world(): Promise<World> {
   };
   const retract = async (slug: string, at: string) => {
     const existing = (await articles.get(slug))!;
-    await articles.save({ ...existing, status: 'retracted', retractedAt: at, updatedAt: at, revision: existing.revision + 1 }, existing.revision);
+    await articles.save(
+      { ...existing, status: 'retracted', retractedAt: at, updatedAt: at, revision: existing.revision + 1 },
+      existing.revision,
+    );
   };
   return { deps, articles, clock, read, remove, cacheControl, publish, retract };
 }
@@ -223,7 +240,9 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     const january = atomFeed(await w.read('archive/2026-01-15/atom.xml'));
     expect(linkHrefs(january)).toMatchObject({ current: `${base}/atom.xml`, 'next-archive': `${base}/archive/2026-03-10/atom.xml` });
     expect(linkHrefs(january)).not.toHaveProperty('prev-archive');
-    expect(atomEntries(await w.read('archive/2026-01-15/atom.xml')).map((entry) => entry.id)).toEqual(['tag:news.example.com,2026:article:january']);
+    expect(atomEntries(await w.read('archive/2026-01-15/atom.xml')).map((entry) => entry.id)).toEqual([
+      'tag:news.example.com,2026:article:january',
+    ]);
     expect(linkHrefs(atomFeed(await w.read('archive/2026-03-10/atom.xml')))['prev-archive']).toBe(`${base}/archive/2026-01-15/atom.xml`);
     // Past days may be cached for long; the current day only briefly (the clock is at 2026-03-10).
     expect(await w.cacheControl('archive/2026-01-15/feed.xml')).toBe(PAST_ARCHIVE_CACHE_CONTROL);
@@ -244,7 +263,8 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     await w.publish('february', { publishedAt: '2026-02-10T10:00:00Z' });
     const newDay = await regenerateAll(['february'], w.deps);
     // Assess
-    const archives = (keys: string[]) => [...new Set(keys.filter((key) => key.startsWith('archive/')).map((key) => key.split('/')[1]))].sort();
+    const archives = (keys: string[]) =>
+      [...new Set(keys.filter((key) => key.startsWith('archive/')).map((key) => key.split('/')[1]))].sort();
     expect(archives(sameDay.filesWritten)).toEqual(['2026-03-01']);
     expect(archives(newDay.filesWritten)).toEqual(['2026-01-15', '2026-02-10', '2026-03-01']);
     const base = w.deps.site.baseUrl;
@@ -316,7 +336,9 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     await regenerateAll(['one'], w.deps);
     // Assess
     const base = w.deps.site.baseUrl;
-    expect(before).toContain(`<link rel="alternate" type="application/rss+xml" title="The Daily Meridian: Tech &amp; Data (RSS)" href="${base}/categories/tech-data/feed.xml">`);
+    expect(before).toContain(
+      `<link rel="alternate" type="application/rss+xml" title="The Daily Meridian: Tech &amp; Data (RSS)" href="${base}/categories/tech-data/feed.xml">`,
+    );
     const after = await w.read('index.html');
     expect(after).toContain(`href="${base}/categories/science/atom.xml"`);
     expect(after).toContain('محمد علي');
@@ -328,7 +350,8 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
   it('projects a batch of stories in a few batch calls, not round trips per story', async () => {
     // Prepare
     const slugs = Array.from({ length: 60 }, (_, index) => `burst-${index}`);
-    for (const [index, slug] of slugs.entries()) await w.publish(slug, { publishedAt: `2026-03-10T0${index % 10}:${String(index).padStart(2, '0')}:00Z` });
+    for (const [index, slug] of slugs.entries())
+      await w.publish(slug, { publishedAt: `2026-03-10T0${index % 10}:${String(index).padStart(2, '0')}:00Z` });
     // The day has its page already (a day's first story renders it at once).
     await w.publish('earlier', { publishedAt: '2026-03-10T00:00:00Z' });
     await regenerateFeeds(['earlier'], w.deps);
@@ -364,7 +387,10 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
         waiting();
         return new Promise((resolve) => setTimeout(resolve, ms));
       },
-    }).then((report) => ((written = true), report));
+    }).then((report) => {
+      written = true;
+      return report;
+    });
     await foundItHeld;
     const whileHeld = written;
     await w.deps.index.release(held, new Map(), { pending: held.pending, newestArchiveDay: held.newestArchiveDay });
@@ -402,7 +428,17 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     const pending = await w.deps.index.pendingWork();
     const refreshed = await refreshCatalog(w.deps);
     // Assess
-    expect(report.filesWritten.sort()).toEqual(['atom.xml', 'authors/nadia-rahman/atom.xml', 'authors/nadia-rahman/feed.json', 'authors/nadia-rahman/feed.xml', 'categories/world/atom.xml', 'categories/world/feed.json', 'categories/world/feed.xml', 'feed.json', 'feed.xml']);
+    expect(report.filesWritten.sort()).toEqual([
+      'atom.xml',
+      'authors/nadia-rahman/atom.xml',
+      'authors/nadia-rahman/feed.json',
+      'authors/nadia-rahman/feed.xml',
+      'categories/world/atom.xml',
+      'categories/world/feed.json',
+      'categories/world/feed.xml',
+      'feed.json',
+      'feed.xml',
+    ]);
     expect(JSON.parse(pageBefore).items.map((item: { id: string }) => item.id)).toEqual(['tag:news.example.com,2026:article:first']);
     expect(pending.days).toEqual(['2026-03-10']);
     expect(refreshed).toEqual(expect.arrayContaining(['archive/2026-03-10/feed.json']));
@@ -436,9 +472,21 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // Assess
     const catalogPage = (key: string) => key.startsWith('archive/') || key === 'index.html';
     const firstCatalogPage = stored.findIndex(catalogPage);
-    expect(stored.filter(catalogPage)).toEqual(expect.arrayContaining(['archive/2026-03-10/feed.xml', 'archive/2026-03-01/feed.xml', 'index.html']));
+    expect(stored.filter(catalogPage)).toEqual(
+      expect.arrayContaining(['archive/2026-03-10/feed.xml', 'archive/2026-03-01/feed.xml', 'index.html']),
+    );
     expect(stored.slice(0, firstCatalogPage).sort()).toEqual(
-      ['feed.xml', 'atom.xml', 'feed.json', 'categories/science/feed.xml', 'categories/science/atom.xml', 'categories/science/feed.json', 'authors/nadia-rahman/feed.xml', 'authors/nadia-rahman/atom.xml', 'authors/nadia-rahman/feed.json'].sort(),
+      [
+        'feed.xml',
+        'atom.xml',
+        'feed.json',
+        'categories/science/feed.xml',
+        'categories/science/atom.xml',
+        'categories/science/feed.json',
+        'authors/nadia-rahman/feed.xml',
+        'authors/nadia-rahman/atom.xml',
+        'authors/nadia-rahman/feed.json',
+      ].sort(),
     );
   });
 
@@ -446,7 +494,10 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // Prepare
     await w.publish('during-outage', { publishedAt: '2026-03-01T10:00:00Z' });
     // The stylesheet gets through; every feed file fails after its page's lease was taken.
-    const store = { publish: (files: FeedFile[]) => (files.every((file) => file.format === 'xsl') ? w.deps.store.publish(files) : Promise.reject(new Error('S3 is down'))) };
+    const store = {
+      publish: (files: FeedFile[]) =>
+        files.every((file) => file.format === 'xsl') ? w.deps.store.publish(files) : Promise.reject(new Error('S3 is down')),
+    };
     const failing = { ...w.deps, waitForLeaseMs: 200, store };
     await expect(regenerateAll(['during-outage'], failing)).rejects.toThrow('S3 is down');
     // Act
@@ -468,7 +519,9 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     await regenerateAll(['second'], w.deps);
     // Assess
     const base = w.deps.site.baseUrl;
-    const expected = ['', 'categories/science/', 'authors/ana-lima/'].flatMap((dir) => ['feed.xml', 'atom.xml', 'feed.json'].map((file) => `${base}/${dir}${file}`));
+    const expected = ['', 'categories/science/', 'authors/ana-lima/'].flatMap((dir) =>
+      ['feed.xml', 'atom.xml', 'feed.json'].map((file) => `${base}/${dir}${file}`),
+    );
     expect(hub.pings.slice(0, again).sort()).toEqual(expected.sort());
     // A replay that changes no file pings nobody.
     expect(hub.pings).toHaveLength(again);
@@ -498,11 +551,18 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(pastDay.report.filesWritten).toContain('index.html');
     expect(pastDay.made).toHaveLength(2);
     expect(pastDay.paths).toEqual(pastDay.report.filesWritten.map((key) => `/${key}`).sort());
-    expect(pastDay.paths).toEqual(expect.arrayContaining(['/feed.xml', '/categories/science/feed.json', '/authors/ana-lima/atom.xml', '/archive/2026-03-02/feed.xml']));
+    expect(pastDay.paths).toEqual(
+      expect.arrayContaining(['/feed.xml', '/categories/science/feed.json', '/authors/ana-lima/atom.xml', '/archive/2026-03-02/feed.xml']),
+    );
     expect(pastDay.paths).not.toContain('/categories/world/feed.xml');
     // Today's page keeps the feeds' minute.
     expect(today.report.filesWritten).toEqual(expect.arrayContaining(['archive/2026-03-10/feed.xml', 'archive/2026-03-02/feed.xml']));
-    expect(today.paths).toEqual(today.report.filesWritten.filter((key) => !key.startsWith('archive/2026-03-10/')).map((key) => `/${key}`).sort());
+    expect(today.paths).toEqual(
+      today.report.filesWritten
+        .filter((key) => !key.startsWith('archive/2026-03-10/'))
+        .map((key) => `/${key}`)
+        .sort(),
+    );
     expect(today.paths).toEqual(expect.arrayContaining(['/categories/world/atom.xml', '/archive/2026-03-02/atom.xml']));
     expect(new Set(mine().map((invalidation) => invalidation.callerReference)).size).toBe(mine().length);
     // A replay that rewrites nothing invalidates nothing.
@@ -526,7 +586,12 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(paths.filter((path) => !path.startsWith('/archive/'))).toEqual([]);
     expect(await w.cacheControl('feed.xml')).toBe('public, max-age=60, s-maxage=5');
     // Announced for when two edge lifetimes and a second have passed, with no invalidation to wait for.
-    expect(announcements).toEqual([{ topics: expect.arrayContaining([`${w.deps.site.baseUrl}/feed.xml`]), freshAt: new Date(w.clock.now.getTime() + 11_000).toISOString() }]);
+    expect(announcements).toEqual([
+      {
+        topics: expect.arrayContaining([`${w.deps.site.baseUrl}/feed.xml`]),
+        freshAt: new Date(w.clock.now.getTime() + 11_000).toISOString(),
+      },
+    ]);
     expect(announcements[0]!.topics).toHaveLength(9);
   });
 

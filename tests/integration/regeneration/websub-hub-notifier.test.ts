@@ -10,7 +10,9 @@ interface Ping {
 }
 
 /** A WebSub hub on 127.0.0.1 that records pings and answers each with the next behaviour given. */
-async function startHub(behaviours: ('ok' | 'fail' | 'hang' | 'reject' | 'slow')[] = []): Promise<{ url: string; pings: Ping[]; server: Server }> {
+async function startHub(
+  behaviours: ('ok' | 'fail' | 'hang' | 'reject' | 'slow')[] = [],
+): Promise<{ url: string; pings: Ping[]; server: Server }> {
   const pings: Ping[] = [];
   let served = 0;
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {

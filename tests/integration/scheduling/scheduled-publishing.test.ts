@@ -27,7 +27,12 @@ describe('Local runtime: scheduled publishing', () => {
     return { status: response.status, body: (text ? JSON.parse(text) : undefined) as unknown };
   };
 
-  const story = (title: string, publishedAt: string) => ({ title, bodyMarkdown: `About ${title}.`, categories: ['Schedule Desk'], publishedAt });
+  const story = (title: string, publishedAt: string) => ({
+    title,
+    bodyMarkdown: `About ${title}.`,
+    categories: ['Schedule Desk'],
+    publishedAt,
+  });
   const inMs = (ms: number) => new Date(Date.now() + ms).toISOString();
 
   /** Titles in the site feed once every write so far has reached it. */
@@ -105,7 +110,10 @@ describe('Local runtime: scheduled publishing', () => {
     expect(rescheduled.status).toBe(200);
     expect(rescheduled.body).toMatchObject({ status: 'scheduled', publishedAt: '2099-01-01T09:00:00+01:00' });
     expect(await feedTitles()).not.toContain('Moved to next year');
-    expect((await api('GET', '/articles/moved-to-next-year')).body).toMatchObject({ status: 'scheduled', publishedAt: '2099-01-01T09:00:00+01:00' });
+    expect((await api('GET', '/articles/moved-to-next-year')).body).toMatchObject({
+      status: 'scheduled',
+      publishedAt: '2099-01-01T09:00:00+01:00',
+    });
     expect(await scheduledSlugs()).toContain('moved-to-next-year');
   });
 

@@ -70,7 +70,12 @@ describe('Function: renderAtom', () => {
   it('writes text an HTML decoder would change so that readers which decode text as HTML show it verbatim', () => {
     // Prepare: "&GT", "&copy" and "&#38" mean ">", "©" and "&" to HTML even without a semicolon
     const titles = ['&GT 5 &copy 2026 &#38 more', 'AT&T and R&D: Q&A'];
-    const stories = titles.map((title, index) => ({ ...STORIES[0]!, slug: `story-${index}`, title, authors: [{ name: `Tom &amp Jerry &copy ${index}` }] }));
+    const stories = titles.map((title, index) => ({
+      ...STORIES[0]!,
+      slug: `story-${index}`,
+      title,
+      authors: [{ name: `Tom &amp Jerry &copy ${index}` }],
+    }));
 
     // Act
     const xml = renderAtom(document(SITE_FEED, stories));
@@ -83,7 +88,10 @@ describe('Function: renderAtom', () => {
     // which have no type: there "&" is written "&#x26;", which it reads verbatim.
     const parsed = parseFeed(xml).items;
     expect(parsed.map((item) => item.title)).toEqual(titles);
-    expect(parsed.map((item) => item.authors.map((author) => author.name))).toEqual([['Tom &amp Jerry &copy 0'], ['Tom &amp Jerry &copy 1']]);
+    expect(parsed.map((item) => item.authors.map((author) => author.name))).toEqual([
+      ['Tom &amp Jerry &copy 0'],
+      ['Tom &amp Jerry &copy 1'],
+    ]);
   });
 
   it('announces retracted stories with RFC 6721 tombstones before the entries', () => {

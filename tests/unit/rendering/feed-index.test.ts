@@ -14,14 +14,20 @@ describe('Function: renderFeedIndex', () => {
     // Act
     const html = renderFeedIndex(SITE, listings);
     // Assess
-    const alternates = [...html.matchAll(/<link rel="alternate" type="([^"]+)" title="([^"]+)" href="([^"]+)">/g)].map((match) => [match[1], match[3]]);
+    const alternates = [...html.matchAll(/<link rel="alternate" type="([^"]+)" title="([^"]+)" href="([^"]+)">/g)].map((match) => [
+      match[1],
+      match[3],
+    ]);
     expect(alternates).toHaveLength(12);
     expect(alternates.slice(0, 3)).toEqual([
       ['application/rss+xml', 'https://news.example.com/feed.xml'],
       ['application/atom+xml', 'https://news.example.com/atom.xml'],
       ['application/feed+json', 'https://news.example.com/feed.json'],
     ]);
-    expect(alternates).toContainEqual(['application/atom+xml', 'https://news.example.com/authors/%D9%85%D8%AD%D9%85%D8%AF-%D8%B9%D9%84%D9%8A/atom.xml']);
+    expect(alternates).toContainEqual([
+      'application/atom+xml',
+      'https://news.example.com/authors/%D9%85%D8%AD%D9%85%D8%AF-%D8%B9%D9%84%D9%8A/atom.xml',
+    ]);
     // Categories sorted by name; names escaped.
     expect(html.indexOf('Economy</span>')).toBeLessThan(html.indexOf('Tech &amp; &lt;Data&gt;</span>'));
     expect(html).not.toContain('<Data>');

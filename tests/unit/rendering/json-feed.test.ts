@@ -39,7 +39,12 @@ describe('Function: renderJsonFeed', () => {
       tags: ['Local', 'Weather Desk'],
       image: 'https://images.example.com/2026/03/harbour.jpg',
       attachments: [
-        { url: 'https://images.example.com/2026/03/harbour.jpg', mime_type: 'image/jpeg', title: 'The repaired quay on Sunday.', size_in_bytes: 245_120 },
+        {
+          url: 'https://images.example.com/2026/03/harbour.jpg',
+          mime_type: 'image/jpeg',
+          title: 'The repaired quay on Sunday.',
+          size_in_bytes: 245_120,
+        },
       ],
       _newsroom: { kicker: 'Breaking', image: { caption: 'The repaired quay on Sunday.', credit: 'Jane Roe / Reuters' } },
     });
@@ -53,7 +58,11 @@ describe('Function: renderJsonFeed', () => {
     expect(feed).toMatchObject({
       feed_url: 'https://news.example.com/archive/2026-02-20/feed.json',
       next_url: 'https://news.example.com/archive/2026-02-01/feed.json',
-      _newsroom: { archive_day: '2026-02-20', current_url: 'https://news.example.com/feed.json', newer_url: 'https://news.example.com/archive/2026-02-27/feed.json' },
+      _newsroom: {
+        archive_day: '2026-02-20',
+        current_url: 'https://news.example.com/feed.json',
+        newer_url: 'https://news.example.com/archive/2026-02-27/feed.json',
+      },
     });
     expect(feed).not.toHaveProperty('hubs');
   });

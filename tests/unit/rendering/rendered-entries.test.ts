@@ -102,7 +102,9 @@ describe('Class: RenderedEntries', () => {
     const story = fc.record({ title: text, summary: fc.option(text, { nil: undefined }), body: text, index: fc.nat(STORIES.length - 1) });
     fc.assert(
       fc.property(fc.array(story, { maxLength: 6 }), (drafts) => {
-        const articles = drafts.map(({ index, ...fields }, position): Article => ({ ...STORIES[index]!, ...fields, slug: `story-${position}` }));
+        const articles = drafts.map(
+          ({ index, ...fields }, position): Article => ({ ...STORIES[index]!, ...fields, slug: `story-${position}` }),
+        );
         const doc = document(SITE_FEED, articles);
         expect(bodies(renderFeedFiles(doc, { entries }))).toEqual(bodies(renderFeedFiles(doc)));
       }),

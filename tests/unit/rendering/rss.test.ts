@@ -4,7 +4,6 @@ import { assertWellFormedXml } from '../../support/feed-checks.js';
 import { rssChannel as channel, rssItems as items, type XmlObject as Node } from '../../validation/support/xml-tree.js';
 import { archiveDocument, authorDocument, siteDocument, STORIES } from './support/stories.js';
 
-
 describe('Function: renderRss', () => {
   it('carries self, hub and archive links, language, logo and the stylesheet', () => {
     // Act
@@ -19,7 +18,11 @@ describe('Function: renderRss', () => {
       { '@href': 'https://hub.example.net/', '@rel': 'hub' },
       { '@href': 'https://news.example.com/archive/2026-03-09/feed.xml', '@rel': 'prev-archive', '@type': 'application/rss+xml' },
     ]);
-    expect(head.image).toEqual({ url: 'https://news.example.com/logo.png', title: 'The Daily Meridian', link: 'https://news.example.com/' });
+    expect(head.image).toEqual({
+      url: 'https://news.example.com/logo.png',
+      title: 'The Daily Meridian',
+      link: 'https://news.example.com/',
+    });
   });
 
   it('keeps ids, publish and update times apart, bylines, categories and the lead photo', () => {
@@ -64,7 +67,9 @@ describe('Function: renderRss', () => {
       '#text': 'A &lt;em&gt;screenshot&lt;/em&gt; &amp; a &quot;caption&quot;',
     });
     // RSS descriptions are HTML: the plain-text summary is escaped.
-    expect(markup.description).toBe('Editors paste &lt;b&gt;bold&lt;/b&gt; markup, AT&amp;T names &amp; &quot;quotes&quot; — all of it stays text.');
+    expect(markup.description).toBe(
+      'Editors paste &lt;b&gt;bold&lt;/b&gt; markup, AT&amp;T names &amp; &quot;quotes&quot; — all of it stays text.',
+    );
   });
 
   it('marks archive pages with fh:archive and links current, prev-archive and next-archive, not hubs', () => {

@@ -33,7 +33,11 @@ const unescapeIfHtml = (value: unknown): string | undefined => {
   const type = typeof one === 'object' && one ? ((one.$ as Raw | undefined)?.type ?? (one['@'] as Raw | undefined)?.type) : undefined;
   const raw = text(value);
   return type === 'html' && raw !== undefined
-    ? raw.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&amp;/g, '&')
+    ? raw
+        .replace(/&lt;/g, '<')
+        .replace(/&gt;/g, '>')
+        .replace(/&quot;/g, '"')
+        .replace(/&amp;/g, '&')
     : raw;
 };
 

@@ -11,7 +11,8 @@ const parser = new XMLParser({
   htmlEntities: true,
   parseTagValue: false,
   parseAttributeValue: false,
-  isArray: (name, jpath) => REPEATED.has(name) && !(name === 'link' && String(jpath).startsWith('rss.channel.') && !String(jpath).endsWith('atom:link')),
+  isArray: (name, jpath) =>
+    REPEATED.has(name) && !(name === 'link' && String(jpath).startsWith('rss.channel.') && !String(jpath).endsWith('atom:link')),
 });
 
 /** The element tree of a feed, text decoded, repeated elements always as arrays (RSS `link` is single). */
@@ -51,5 +52,10 @@ export function plainTextOf(value: unknown): string | undefined {
 }
 
 export function unescapeHtml(html: string): string {
-  return html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  return html
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&');
 }

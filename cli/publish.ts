@@ -3,8 +3,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isStorySlug } from '../functions/domain/text.js';
-import { EndpointUnreachableError, IngestClient, type IngestPort, type IngestResult } from './ingest-client.js';
-import { findStoryFiles, formatProblem, parseStoryFile, StoryFileError, type StoryFile, type StoryFileProblem } from './story-files.js';
+import { EndpointUnreachableError, IngestClient, type IngestPort, type IngestResult } from '../story-publishing/ingest-client.js';
+import {
+  findStoryFiles,
+  formatProblem,
+  parseStoryFile,
+  StoryFileError,
+  type StoryFile,
+  type StoryFileProblem,
+} from '../story-publishing/story-files.js';
 
 /** `npm run publish`: sends story files to the ingest API (local or deployed) and retracts stories. */
 

@@ -1,5 +1,15 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { tokensFromSecret, type TokenSource } from '../ingest/tokens.js';
+import type { TokenSource } from '../use-cases/ports.js';
+
+/** Parses a secret's value: `{"token": "..."}`, `{"tokens": ["...", "..."]}`, or both. */
+export function tokensFromSecret(secret: string): string[] {
+  const parsed = JSON.parse(secret) as { token?: unknown; tokens?: unknown };
+  const tokens = [
+    ...(typeof parsed.token === 'string' ? [parsed.token] : []),
+    ...(Array.isArray(parsed.tokens) ? parsed.tokens.filter((token): token is string => typeof token === 'string') : []),
+  ];
+  return tokens.filter((token) => token.length >= 16);
+}
 
 /** Bearer tokens kept in a Secrets Manager secret (`{"tokens": [...]}`), read on demand. */
 export class SecretsManagerTokenSource implements TokenSource {

@@ -8,7 +8,8 @@ import { requestHandlerSettings } from '../commons/clients/request-handler.js';
 import { commaSeparated, loadSite, MissingConfigurationError, tableName } from '../commons/config.js';
 import { systemClock } from '../use-cases/ports.js';
 import { createIngestApi } from './ingest-api.js';
-import { CachedTokenSource, StaticTokenSource, type TokenSource } from './tokens.js';
+import type { TokenSource } from '../use-cases/ports.js';
+import { CachedTokenSource, StaticTokenSource } from './tokens.js';
 
 /** Ingest Lambda: wiring only. Everything is built once per cold start. */
 

@@ -13,7 +13,8 @@ import { getArticle, listArticles } from '../use-cases/read-articles.js';
 import { retractArticle } from '../use-cases/retract-article.js';
 import { InvalidCursorError } from '../use-cases/ports.js';
 import { header, json, noContent, problem, type HttpRequest, type HttpResponse } from './http.js';
-import { bearerMatches, type TokenSource } from './tokens.js';
+import type { TokenSource } from '../use-cases/ports.js';
+import { bearerMatches } from './tokens.js';
 
 export interface IngestDependencies extends PublishDependencies {
   tokens: TokenSource;

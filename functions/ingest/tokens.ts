@@ -1,25 +1,11 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-
-/** Where the valid bearer tokens come from; several may be valid at once (rotation). */
-export interface TokenSource {
-  tokens(): Promise<string[]>;
-}
+import type { TokenSource } from '../use-cases/ports.js';
 
 export class StaticTokenSource implements TokenSource {
   constructor(private readonly valid: string[]) {}
   async tokens(): Promise<string[]> {
     return this.valid;
   }
-}
-
-/** Parses a secret's value: `{"token": "..."}`, `{"tokens": ["...", "..."]}`, or both. */
-export function tokensFromSecret(secret: string): string[] {
-  const parsed = JSON.parse(secret) as { token?: unknown; tokens?: unknown };
-  const tokens = [
-    ...(typeof parsed.token === 'string' ? [parsed.token] : []),
-    ...(Array.isArray(parsed.tokens) ? parsed.tokens.filter((token): token is string => typeof token === 'string') : []),
-  ];
-  return tokens.filter((token) => token.length >= 16);
 }
 
 /** Caches another source for a while, so a rotated token takes effect without a deploy. */

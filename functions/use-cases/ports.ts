@@ -5,6 +5,11 @@ import type { FeedFile } from '../rendering/render-feed.js';
 
 /** Ports: what the use cases need from the outside world, named for the domain. */
 
+/** Where the valid bearer tokens of the ingest API come from; several may be valid at once (rotation). */
+export interface TokenSource {
+  tokens(): Promise<string[]>;
+}
+
 export interface Clock {
   now(): Date;
 }

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { IngestClient } from '../../cli/ingest-client.js';
-import { readStoryFile, storyFilesIn } from '../../cli/story-files.js';
+import { IngestClient } from '../../story-publishing/ingest-client.js';
+import { readStoryFile, storyFilesIn } from '../../story-publishing/story-files.js';
 import { wholeNumberSetting } from '../../functions/commons/config.js';
 
 // Set before the AWS SDK loads: the local default runs on Node 20, which the SDK still supports.

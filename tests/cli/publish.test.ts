@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { IngestClient, type IngestPort } from '../../cli/ingest-client.js';
+import { IngestClient, type IngestPort } from '../../story-publishing/ingest-client.js';
 import { publishStories, type Output, type PublishOptions } from '../../cli/publish.js';
-import type { StoryFile } from '../../cli/story-files.js';
+import type { StoryFile } from '../../story-publishing/story-files.js';
 import { startLocalRuntime, type LocalRuntime } from '../../infra/local/local-runtime.js';
 import { freePort } from '../support/local-server-process.js';
 

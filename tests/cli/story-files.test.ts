@@ -2,7 +2,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { findStoryFiles, formatProblem, parseStoryFile, StoryFileError, type StoryFileProblem } from '../../cli/story-files.js';
+import {
+  findStoryFiles,
+  formatProblem,
+  parseStoryFile,
+  StoryFileError,
+  type StoryFileProblem,
+} from '../../story-publishing/story-files.js';
 
 const FILE = 'content/articles/harbour-reopens.md';
 

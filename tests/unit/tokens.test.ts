@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bearerMatches, CachedTokenSource, StaticTokenSource, tokensFromSecret } from '../../functions/ingest/tokens.js';
+import { tokensFromSecret } from '../../functions/adapters/secrets-manager-token-source.js';
+import { bearerMatches, CachedTokenSource, StaticTokenSource } from '../../functions/ingest/tokens.js';
 
 describe('Ingest: bearer tokens', () => {
   const valid = ['first-token-0123456789', 'second-token-0123456789'];

@@ -15,6 +15,7 @@ import { InvalidCursorError } from '../use-cases/ports.js';
 import { header, json, noContent, problem, type HttpRequest, type HttpResponse } from './http.js';
 import type { TokenSource } from '../use-cases/ports.js';
 import { bearerMatches } from './tokens.js';
+import { ingestApiDescription } from './openapi.js';
 
 export interface IngestDependencies extends PublishDependencies {
   tokens: TokenSource;
@@ -163,6 +164,14 @@ function idempotentPost(deps: IngestDependencies): Route {
   return (request) => idempotent(request);
 }
 
+let description: Record<string, unknown> | undefined;
+
+/** Built on first request, not at cold start. */
+function apiDescription(): Record<string, unknown> {
+  description ??= ingestApiDescription();
+  return description;
+}
+
 /** The ingest API as one function of an API Gateway HTTP API (payload 2.0) request. */
 export function createIngestApi(deps: IngestDependencies): (request: HttpRequest) => Promise<HttpResponse> {
   const routeTable: Record<string, Route> = { ...routes, 'POST /articles': idempotentPost(deps) };
@@ -170,8 +179,10 @@ export function createIngestApi(deps: IngestDependencies): (request: HttpRequest
     const started = Date.now();
     let response: HttpResponse;
     try {
-      // Authentication comes before anything looks at the body.
-      if (!bearerMatches(header(request, 'authorization'), await deps.tokens.tokens())) {
+      // The API's description holds nothing secret: it needs no token.
+      if (request.routeKey === 'GET /openapi.json') {
+        response = json(200, apiDescription(), { 'cache-control': 'public, max-age=300' });
+      } else if (!bearerMatches(header(request, 'authorization'), await deps.tokens.tokens())) {
         response = problem(401, 'Unauthorized', 'Send "Authorization: Bearer <token>" with a valid ingest token', {
           headers: { 'www-authenticate': 'Bearer realm="ingest"' },
         });

@@ -4,12 +4,13 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { readRequestBody } from './request-body.js';
 
 /** Routes of the ingest API, as the HTTP API defines them. */
-const ROUTES = [
+export const ROUTES = [
   { method: 'GET', pattern: /^\/articles\/?$/, routeKey: 'GET /articles' },
   { method: 'POST', pattern: /^\/articles\/?$/, routeKey: 'POST /articles' },
   { method: 'GET', pattern: /^\/articles\/([^/]+)$/, routeKey: 'GET /articles/{slug}' },
   { method: 'PUT', pattern: /^\/articles\/([^/]+)$/, routeKey: 'PUT /articles/{slug}' },
   { method: 'DELETE', pattern: /^\/articles\/([^/]+)$/, routeKey: 'DELETE /articles/{slug}' },
+  { method: 'GET', pattern: /^\/openapi\.json$/, routeKey: 'GET /openapi.json' },
 ] as const;
 
 /** API Gateway's own payload limit; the handler enforces the (smaller) story limit itself. */
@@ -18,7 +19,7 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 export type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export function isIngestPath(pathname: string): boolean {
-  return pathname === '/articles' || pathname.startsWith('/articles/');
+  return pathname === '/articles' || pathname.startsWith('/articles/') || pathname === '/openapi.json';
 }
 
 /**

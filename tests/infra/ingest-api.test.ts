@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { ROUTES } from '../../infra/local/api-gateway-stand-in.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   allowedActions,
@@ -18,7 +19,7 @@ describe('Construct: IngestApi', () => {
     synth = synthesizeStack();
   }, 60_000);
 
-  it('routes exactly the five story routes to the ingest function with payload format 2.0', () => {
+  it('routes exactly the five story routes and the API description to the ingest function with payload format 2.0, as documented', () => {
     // Act
     const routeKeys = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map(
       (route) => (route as { Properties: { RouteKey: string } }).Properties.RouteKey,
@@ -29,9 +30,12 @@ describe('Construct: IngestApi', () => {
       'DELETE /articles/{slug}',
       'GET /articles',
       'GET /articles/{slug}',
+      'GET /openapi.json',
       'POST /articles',
       'PUT /articles/{slug}',
     ]);
+    // The same routes as the OpenAPI description and the local API Gateway stand-in.
+    expect(routeKeys.sort()).toEqual(ROUTES.map((route) => route.routeKey).sort());
     synth.template.resourceCountIs('AWS::ApiGatewayV2::Integration', 1);
     synth.template.hasResourceProperties('AWS::ApiGatewayV2::Integration', {
       IntegrationType: 'AWS_PROXY',

@@ -6,6 +6,7 @@ const ROUTE_KEYS: [RegExp, string, string][] = [
   [/^\/articles\/[^/]+$/, 'GET', 'GET /articles/{slug}'],
   [/^\/articles\/[^/]+$/, 'PUT', 'PUT /articles/{slug}'],
   [/^\/articles\/[^/]+$/, 'DELETE', 'DELETE /articles/{slug}'],
+  [/^\/openapi\.json$/, 'GET', 'GET /openapi.json'],
 ];
 
 /** An API Gateway HTTP API (payload 2.0) event, as the ingest Lambda receives it. */

@@ -4,7 +4,7 @@ import type { Article, Author, LeadImage } from './article.js';
 import { renderMarkdown, sanitizeBodyHtml } from './html.js';
 import { cleanText, feedSlug, xmlSafe } from './text.js';
 
-/** Limits a story must respect; documented in the README. */
+/** Limits a story must respect; documented in docs/api.md and docs/openapi.json. */
 export const LIMITS = {
   requestBytes: 256 * 1024,
   titleChars: 300,

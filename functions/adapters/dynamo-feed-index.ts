@@ -37,20 +37,20 @@ const projectionWrite = (slug: string, projected: ProjectedStory): WriteRequest 
 
 const projectionItem = (slug: string, { memberships, copies }: ProjectedStory): Item => ({ ...keys.projection(slug), memberships, copies });
 
-/** A feed entry: its place in the feed, and its story with the story's rendered entries. */
-export function feedEntryItem(membership: FeedMembership, article: Article, fragments?: StoredFragments): Item {
-  return {
-    ...keys.feedEntry(membership.feedKey, membership.sortKey),
-    slug: article.slug,
-    story: encodeStoredStory({ article, fragments }),
-  };
+/**
+ * A feed entry: its place in the feed, and its story with the story's rendered entries
+ * (`encodeStoredStory`, encoded once for all the story's entries).
+ */
+export function feedEntryItem(membership: FeedMembership, slug: string, story: Buffer): Item {
+  return { ...keys.feedEntry(membership.feedKey, membership.sortKey), slug, story };
 }
 
 /** Every item the index holds for a story projected into `memberships` (what seeding writes). */
 export function projectedItems(article: Article, memberships: FeedMembership[], fragments?: StoredFragments): Item[] {
+  const story = encodeStoredStory({ article, fragments });
   return [
     projectionItem(article.slug, { memberships, copies: [] }),
-    ...memberships.map((membership) => feedEntryItem(membership, article, fragments)),
+    ...memberships.map((membership) => feedEntryItem(membership, article.slug, story)),
   ];
 }
 
@@ -245,9 +245,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
           ...(retraction ? [{ PutRequest: { Item: { ...catalogKeys.storyRetraction(slug), ...retraction } } }] : []),
         ],
         entries: [
-          ...(stored
-            ? desired.map((membership): WriteRequest => ({ PutRequest: { Item: feedEntryItem(membership, stored, fragments) } }))
-            : []),
+          ...(stored ? this.entryWrites(stored, desired, fragments) : []),
           ...removed.map(
             (membership): WriteRequest => ({ DeleteRequest: { Key: keys.feedEntry(membership.feedKey, membership.sortKey) } }),
           ),
@@ -262,6 +260,12 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
       const writes = plans.flatMap((plan) => plan[step]);
       if (writes.length) await batchWrite(this.client, this.tableName, writes);
     }
+  }
+
+  /** One entry per membership, the story encoded once (compressing it is most of a projection's CPU). */
+  private entryWrites(article: Article, memberships: FeedMembership[], fragments: StoredFragments | undefined): WriteRequest[] {
+    const story = encodeStoredStory({ article, fragments });
+    return memberships.map((membership) => ({ PutRequest: { Item: feedEntryItem(membership, article.slug, story) } }));
   }
 
   async latest(feedKey: string, limit: number): Promise<FeedStories & { state: PageState }> {

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DynamoFeedIndex, feedEntryItem } from '../../../functions/adapters/dynamo-feed-index.js';
-import { MAX_STORED_STORY_BYTES } from '../../../functions/adapters/stored-entry.js';
+import { encodeStoredStory, MAX_STORED_STORY_BYTES } from '../../../functions/adapters/stored-entry.js';
 import { catalogKeys, keys, PAGE_STATE_SORT_KEY } from '../../../functions/adapters/table-keys.js';
 import { storyDigest, type Article } from '../../../functions/domain/article.js';
 import { SITE_FEED, sortKeyOf } from '../../../functions/domain/feeds.js';
@@ -302,7 +302,11 @@ describe('Adapter: DynamoFeedIndex', () => {
 
     // Assess
     expect(entry).toEqual({
-      ...feedEntryItem({ feedKey: feedOfRun(), sortKey: sortKeyOf(withAuthor) }, withAuthor, fragmentsOf(withAuthor)),
+      ...feedEntryItem(
+        { feedKey: feedOfRun(), sortKey: sortKeyOf(withAuthor) },
+        withAuthor.slug,
+        encodeStoredStory({ article: withAuthor, fragments: fragmentsOf(withAuthor) }),
+      ),
       story: expect.any(Uint8Array),
     });
     expect((await index.latest(`author:author-${run}`, 50)).articles).toEqual([withAuthor]);

@@ -15,7 +15,8 @@ export const DIRECTORY_PAGE_KEY = 'directory';
 
 /**
  * How far today's archive page and the feed directory (index.html) may trail the subscription
- * feeds: the catalog refresh runs this often (EventBridge in AWS, a timer locally). Nobody
+ * feeds in the bucket (today's page keeps its minute and stale-while-revalidate at the edge on top
+ * of it, as it is not invalidated): the catalog refresh runs this often (EventBridge in AWS, a timer locally). Nobody
  * subscribes to them, and the stories they lack are the newest, which the feeds all carry.
  */
 export const CATALOG_REFRESH_SECONDS = 60;

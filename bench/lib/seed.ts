@@ -5,7 +5,7 @@ import { projectedItems } from '../../functions/adapters/dynamo-feed-index.js';
 import type { Article } from '../../functions/domain/article.js';
 import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
 import type { SiteSettings } from '../../functions/domain/site.js';
-import { renderEntryFragments, rendererFingerprint } from '../../functions/rendering/entry-fragments.js';
+import { storedFragmentsOf } from '../../functions/rendering/entry-fragments.js';
 import { membershipsOf } from '../../functions/use-cases/regenerate-feeds.js';
 import { AUTHORS, CATEGORIES, pastPublishTime, random, storyInput, storySlug } from './stories.js';
 
@@ -106,7 +106,7 @@ export function seededArticle(index: number, site: SiteSettings, base: Article[]
 /** The items the app holds for one published story. */
 export function storyItems(article: Article, site: SiteSettings): Item[] {
   const { memberships } = membershipsOf(article);
-  const fragments = memberships.length ? { ...renderEntryFragments(site, article), fingerprint: rendererFingerprint(site) } : undefined;
+  const fragments = memberships.length ? storedFragmentsOf(site, article) : undefined;
   return [articleItem(article), ...projectedItems(article, memberships, fragments)];
 }
 

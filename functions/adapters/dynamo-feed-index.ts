@@ -139,10 +139,11 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
 
   /**
    * One batch write: the pages' states, and the lease item without its holder. Unconditional, so
-   * the caller releases only a lease it still holds by its own clock (see `regenerateFeeds`).
+   * the caller releases only a lease it still holds by its own clock (see `withRegenerationLease`);
+   * the put leaves no holder, so the lease itself needs no field of its own here.
    */
   async release(
-    lease: RegenerationLease,
+    _lease: RegenerationLease,
     pages: Map<string, PageState>,
     next: { pending: CatalogWork; newestArchiveDay?: string | undefined },
   ): Promise<void> {
@@ -165,7 +166,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
         },
       }),
     );
-    await batchWrite(this.client, this.tableName, [...pageItems, { PutRequest: { Item: { ...leaseItem, releasedBy: lease.owner } } }]);
+    await batchWrite(this.client, this.tableName, [...pageItems, { PutRequest: { Item: leaseItem } }]);
   }
 
   async abandon(lease: RegenerationLease): Promise<void> {

@@ -16,6 +16,7 @@ import { header, json, noContent, problem, type HttpRequest, type HttpResponse }
 import type { TokenSource } from '../use-cases/ports.js';
 import { bearerMatches } from './tokens.js';
 import { ingestApiDescription } from './openapi.js';
+import { PUBLIC_ROUTE, type IngestRouteKey } from './routes.js';
 
 export interface IngestDependencies extends PublishDependencies {
   tokens: TokenSource;
@@ -124,7 +125,7 @@ function isTransientStorageError(error: unknown): boolean {
 
 type Route = (request: HttpRequest, deps: IngestDependencies) => Promise<HttpResponse>;
 
-const routes: Record<string, Route> = {
+const routes: Record<Exclude<IngestRouteKey, typeof PUBLIC_ROUTE>, Route> = {
   'PUT /articles/{slug}': async (request, deps) => {
     const { article, created } = await putArticle(slugParameter(request), readJsonBody(request), deps);
     return json(created ? 201 : 200, article, created ? { location: `/articles/${article.slug}` } : {});
@@ -180,7 +181,7 @@ export function createIngestApi(deps: IngestDependencies): (request: HttpRequest
     let response: HttpResponse;
     try {
       // The API's description holds nothing secret: it needs no token.
-      if (request.routeKey === 'GET /openapi.json') {
+      if (request.routeKey === PUBLIC_ROUTE) {
         response = json(200, apiDescription(), { 'cache-control': 'public, max-age=300' });
       } else if (!bearerMatches(header(request, 'authorization'), await deps.tokens.tokens())) {
         response = problem(401, 'Unauthorized', 'Send "Authorization: Bearer <token>" with a valid ingest token', {

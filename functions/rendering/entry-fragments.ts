@@ -25,6 +25,11 @@ export function renderEntryFragments(site: SiteSettings, article: Article): Entr
   };
 }
 
+/** A story's entries with the fingerprint of what rendered them: what a feed entry stores. */
+export function storedFragmentsOf(site: SiteSettings, article: Article): StoredFragments {
+  return { ...renderEntryFragments(site, article), fingerprint: rendererFingerprint(site) };
+}
+
 /**
  * Stories that between them use every field an entry shows (a photo with every detail, bylines
  * with and without links, a right-to-left language, a summary derived from the body, text that

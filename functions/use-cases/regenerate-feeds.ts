@@ -4,7 +4,7 @@ import { archiveDayOf, dayOfSortKey, type ArchiveDay } from '../domain/archives.
 import { FEED_FORMATS, feedFromKey, feedObjectKey, feedsOf, feedUrl, SITE_FEED, sortKeyOf, type FeedRef } from '../domain/feeds.js';
 import { DEFAULT_FRESHNESS, feedCacheControl, freshEverywhereAt, type FreshnessSettings } from '../domain/edge-cache.js';
 import type { SiteSettings } from '../domain/site.js';
-import { renderEntryFragments, rendererFingerprint, StoredEntries } from '../rendering/entry-fragments.js';
+import { StoredEntries, storedFragmentsOf } from '../rendering/entry-fragments.js';
 import type { FeedPaging, Tombstone } from '../rendering/feed-document.js';
 import { renderFeedFiles, renderFeedStylesheetFile } from '../rendering/render-feed.js';
 import type { RenderedEntries } from '../rendering/rendered-entries.js';
@@ -185,8 +185,7 @@ function planBatch(slugs: string[], states: Awaited<ReturnType<FeedIndex['storyS
       previous: projection,
       retraction: retractionChange,
       // Rendered once here, for every feed the story is in, in this process and every later one.
-      fragments:
-        article && memberships.length ? { ...renderEntryFragments(site, article), fingerprint: rendererFingerprint(site) } : undefined,
+      fragments: article && memberships.length ? storedFragmentsOf(site, article) : undefined,
     });
     if (article?.status === 'retracted' && previous.length) plan.retracting = true;
     for (const feed of feeds) {

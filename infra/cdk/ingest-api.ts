@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { ArticleTable, TableAccess } from './article-table.js';
+import { INGEST_ROUTES, routeParts } from '../../functions/ingest/routes.js';
 import { PublisherFunction, type LogLevel } from './publisher-function.js';
 
 /** Read, create, replace, retract and list stories: no Scan, no batch operations. */
@@ -91,17 +92,10 @@ export class IngestApi extends Construct {
     const integration = new HttpLambdaIntegration('IngestIntegration', this.handler, {
       payloadFormatVersion: apigw.PayloadFormatVersion.VERSION_2_0,
     });
-    const routes: [string, apigw.HttpMethod][] = [
-      ['/articles', apigw.HttpMethod.POST],
-      ['/articles', apigw.HttpMethod.GET],
-      ['/articles/{slug}', apigw.HttpMethod.PUT],
-      ['/articles/{slug}', apigw.HttpMethod.GET],
-      ['/articles/{slug}', apigw.HttpMethod.DELETE],
-      // The API's OpenAPI description (no token: it holds nothing secret).
-      ['/openapi.json', apigw.HttpMethod.GET],
-    ];
-    for (const [path, method] of routes) {
-      this.httpApi.addRoutes({ path, methods: [method], integration });
+    // The story routes and the API's OpenAPI description (no token: it holds nothing secret).
+    for (const routeKey of INGEST_ROUTES) {
+      const { method, path } = routeParts(routeKey);
+      this.httpApi.addRoutes({ path, methods: [apigw.HttpMethod[method]], integration });
     }
 
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {

@@ -1,17 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { INGEST_ROUTES, routeParts } from '../../functions/ingest/routes.js';
 import { readRequestBody } from './request-body.js';
 
-/** Routes of the ingest API, as the HTTP API defines them. */
-export const ROUTES = [
-  { method: 'GET', pattern: /^\/articles\/?$/, routeKey: 'GET /articles' },
-  { method: 'POST', pattern: /^\/articles\/?$/, routeKey: 'POST /articles' },
-  { method: 'GET', pattern: /^\/articles\/([^/]+)$/, routeKey: 'GET /articles/{slug}' },
-  { method: 'PUT', pattern: /^\/articles\/([^/]+)$/, routeKey: 'PUT /articles/{slug}' },
-  { method: 'DELETE', pattern: /^\/articles\/([^/]+)$/, routeKey: 'DELETE /articles/{slug}' },
-  { method: 'GET', pattern: /^\/openapi\.json$/, routeKey: 'GET /openapi.json' },
-] as const;
+/**
+ * Routes of the ingest API, as the HTTP API defines them (the same list): a `{slug}` segment
+ * matches one path segment; a collection (`/articles`) also answers with a trailing slash.
+ */
+export const ROUTES = INGEST_ROUTES.map((routeKey) => {
+  const { method, path } = routeParts(routeKey);
+  const source = path.replace(/[.]/g, '\\.').replace('{slug}', '([^/]+)');
+  const collection = !path.includes('{') && !path.includes('.');
+  return { method, pattern: new RegExp(`^${source}${collection ? '/?' : ''}$`), routeKey };
+});
 
 /** API Gateway's own payload limit; the handler enforces the (smaller) story limit itself. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -19,7 +21,7 @@ const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 export type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export function isIngestPath(pathname: string): boolean {
-  return pathname === '/articles' || pathname.startsWith('/articles/') || pathname === '/openapi.json';
+  return ROUTES.some((route) => route.pattern.test(pathname)) || pathname.startsWith('/articles/');
 }
 
 /**

@@ -1,13 +1,7 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ROUTES } from '../../infra/local/api-gateway-stand-in.js';
 
-const ROUTE_KEYS: [RegExp, string, string][] = [
-  [/^\/articles$/, 'GET', 'GET /articles'],
-  [/^\/articles$/, 'POST', 'POST /articles'],
-  [/^\/articles\/[^/]+$/, 'GET', 'GET /articles/{slug}'],
-  [/^\/articles\/[^/]+$/, 'PUT', 'PUT /articles/{slug}'],
-  [/^\/articles\/[^/]+$/, 'DELETE', 'DELETE /articles/{slug}'],
-  [/^\/openapi\.json$/, 'GET', 'GET /openapi.json'],
-];
+const ROUTE_KEYS: [RegExp, string, string][] = ROUTES.map((route) => [route.pattern, route.method, route.routeKey]);
 
 /** An API Gateway HTTP API (payload 2.0) event, as the ingest Lambda receives it. */
 export function apiEvent(

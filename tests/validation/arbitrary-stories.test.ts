@@ -5,7 +5,7 @@ import type { Article } from '../../functions/domain/article.js';
 import { draftArticle, parseArticleInput } from '../../functions/domain/article-input.js';
 import { categoryFeed, SITE_FEED } from '../../functions/domain/feeds.js';
 import { decodeStoredStory, encodeStoredStory } from '../../functions/adapters/stored-entry.js';
-import { renderEntryFragments, rendererFingerprint, StoredEntries } from '../../functions/rendering/entry-fragments.js';
+import { StoredEntries, storedFragmentsOf } from '../../functions/rendering/entry-fragments.js';
 import { renderFeedFiles } from '../../functions/rendering/render-feed.js';
 import { RenderedEntries } from '../../functions/rendering/rendered-entries.js';
 import { assertWellFormedXml, jsonFeedErrors } from '../support/feed-checks.js';
@@ -182,9 +182,7 @@ describe('Feeds: any story an editor can submit', () => {
         // What a feed read returns: the stories as stored, through the entry's own encoding, some
         // with their rendered entries and some without (written by an earlier version).
         const read = articles.map((article, index) => {
-          const fragments = requests[index]![1]
-            ? { ...renderEntryFragments(SITE, article), fingerprint: rendererFingerprint(SITE) }
-            : undefined;
+          const fragments = requests[index]![1] ? storedFragmentsOf(SITE, article) : undefined;
           return decodeStoredStory(encodeStoredStory({ article, fragments }));
         });
         const fromStore = new Map(read.flatMap((story) => (story.fragments ? [[story.article, story.fragments] as const] : [])));

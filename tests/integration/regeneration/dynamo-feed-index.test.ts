@@ -6,7 +6,7 @@ import { encodeStoredStory, MAX_STORED_STORY_BYTES } from '../../../functions/ad
 import { catalogKeys, keys, PAGE_STATE_SORT_KEY } from '../../../functions/adapters/table-keys.js';
 import { storyDigest, type Article } from '../../../functions/domain/article.js';
 import { SITE_FEED, sortKeyOf } from '../../../functions/domain/feeds.js';
-import { renderEntryFragments, rendererFingerprint } from '../../../functions/rendering/entry-fragments.js';
+import { storedFragmentsOf } from '../../../functions/rendering/entry-fragments.js';
 import { membershipsOf } from '../../../functions/use-cases/regenerate-feeds.js';
 import {
   NO_CATALOG_WORK,
@@ -51,7 +51,7 @@ describe('Adapter: DynamoFeedIndex', () => {
   /** The stories under slugs of their own for this test, in a feed of their own. */
   const storiesOfRun = (): Article[] => STORIES.map((story) => ({ ...story, slug: `${story.slug}-${run}`, categories: [`Run ${run}`] }));
   const feedOfRun = () => `category:run-${run}`;
-  const fragmentsOf = (article: Article) => ({ ...renderEntryFragments(SITE, article), fingerprint: rendererFingerprint(SITE) });
+  const fragmentsOf = (article: Article) => storedFragmentsOf(SITE, article);
 
   async function projectedBefore(slug: string): Promise<ProjectedStory> {
     const { Item } = await documents.send(

@@ -1,4 +1,4 @@
-import type { FeedFormat } from './feeds.js';
+import { FEED_PAGE_FILE_NAME, type FeedFormat } from './feeds.js';
 
 /**
  * RFC 5005 archives of the site feed: one archive page per calendar day (UTC) that has stories,
@@ -47,6 +47,11 @@ const FILE_NAMES: Record<FeedFormat, string> = { rss: 'feed.xml', atom: 'atom.xm
 /** S3 key of one format of a day's archive page. */
 export function archiveObjectKey(day: ArchiveDay, format: FeedFormat): string {
   return `archive/${day}/${FILE_NAMES[format]}`;
+}
+
+/** S3 key of a day's archive page for people (the HTML one). */
+export function archivePageObjectKey(day: ArchiveDay): string {
+  return `archive/${day}/${FEED_PAGE_FILE_NAME}`;
 }
 
 /** The day whose archive page the S3 key belongs to; undefined for any other key. */

@@ -70,6 +70,18 @@ export function feedObjectKey(feed: FeedRef, format: FeedFormat): string {
   return directory ? `${directory}/${FILE_NAMES[format]}` : FILE_NAMES[format];
 }
 
+/**
+ * The page a browser gets at any of a feed's three addresses (functions/domain/feed-negotiation.ts
+ * picks it), stored beside them.
+ */
+export const FEED_PAGE_FILE_NAME = 'feed.html';
+
+/** Storage key of a feed's page for people. */
+export function feedPageObjectKey(feed: FeedRef): string {
+  const directory = feedDirectory(feed);
+  return directory ? `${directory}/${FEED_PAGE_FILE_NAME}` : FEED_PAGE_FILE_NAME;
+}
+
 /** Public URL of one format of a feed (path segments percent-encoded). */
 export function feedUrl(baseUrl: string, feed: FeedRef, format: FeedFormat): string {
   const path = feedObjectKey(feed, format).split('/').map(encodeURIComponent).join('/');

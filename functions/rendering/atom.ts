@@ -111,7 +111,7 @@ export function renderAtomBytes(document: FeedDocument, options: RenderOptions =
         entry,
       },
     },
-    { stylesheetHref: options.stylesheetHref, plainTextElements: ATOM_PLAIN_TEXT },
+    { plainTextElements: ATOM_PLAIN_TEXT },
   );
   return splices.toBytes(xml, placeholderElement);
 }

@@ -30,3 +30,33 @@ export function rfc822(rfc3339: string): string {
 export function rfc3339(value: string): string {
   return value.toUpperCase();
 }
+
+const MONTH_NAMES = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
+
+/**
+ * A date-time for people, in the zone it was given in: 2026-03-09T09:30:00+09:00 → "9 March 2026,
+ * 09:30 UTC+09:00"; a UTC time says "UTC". Written out here rather than by Intl, whose wording
+ * changes with the ICU of each Node release.
+ */
+export function humanDateTime(rfc3339: string): string {
+  const offset = offsetMinutes(rfc3339);
+  const local = new Date(Date.parse(rfc3339) + offset * 60_000);
+  const zone = offset === 0 ? 'UTC' : `UTC${offset < 0 ? '−' : '+'}${two(Math.floor(Math.abs(offset) / 60))}:${two(Math.abs(offset) % 60)}`;
+  return (
+    `${local.getUTCDate()} ${MONTH_NAMES[local.getUTCMonth()]} ${local.getUTCFullYear()}, ` +
+    `${two(local.getUTCHours())}:${two(local.getUTCMinutes())} ${zone}`
+  );
+}

@@ -1,14 +1,14 @@
 import { createHash } from 'node:crypto';
 import type { Article } from '../domain/article.js';
-import type { FeedFormat } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
 import { atomEntry } from './atom.js';
 import { jsonFeedEntry } from './json-feed.js';
-import type { EntrySource } from './rendered-entries.js';
+import { feedPageEntry } from './feed-page.js';
+import type { EntryFormat, EntrySource } from './rendered-entries.js';
 import { rssEntry } from './rss.js';
 
-/** One story's entry in each format, serialised (UTF-8) exactly as every feed of the site holds it. */
-export type EntryFragments = Record<FeedFormat, Buffer>;
+/** One story's entry in each format, serialised (UTF-8) exactly as every feed of the site holds it, and its part of the feed pages. */
+export type EntryFragments = Record<EntryFormat, Buffer>;
 
 /** Fragments as stored beside a feed entry, with what they were rendered by. */
 export interface StoredFragments extends EntryFragments {
@@ -16,12 +16,13 @@ export interface StoredFragments extends EntryFragments {
   fingerprint: string;
 }
 
-/** Renders a story's three entries: done once per version of the story, when it is projected. */
+/** Renders a story's three entries and its part of a feed page: done once per version of the story, when it is projected. */
 export function renderEntryFragments(site: SiteSettings, article: Article): EntryFragments {
   return {
     rss: Buffer.from(rssEntry(site, article), 'utf8'),
     atom: Buffer.from(atomEntry(site, article), 'utf8'),
     json: Buffer.from(jsonFeedEntry(site, article), 'utf8'),
+    html: Buffer.from(feedPageEntry(site, article), 'utf8'),
   };
 }
 
@@ -105,7 +106,7 @@ export class StoredEntries implements EntrySource {
     private readonly fallback?: EntrySource,
   ) {}
 
-  fragment(format: FeedFormat, site: SiteSettings, article: Article, render: () => string): Buffer {
+  fragment(format: EntryFormat, site: SiteSettings, article: Article, render: () => string): Buffer {
     const fragments = this.stored.get(article);
     if (fragments && fragments.fingerprint === rendererFingerprint(site)) {
       this.stats.stored++;

@@ -84,14 +84,6 @@ function latestChange(document: FeedDocument): string | undefined {
   );
 }
 
-/** S3 key of the XSL stylesheet. */
-export const FEED_STYLESHEET_KEY = 'feed.xsl';
-
-/** Path of the stylesheet on the feeds' own origin, under the base URL's path prefix if any. */
-export function stylesheetPath(site: Pick<SiteSettings, 'baseUrl'>): string {
-  return `${new URL(site.baseUrl).pathname.replace(/\/+$/, '')}/${FEED_STYLESHEET_KEY}`;
-}
-
 export function feedView(document: FeedDocument): FeedView {
   const { site, feed, paging } = document;
   const archiveDay = paging?.archiveDay;

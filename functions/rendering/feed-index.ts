@@ -2,6 +2,8 @@ import { FEED_FORMATS, feedUrl, SITE_FEED, type FeedFormat, type FeedRef } from 
 import type { SiteSettings } from '../domain/site.js';
 import { xmlSafe } from '../domain/text.js';
 import { escapeHtml } from './feed-document.js';
+import { FORMAT_LABELS, FORMAT_TYPES, textDirection } from './feed-page.js';
+import { PAGE_STYLE } from './page-style.js';
 
 /** A category or author feed as the index lists it. */
 export interface FeedListing {
@@ -13,8 +15,8 @@ export interface FeedListing {
 export const FEED_INDEX_KEY = 'index.html';
 export const FEED_INDEX_CONTENT_TYPE = 'text/html; charset=utf-8';
 
-const TYPES: Record<FeedFormat, string> = { rss: 'application/rss+xml', atom: 'application/atom+xml', json: 'application/feed+json' };
-const LABELS: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
+const TYPES = FORMAT_TYPES;
+const LABELS = FORMAT_LABELS;
 
 function byName(a: FeedListing, b: FeedListing): number {
   return a.name.localeCompare(b.name, 'en') || (a.feed.key < b.feed.key ? -1 : a.feed.key > b.feed.key ? 1 : 0);
@@ -52,26 +54,29 @@ export function renderFeedIndex(site: SiteSettings, listings: FeedListing[]): st
         ).join(' · ');
         return `      <li><span dir="auto">${text(listing.name)}</span>: ${links}</li>`;
       });
-      return `  <section>\n    <h2>${text(group.heading)}</h2>\n    <ul>\n${rows.join('\n')}\n    </ul>\n  </section>`;
+      return `  <section>\n    <h2>${text(group.heading)}</h2>\n    <ul class="feeds">\n${rows.join('\n')}\n    </ul>\n  </section>`;
     });
   return `<!doctype html>
-<html lang="${text(site.language)}">
+<html lang="${text(site.language)}" dir="${textDirection(site.language)}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>${text(site.title)}: feeds</title>
 ${alternates.join('\n')}
-<style>body{font:17px/1.5 system-ui,sans-serif;max-width:46rem;margin:0 auto;padding:1.5rem 1rem}a{color:#8a1c1c}li{margin:.2rem 0}</style>
+<style>${PAGE_STYLE}</style>
 </head>
 <body>
+<div class="page">
 <header>
   <h1>${text(site.title)}: feeds</h1>
   <p>${text(site.description || site.title)}</p>
-  <p>Copy a feed's address into a feed reader to follow it. Every feed comes as RSS 2.0, Atom 1.0 and JSON Feed 1.1 with the same stories; older stories of the whole site are in daily archives linked from each feed.</p>
+  <p>Open a feed to see its latest stories. To follow one, copy its address into a feed reader: an app or website, such as NetNewsWire, Feedly or Inoreader, that shows each new story as it is published. Every feed comes as RSS 2.0, Atom 1.0 and JSON Feed 1.1 with the same stories; older stories of the whole site are in daily archives linked from each feed.</p>
 </header>
 <main>
 ${sections.join('\n')}
 </main>
+</div>
 </body>
 </html>
 `;

@@ -12,10 +12,13 @@ import type { SiteSettings } from '../domain/site.js';
  */
 const MAX_RENDERED_ENTRIES = 12_000;
 
+/** The formats a story is rendered in: each feed format, and the feed's page for people. */
+export type EntryFormat = FeedFormat | 'html';
+
 /** Where a renderer takes a story's serialised entry from, when not from `render()`. */
 export interface EntrySource {
   /** The story's entry in this format: remembered or stored, or else `render()`'s (as UTF-8). */
-  fragment(format: FeedFormat, site: SiteSettings, article: Article, render: () => string): Buffer;
+  fragment(format: EntryFormat, site: SiteSettings, article: Article, render: () => string): Buffer;
 }
 
 /**
@@ -35,7 +38,7 @@ export class RenderedEntries implements EntrySource {
   }
 
   /** The remembered fragment for this story in this format, or `render()`'s (as UTF-8), remembered. */
-  fragment(format: FeedFormat, site: SiteSettings, article: Article, render: () => string): Buffer {
+  fragment(format: EntryFormat, site: SiteSettings, article: Article, render: () => string): Buffer {
     const key = `${format}:${remembered(this.siteDigests, site, () => digest(JSON.stringify(site)))}:${storyDigest(article)}`;
     const known = this.fragments.get(key);
     if (known !== undefined) {
@@ -56,7 +59,7 @@ export class RenderedEntries implements EntrySource {
 /** The entry `render()` makes for the story, remembered in `entries` when there are any. */
 export function entryFragment(
   entries: EntrySource | undefined,
-  format: FeedFormat,
+  format: EntryFormat,
   site: SiteSettings,
   article: Article,
   render: () => string,

@@ -119,8 +119,6 @@ export function rssEntry(site: SiteSettings, article: Article): string {
 }
 
 export interface RenderOptions {
-  /** Site-relative href of the XSL stylesheet browsers show the feed with. */
-  stylesheetHref?: string | undefined;
   /** Entries rendered before, reused for stories that have not changed since. */
   entries?: EntrySource | undefined;
 }
@@ -163,7 +161,7 @@ export function renderRssBytes(document: FeedDocument, options: RenderOptions = 
         },
       },
     },
-    { stylesheetHref: options.stylesheetHref, plainTextElements: RSS_PLAIN_TEXT },
+    { plainTextElements: RSS_PLAIN_TEXT },
   );
   return splices.toBytes(xml, placeholderElement);
 }

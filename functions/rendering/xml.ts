@@ -18,8 +18,6 @@ const builder = new XMLBuilder({
 });
 
 export interface SerializeOptions {
-  /** Site-relative href of an XSL stylesheet for browsers (`<?xml-stylesheet?>`). */
-  stylesheetHref?: string | undefined;
   /**
    * Elements whose text is plain text in a format that does not say whether text is HTML (RSS 2.0):
    * their `&` and `<` are written as hexadecimal character references, which the RSS Best Practices
@@ -64,13 +62,12 @@ function clean(value: XmlValue, element: string, options: SerializeOptions): Xml
 }
 
 /**
- * Serialises a document: XML declaration, optional stylesheet processing instruction, root.
+ * Serialises a document: XML declaration, then the root.
  * Every text and attribute value is escaped; nothing is ever put in CDATA, so `]]>` in a story is
  * just text.
  */
 export function serializeXml(root: XmlNode, options: SerializeOptions = {}): string {
   const document: XmlNode = { '?xml': { '@version': '1.0', '@encoding': 'utf-8' } };
-  if (options.stylesheetHref) document['?xml-stylesheet'] = { '@href': escapeAttribute(options.stylesheetHref), '@type': 'text/xsl' };
   return builder.build({ ...document, ...(clean(root, '', options) as XmlNode) }) as string;
 }
 

@@ -1,12 +1,22 @@
 import { inParallel } from '../commons/concurrency.js';
 import { isPublic, type Article } from '../domain/article.js';
 import { archiveDayOf, dayOfSortKey, type ArchiveDay } from '../domain/archives.js';
-import { FEED_FORMATS, feedFromKey, feedObjectKey, feedsOf, feedUrl, SITE_FEED, sortKeyOf, type FeedRef } from '../domain/feeds.js';
+import {
+  FEED_FORMATS,
+  feedFromKey,
+  feedObjectKey,
+  feedPageObjectKey,
+  feedsOf,
+  feedUrl,
+  SITE_FEED,
+  sortKeyOf,
+  type FeedRef,
+} from '../domain/feeds.js';
 import { DEFAULT_FRESHNESS, feedCacheControl, freshEverywhereAt, type FreshnessSettings } from '../domain/edge-cache.js';
 import type { SiteSettings } from '../domain/site.js';
 import { StoredEntries, storedFragmentsOf } from '../rendering/entry-fragments.js';
 import type { FeedPaging, Tombstone } from '../rendering/feed-document.js';
-import { renderFeedFiles, renderFeedStylesheetFile } from '../rendering/render-feed.js';
+import { renderFeedFiles } from '../rendering/render-feed.js';
 import type { RenderedEntries } from '../rendering/rendered-entries.js';
 import { nextLookInSeconds } from './announce-feeds.js';
 import type {
@@ -80,9 +90,6 @@ export function membershipsOf(article: Article | undefined): { memberships: Feed
   return { memberships: feeds.map((feed) => ({ feedKey: feed.key, sortKey })), feeds };
 }
 
-/** Stores that already hold this process's stylesheet (it changes only with a deployment). */
-const stylesheetPublished = new WeakSet<FeedStore>();
-
 /** Tombstones to add to (slug → when) or take off (slug → null) each feed in this run. */
 type TombstoneEdits = Map<string, Map<string, string | null>>;
 
@@ -113,7 +120,6 @@ interface BatchPlan {
  */
 export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateDependencies): Promise<RegenerationReport> {
   const unique = [...new Set(slugs)];
-  const stylesheet = await publishStylesheet(deps);
   const { plan, feedFiles, newestArchiveDay } = await withRegenerationLease(deps, async (lease) => {
     const states = await deps.index.storyStates(unique);
     const plan = planBatch(unique, states, deps);
@@ -129,12 +135,11 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
       next: { pending, newestArchiveDay: lease.newestArchiveDay },
     };
   });
-  const filesWritten = [...stylesheet, ...feedFiles];
-  await tellCdnAndHubs(filesWritten, [...plan.feeds.values()], plan.retracting, deps);
+  await tellCdnAndHubs(feedFiles, [...plan.feeds.values()], plan.retracting, deps);
   // A new day: the site feed's prev-archive link already points at its page.
   const startsDay = plan.newestDay !== undefined && (newestArchiveDay === undefined || plan.newestDay > newestArchiveDay);
   const catalogFiles = deps.catalog && startsDay ? await refreshCatalog(deps) : [];
-  return { feedsChanged: [...plan.feeds.keys()], filesWritten: [...filesWritten, ...catalogFiles] };
+  return { feedsChanged: [...plan.feeds.keys()], filesWritten: [...feedFiles, ...catalogFiles] };
 }
 
 /** Renders feeds whether or not their data changed (the repair tool's second half). */
@@ -281,9 +286,10 @@ async function tellCdnAndHubs(filesWritten: string[], feeds: FeedRef[], retracti
   const now = deps.clock.now();
   const freshness = deps.freshness ?? DEFAULT_FRESHNESS;
   const topics = topicUrls(feeds, deps.site, filesWritten);
-  const feedKeys = new Set(topics.map((topic) => topic.key));
+  // A feed's page for people keeps the feed's caching, so it is invalidated when the feed is.
+  const subscriptionFiles = new Set([...topics.map((topic) => topic.key), ...feeds.map(feedPageObjectKey)]);
   const invalidateFeeds = freshness.invalidateFeeds || retracting;
-  const toInvalidate = filesWritten.filter((key) => invalidateFeeds || !feedKeys.has(key));
+  const toInvalidate = filesWritten.filter((key) => invalidateFeeds || !subscriptionFiles.has(key));
   const invalidationId = toInvalidate.length && deps.cdn ? await deps.cdn.invalidate(toInvalidate) : undefined;
   if (topics.length && deps.announcements) {
     const announcement = {
@@ -293,14 +299,6 @@ async function tellCdnAndHubs(filesWritten: string[], feeds: FeedRef[], retracti
     };
     await deps.announcements.enqueue(announcement, nextLookInSeconds(announcement, now));
   }
-}
-
-/** Writes the stylesheet once per process (the store skips it when the bytes are unchanged). */
-async function publishStylesheet(deps: RegenerateDependencies): Promise<string[]> {
-  if (stylesheetPublished.has(deps.store)) return [];
-  const { written } = await deps.store.publish([renderFeedStylesheetFile()]);
-  stylesheetPublished.add(deps.store);
-  return written;
 }
 
 /** The subscription feed files among the written ones, with their public URLs (archive pages are not topics). */

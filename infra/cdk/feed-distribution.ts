@@ -4,26 +4,9 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Construct } from 'constructs';
 import { FEED_CACHE_POLICY_TTLS } from '../../functions/domain/edge-cache.js';
+import { FEED_NEGOTIATION_FUNCTION_CODE } from '../../functions/domain/feed-negotiation.js';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../../functions/rendering/page-style.js';
 import type { FeedBucket } from './feed-bucket.js';
-
-/**
- * CloudFront Function (viewer response) with the rule of functions/rendering/browser-view.ts: a
- * browser navigation (Accept asks for text/html and names no feed type) to an RSS or Atom file
- * gets `application/xml`, everything else the stored type. Runs after the cache, so one cached
- * object serves both; a test checks it agrees with the shared rule.
- */
-export const BROWSER_VIEW_FUNCTION_CODE = `function handler(event) {
-  var response = event.response;
-  var type = response.headers['content-type'] ? response.headers['content-type'].value : '';
-  var accept = event.request.headers['accept'] ? event.request.headers['accept'].value : '';
-  if (/^application\\/(rss|atom)\\+xml\\b/i.test(type) && accept) {
-    var wantsHtml = /(^|,)\\s*text\\/html\\s*(;|,|$)/i.test(accept);
-    var namesFeedType = /application\\/(rss|atom)\\+xml/i.test(accept);
-    if (wantsHtml && !namesFeedType) response.headers['content-type'] = { value: 'application/xml; charset=utf-8' };
-    response.headers['vary'] = { value: 'Accept, Accept-Encoding' };
-  }
-  return response;
-}`;
 
 /** A custom domain for the feeds; the certificate must be an ACM certificate in us-east-1. */
 export interface CustomDomain {
@@ -65,8 +48,10 @@ export class FeedDistribution extends Construct {
     });
 
     const responseHeadersPolicy = new cloudfront.ResponseHeadersPolicy(this, 'ResponseHeadersPolicy', {
-      comment: 'Feeds: nosniff, HSTS, CORS for browser-based readers',
+      comment: 'Feeds: nosniff, HSTS, a script-free CSP for the pages, CORS for browser-based readers',
       securityHeadersBehavior: {
+        // The one policy of the pages for people (functions/rendering/page-style.ts), the local CDN's too.
+        contentSecurityPolicy: { contentSecurityPolicy: PAGE_CONTENT_SECURITY_POLICY, override: true },
         contentTypeOptions: { override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.days(365), includeSubdomains: false, override: true },
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: true },
@@ -82,11 +67,12 @@ export class FeedDistribution extends Construct {
       },
     });
 
-    // Browsers show feed types as plain text; served as XML they apply the feed's XSL view.
-    const browserView = new cloudfront.Function(this, 'BrowserViewFunction', {
-      comment: 'Serve RSS/Atom as application/xml to browser navigations so the XSL view applies',
+    // One address for people and for feed readers: before the cache, a browser's navigation to a
+    // feed is sent to the feed's page (so both are cached); after it, responses there get Vary.
+    const feedNegotiation = new cloudfront.Function(this, 'FeedNegotiationFunction', {
+      comment: "A browser's navigation to a feed gets the feed's page; Vary at feed addresses",
       runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(BROWSER_VIEW_FUNCTION_CODE),
+      code: cloudfront.FunctionCode.fromInline(FEED_NEGOTIATION_FUNCTION_CODE),
     });
 
     const domain = props.customDomain;
@@ -101,7 +87,10 @@ export class FeedDistribution extends Construct {
         compress: true,
         cachePolicy,
         responseHeadersPolicy,
-        functionAssociations: [{ function: browserView, eventType: cloudfront.FunctionEventType.VIEWER_RESPONSE }],
+        functionAssociations: [
+          { function: feedNegotiation, eventType: cloudfront.FunctionEventType.VIEWER_REQUEST },
+          { function: feedNegotiation, eventType: cloudfront.FunctionEventType.VIEWER_RESPONSE },
+        ],
       },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       enableLogging: true,

@@ -3,7 +3,8 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { promisify } from 'node:util';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { edgeLifetime, type EdgeLifetime } from '../../functions/domain/edge-cache.js';
-import { contentTypeForViewer } from '../../functions/rendering/browser-view.js';
+import { varyFor, viewerObjectPath } from '../../functions/domain/feed-negotiation.js';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../../functions/rendering/page-style.js';
 
 const brotli = promisify(brotliCompress);
 const gzipAsync = promisify(gzip);
@@ -50,8 +51,9 @@ export interface CdnStandInOptions {
  * the bucket until the time runs out or an invalidation of the file completes, then revalidates it
  * with a conditional GET (or, within `stale-while-revalidate`, answers with the copy at once and
  * revalidates it behind the answer). Readers get `Age` and `X-Cache` (`Hit`, `RefreshHit`, `Miss`
- * `from cloudfront`) as from CloudFront; the stored Content-Type (XML for a browser opening an RSS
- * or Atom file, as the distribution's viewer-response function does) and Cache-Control, ETag and
+ * `from cloudfront`) as from CloudFront; a browser's navigation to a feed gets the feed's page
+ * (the rule of the distribution's viewer-request function, functions/domain/feed-negotiation.ts)
+ * and every response at a feed address says so in `Vary`; the stored Content-Type and Cache-Control, ETag and
  * 304 on If-None-Match, gzip or brotli when the client accepts it, CORS open for GET so
  * browser-based readers can fetch feeds, and index.html for directories.
  *
@@ -101,7 +103,9 @@ export class CdnStandIn {
       response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Method Not Allowed\n');
       return;
     }
-    let key = decodedKey(pathname);
+    // What the distribution's viewer-request function does: a browser's navigation to a feed gets its page.
+    const objectPath = viewerObjectPath(pathname, request.headers);
+    let key = decodedKey(objectPath);
     if (key === undefined) {
       response.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' }).end('Bad Request\n');
       return;
@@ -115,15 +119,13 @@ export class CdnStandIn {
       return;
     }
     const { object } = copy;
-    const viewerType = contentTypeForViewer(object.contentType, request.headers.accept);
     const headers: Record<string, string> = {
-      'content-type': viewerType,
+      'content-type': object.contentType,
       'access-control-allow-origin': '*',
       'x-content-type-options': 'nosniff',
-      vary:
-        viewerType === object.contentType && !/^application\/(rss|atom)\+xml/.test(object.contentType)
-          ? 'Accept-Encoding'
-          : 'Accept, Accept-Encoding',
+      // The distribution's response headers policy, and its viewer-response function's Vary.
+      'content-security-policy': PAGE_CONTENT_SECURITY_POLICY,
+      vary: varyFor(objectPath) ?? 'Accept-Encoding',
       'x-cache': `${result} from cloudfront`,
     };
     if (result !== 'Miss') headers.age = String(Math.max(0, Math.floor((this.now() - copy.storedAt) / 1000)));

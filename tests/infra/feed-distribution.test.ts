@@ -1,7 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { contentTypeForViewer } from '../../functions/rendering/browser-view.js';
-import { BROWSER_VIEW_FUNCTION_CODE } from '../../infra/cdk/feed-distribution.js';
+import { FEED_NEGOTIATION_FUNCTION_CODE, varyFor, viewerObjectPath } from '../../functions/domain/feed-negotiation.js';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../../functions/rendering/page-style.js';
+import { FEED_ADDRESSES, OTHER_ADDRESSES, VIEWER_REQUESTS } from '../support/viewer-requests.js';
 import { getAtt, ref, synthesizeStack, type SynthesizedStack } from './support/synthesize.js';
 
 const CERTIFICATE_ARN = 'arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555';
@@ -152,42 +153,76 @@ function findChild(synth: SynthesizedStack, id: string): { node: { defaultChild?
   return child;
 }
 
-describe('Construct: FeedDistribution browser view', () => {
-  it('runs the browser-view function on viewer responses, with the same rule as the local CDN', () => {
-    // Prepare
-    const handler = new Function(`${BROWSER_VIEW_FUNCTION_CODE}; return handler;`)() as (event: unknown) => {
-      headers: Record<string, { value: string }>;
-    };
-    const types = [
-      'application/rss+xml; charset=utf-8',
-      'application/atom+xml; charset=utf-8',
-      'application/feed+json; charset=utf-8',
-      'text/html',
-    ];
-    const accepts = [
-      undefined,
-      'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8',
-      'application/rss+xml, text/html;q=0.5',
-      'application/atom+xml',
-      '*/*',
-    ];
+type FunctionHeaders = Record<string, { value: string }>;
+type FunctionEvent = {
+  context: { eventType: 'viewer-request' | 'viewer-response' };
+  request: { method: string; uri: string; querystring: Record<string, never>; headers: FunctionHeaders };
+  response?: { statusCode: number; headers: FunctionHeaders };
+};
+
+/** The function's code run as CloudFront runs it: `handler(event)`, the event shaped as CloudFront's. */
+const negotiation = new Function(`${FEED_NEGOTIATION_FUNCTION_CODE}; return handler;`)() as (
+  event: FunctionEvent,
+) => FunctionEvent['request'] & { headers: FunctionHeaders };
+
+function viewerRequest(uri: string, headers: Record<string, string>): FunctionEvent {
+  const wrapped = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, { value }]));
+  return { context: { eventType: 'viewer-request' }, request: { method: 'GET', uri, querystring: {}, headers: wrapped } };
+}
+
+describe('Construct: FeedDistribution feed pages', () => {
+  it('runs the negotiation function on viewer requests and viewer responses of the feeds', () => {
     // Act
     const config = distributionConfig(synth);
     // Assess
+    const arn = { 'Fn::GetAtt': [expect.stringMatching(/FeedNegotiationFunction/), 'FunctionARN'] };
     expect((config.DefaultCacheBehavior as { FunctionAssociations: unknown[] }).FunctionAssociations).toEqual([
-      { EventType: 'viewer-response', FunctionARN: { 'Fn::GetAtt': [expect.stringMatching(/BrowserViewFunction/), 'FunctionARN'] } },
+      { EventType: 'viewer-request', FunctionARN: arn },
+      { EventType: 'viewer-response', FunctionARN: arn },
     ]);
     synth.template.hasResourceProperties('AWS::CloudFront::Function', {
       FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
+      FunctionCode: FEED_NEGOTIATION_FUNCTION_CODE,
     });
-    for (const type of types) {
-      for (const accept of accepts) {
-        const response = handler({
-          request: { headers: accept ? { accept: { value: accept } } : {} },
-          response: { headers: { 'content-type': { value: type } } },
-        });
-        expect(response.headers['content-type']!.value, `${type} / ${accept}`).toBe(contentTypeForViewer(type, accept));
+  });
+
+  it("picks the same object as the local CDN's rule for every client and address", () => {
+    for (const { client, headers } of VIEWER_REQUESTS) {
+      for (const path of [...FEED_ADDRESSES.map((address) => address.path), ...OTHER_ADDRESSES]) {
+        // Act
+        const request = negotiation(viewerRequest(path, headers));
+        // Assess
+        expect(request.uri, `${client} at ${path}`).toBe(viewerObjectPath(path, headers));
       }
     }
+  });
+
+  it("sets the same Vary as the local CDN's rule on responses, keeping the other headers", () => {
+    for (const path of [...FEED_ADDRESSES.flatMap((address) => [address.path, address.page]), ...OTHER_ADDRESSES]) {
+      // Prepare
+      const event: FunctionEvent = {
+        ...viewerRequest(path, {}),
+        context: { eventType: 'viewer-response' },
+        response: { statusCode: 200, headers: { 'content-type': { value: 'text/html; charset=utf-8' } } },
+      };
+      // Act
+      const response = negotiation(event) as unknown as { headers: FunctionHeaders };
+      // Assess
+      expect(response.headers.vary?.value, path).toBe(varyFor(path));
+      expect(response.headers['content-type']!.value).toBe('text/html; charset=utf-8');
+    }
+  });
+
+  it("sends the pages' Content-Security-Policy: no script, the one stylesheet by hash", () => {
+    // Assess
+    synth.template.hasResourceProperties('AWS::CloudFront::ResponseHeadersPolicy', {
+      ResponseHeadersPolicyConfig: Match.objectLike({
+        SecurityHeadersConfig: Match.objectLike({
+          ContentSecurityPolicy: { ContentSecurityPolicy: PAGE_CONTENT_SECURITY_POLICY, Override: true },
+        }),
+      }),
+    });
+    expect(PAGE_CONTENT_SECURITY_POLICY).toMatch(/^default-src 'none'; style-src 'sha256-[A-Za-z0-9+/]+=*';/);
+    expect(PAGE_CONTENT_SECURITY_POLICY).not.toMatch(/script-src|unsafe/);
   });
 });

@@ -343,8 +343,6 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(after).toContain(`href="${base}/categories/science/atom.xml"`);
     expect(after).toContain('محمد علي');
     expect(after).not.toContain('tech-data');
-    const xsl = await s3.send(new HeadObjectCommand({ Bucket: standIns.bucket, Key: `${base.split('/').pop()}/feed.xsl` }));
-    expect(xsl.ContentType).toBe('text/xsl; charset=utf-8');
   });
 
   it('projects a batch of stories in a few batch calls, not round trips per story', async () => {
@@ -431,11 +429,14 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(report.filesWritten.sort()).toEqual([
       'atom.xml',
       'authors/nadia-rahman/atom.xml',
+      'authors/nadia-rahman/feed.html',
       'authors/nadia-rahman/feed.json',
       'authors/nadia-rahman/feed.xml',
       'categories/world/atom.xml',
+      'categories/world/feed.html',
       'categories/world/feed.json',
       'categories/world/feed.xml',
+      'feed.html',
       'feed.json',
       'feed.xml',
     ]);
@@ -462,7 +463,7 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
       store: {
         publish: async (files, recorded) => {
           const result = await store.publish(files, recorded);
-          stored.push(...files.map((file) => file.key).filter((key) => key !== 'feed.xsl'));
+          stored.push(...files.map((file) => file.key));
           return result;
         },
       },
@@ -480,12 +481,15 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
         'feed.xml',
         'atom.xml',
         'feed.json',
+        'feed.html',
         'categories/science/feed.xml',
         'categories/science/atom.xml',
         'categories/science/feed.json',
+        'categories/science/feed.html',
         'authors/nadia-rahman/feed.xml',
         'authors/nadia-rahman/atom.xml',
         'authors/nadia-rahman/feed.json',
+        'authors/nadia-rahman/feed.html',
       ].sort(),
     );
   });
@@ -493,11 +497,8 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
   it('gives up the lease of a failed render, so the retry renders at once', async () => {
     // Prepare
     await w.publish('during-outage', { publishedAt: '2026-03-01T10:00:00Z' });
-    // The stylesheet gets through; every feed file fails after its page's lease was taken.
-    const store = {
-      publish: (files: FeedFile[]) =>
-        files.every((file) => file.format === 'xsl') ? w.deps.store.publish(files) : Promise.reject(new Error('S3 is down')),
-    };
+    // Every feed file fails after the lease was taken.
+    const store = { publish: (_files: FeedFile[]) => Promise.reject(new Error('S3 is down')) };
     const failing = { ...w.deps, waitForLeaseMs: 200, store };
     await expect(regenerateAll(['during-outage'], failing)).rejects.toThrow('S3 is down');
     // Act

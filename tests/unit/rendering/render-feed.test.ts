@@ -3,7 +3,7 @@ import { renderFeedFiles } from '../../../functions/rendering/render-feed.js';
 import { archiveDocument, siteDocument } from './support/stories.js';
 
 describe('Function: renderFeedFiles', () => {
-  it('writes the feed at its keys with their content types and the default caching', () => {
+  it('writes the feed and its page for people at their keys with their content types and the default caching', () => {
     // Act
     const files = renderFeedFiles(siteDocument());
     // Assess
@@ -11,6 +11,7 @@ describe('Function: renderFeedFiles', () => {
       ['feed.xml', 'application/rss+xml; charset=utf-8', undefined],
       ['atom.xml', 'application/atom+xml; charset=utf-8', undefined],
       ['feed.json', 'application/feed+json; charset=utf-8', undefined],
+      ['feed.html', 'text/html; charset=utf-8', undefined],
     ]);
   });
 
@@ -22,6 +23,7 @@ describe('Function: renderFeedFiles', () => {
       ['archive/2026-02-20/feed.xml', 'public, max-age=2592000'],
       ['archive/2026-02-20/atom.xml', 'public, max-age=2592000'],
       ['archive/2026-02-20/feed.json', 'public, max-age=2592000'],
+      ['archive/2026-02-20/feed.html', 'public, max-age=2592000'],
     ]);
   });
 });

@@ -35,8 +35,9 @@ describe('Class: RenderedEntries', () => {
     const files = renderFeedFiles(document(SITE_FEED, STORIES), { entries });
 
     // Assess
-    expect(entries.stats.misses - before.misses).toBe(3);
-    expect(entries.stats.hits - before.hits).toBe(3 * (STORIES.length - 1));
+    // Three feed formats and the feed's page.
+    expect(entries.stats.misses - before.misses).toBe(4);
+    expect(entries.stats.hits - before.hits).toBe(4 * (STORIES.length - 1));
     expect(bodies(files)).toEqual(bodies(renderFeedFiles(document(SITE_FEED, STORIES))));
   });
 

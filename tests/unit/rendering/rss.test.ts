@@ -5,12 +5,12 @@ import { rssChannel as channel, rssItems as items, type XmlObject as Node } from
 import { archiveDocument, authorDocument, siteDocument, STORIES } from './support/stories.js';
 
 describe('Function: renderRss', () => {
-  it('carries self, hub and archive links, language, logo and the stylesheet', () => {
+  it('carries self, hub and archive links, language and logo, and no stylesheet instruction', () => {
     // Act
-    const xml = renderRss(siteDocument(), { stylesheetHref: '/feed.xsl' });
+    const xml = renderRss(siteDocument());
     // Assess
     assertWellFormedXml(xml);
-    expect(xml).toContain('<?xml-stylesheet href="/feed.xsl" type="text/xsl"?>');
+    expect(xml).not.toContain('<?xml-stylesheet');
     const head = channel(xml);
     expect(head.language).toBe('en');
     expect(head['atom:link']).toEqual([
@@ -88,9 +88,9 @@ describe('Function: renderRss', () => {
 
   it('matches the snapshots', async () => {
     // Act
-    const site = renderRss(siteDocument(), { stylesheetHref: '/feed.xsl' });
-    const author = renderRss(authorDocument(), { stylesheetHref: '/feed.xsl' });
-    const archive = renderRss(archiveDocument(), { stylesheetHref: '/feed.xsl' });
+    const site = renderRss(siteDocument());
+    const author = renderRss(authorDocument());
+    const archive = renderRss(archiveDocument());
     // Assess
     expect(STORIES).toHaveLength(5);
     await expect(site).toMatchFileSnapshot('./__snapshots__/site.rss.xml');

@@ -52,7 +52,9 @@ export function renderFeedIndex(site: SiteSettings, listings: FeedListing[]): st
         const links = FEED_FORMATS.map(
           (format) => `<a href="${text(feedUrl(site.baseUrl, listing.feed, format))}" type="${TYPES[format]}">${LABELS[format]}</a>`,
         ).join(' · ');
-        return `      <li><span dir="auto">${text(listing.name)}</span>: ${links}</li>`;
+        // The name opens the feed's page (a browser's navigation to the feed's address gets it).
+        const page = text(feedUrl(site.baseUrl, listing.feed, 'rss'));
+        return `      <li><a href="${page}" dir="auto">${text(listing.name)}</a>: ${links}</li>`;
       });
       return `  <section>\n    <h2>${text(group.heading)}</h2>\n    <ul class="feeds">\n${rows.join('\n')}\n    </ul>\n  </section>`;
     });

@@ -67,7 +67,9 @@ export function feedPageEntry(site: SiteSettings, article: Article): string {
   const foreign = article.language.toLowerCase() !== site.language.toLowerCase();
   const siteWords = foreign ? languageAttributes(site.language) : '';
   const { image } = article;
-  const corrected = Date.parse(article.updatedAt) > Date.parse(article.publishedAt);
+  // A correction: a later revision changed the content after publication. A story first stored with
+  // a past publish time is not one, though its updatedAt is later.
+  const corrected = article.revision > 1 && Date.parse(article.updatedAt) > Date.parse(article.publishedAt);
   const meta = [byline(article.authors), time(article.publishedAt), corrected ? `Updated ${time(article.updatedAt)}` : '']
     .filter(Boolean)
     .join(' · ');

@@ -10,6 +10,7 @@ import {
   parseWithRssParser,
 } from '../support/feed-checks.js';
 import { eventually, startLocalServerProcess, type LocalServerProcess } from '../support/local-server-process.js';
+import { getWithHeaders, VIEWER_REQUESTS } from '../support/viewer-requests.js';
 
 const TOKEN = 'e2e-test-token-0123456789abcdef';
 
@@ -30,6 +31,11 @@ const story = {
 };
 
 const FEED_DIRS = ['', '/categories/weather-desk', '/authors/nadia-rahman'];
+const FEED_TYPES: Record<string, string> = {
+  'feed.xml': 'application/rss+xml; charset=utf-8',
+  'atom.xml': 'application/atom+xml; charset=utf-8',
+  'feed.json': 'application/feed+json; charset=utf-8',
+};
 
 describe('Local server: publish, update, retract over HTTP', () => {
   let server: LocalServerProcess;
@@ -125,6 +131,33 @@ describe('Local server: publish, update, retract over HTTP', () => {
     expect(json.headers.get('content-type')).toBe('application/feed+json; charset=utf-8');
     expect(atom.headers.get('content-type')).toBe('application/atom+xml; charset=utf-8');
     expect(atom.headers.get('content-encoding')).toBe('gzip');
+  });
+
+  it("answers a browser's navigation to a feed address with the feed's page, everything else with the feed", async () => {
+    for (const dir of FEED_DIRS) {
+      for (const file of ['feed.xml', 'atom.xml', 'feed.json']) {
+        for (const client of VIEWER_REQUESTS) {
+          // Act
+          const response = await getWithHeaders(`${server.url}${dir}/${file}`, client.headers);
+          const { body } = response;
+          // Assess
+          const where = `${client.client} at ${dir}/${file}`;
+          expect(response.status, where).toBe(200);
+          expect(response.headers.vary, where).toBe('Accept-Encoding, Sec-Fetch-Dest, Sec-Fetch-Mode');
+          expect(response.headers['cache-control'], where).toMatch(/max-age=\d+/);
+          if (client.page) {
+            expect(response.headers['content-type'], where).toBe('text/html; charset=utf-8');
+            expect(response.headers['content-security-policy'], where).toContain("default-src 'none'");
+            expect(body, where).toMatch(/^<!DOCTYPE html>/);
+            expect(body, where).toContain(story.image.credit);
+            expect(body, where).not.toContain('<script');
+          } else {
+            expect(response.headers['content-type'], where).toBe(FEED_TYPES[file]);
+            expect(body, where).toBe(await feedText(`${dir}/${file}`));
+          }
+        }
+      }
+    }
   });
 
   it('treats the same PUT twice as one story with one feed entry', async () => {

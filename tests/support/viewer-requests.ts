@@ -1,3 +1,5 @@
+import { request } from 'node:http';
+
 /**
  * Requests as real clients send them to a feed's address (names lower-case, as Node and CloudFront
  * Functions give them), for the tests of the feed-or-page rule and of the CloudFront Function that
@@ -132,3 +134,26 @@ export const FEED_ADDRESSES: { path: string; page: string }[] = [
 
 /** Addresses that are never rewritten, whoever asks. */
 export const OTHER_ADDRESSES = ['/', '/index.html', '/feed.html', '/feed.xsl', '/icon.png', '/feed.xml.bak', '/feeds.json'];
+
+/**
+ * Sends a GET with exactly these headers. Node's fetch sets Sec-Fetch-Mode to "cors" on every
+ * request, whatever the caller asked, so a browser's navigation can only be replayed with node:http.
+ */
+export function getWithHeaders(
+  url: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', reject);
+      response.on('end', () => {
+        const flat = Object.fromEntries(Object.entries(response.headers).map(([name, value]) => [name, String(value)]));
+        resolve({ status: response.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks).toString('utf8') });
+      });
+    })
+      .on('error', reject)
+      .end();
+  });
+}

@@ -29,7 +29,9 @@ describe('Function: renderFeedIndex', () => {
       'https://news.example.com/authors/%D9%85%D8%AD%D9%85%D8%AF-%D8%B9%D9%84%D9%8A/atom.xml',
     ]);
     // Categories sorted by name; names escaped.
-    expect(html.indexOf('Economy</span>')).toBeLessThan(html.indexOf('Tech &amp; &lt;Data&gt;</span>'));
+    expect(html.indexOf('Economy</a>')).toBeLessThan(html.indexOf('Tech &amp; &lt;Data&gt;</a>'));
+    // Each feed's name opens its page: the feed's address, which a browser's navigation gets as HTML.
+    expect(html).toContain('<a href="https://news.example.com/categories/tech-data/feed.xml" dir="auto">Tech &amp; &lt;Data&gt;</a>');
     expect(html).not.toContain('<Data>');
     expect(html).toContain('<a href="https://news.example.com/categories/tech-data/feed.json" type="application/feed+json">JSON Feed</a>');
   });

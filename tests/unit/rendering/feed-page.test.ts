@@ -103,6 +103,16 @@ describe('Function: renderFeedPage', () => {
     expect(image.attribs).toMatchObject({ alt: 'Cranes over the harbour at dawn', width: '1600', height: '900' });
   });
 
+  it('shows an updated time only for a correction, not for a story first stored after its publish time', () => {
+    // Prepare: the same story, first stored a day after the time it was published at.
+    const firstStored: Article = { ...STORIES[0]!, revision: 1 };
+    // Act
+    const html = renderFeedPage(document(SITE_FEED, [firstStored]));
+    // Assess
+    const meta = elements(html).find((element) => element.attribs.class === 'meta')!;
+    expect(textOf(meta).replace(/\s+/g, ' ')).toBe('By Nadia Rahman and Tomás Reyes · 9 March 2026, 09:30 UTC+09:00');
+  });
+
   it('sets each story in its own language and direction, the words around it in the site language', () => {
     // Act
     const html = renderFeedPage(siteDocument());

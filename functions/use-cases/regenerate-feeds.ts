@@ -240,9 +240,18 @@ async function renderFeedPages(
       { site: deps.site, feed, articles, emptySince: now, paging, tombstones: deps.catalog ? tombstoneList(tombstones) : [] },
       { cacheControl: feedCacheControl(deps.freshness ?? DEFAULT_FRESHNESS), entries: new StoredEntries(fragments, deps.entries) },
     );
-    const result = await deps.store.publish(files, deps.verifyStoredFiles ? undefined : state.files);
-    written.push(...result.written);
-    pages.set(feed.key, { tombstones, files: result.files });
+    // The readers' three files first; the page for people follows them.
+    const stored = deps.verifyStoredFiles ? undefined : state.files;
+    const feedsResult = await deps.store.publish(
+      files.filter((file) => file.format !== 'html'),
+      stored,
+    );
+    const pageResult = await deps.store.publish(
+      files.filter((file) => file.format === 'html'),
+      stored,
+    );
+    written.push(...feedsResult.written, ...pageResult.written);
+    pages.set(feed.key, { tombstones, files: { ...feedsResult.files, ...pageResult.files } });
   });
   return written;
 }

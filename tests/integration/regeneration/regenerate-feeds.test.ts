@@ -251,6 +251,31 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(JSON.parse(await w.read('archive/2026-03-10/feed.json')).next_url).toBe(`${base}/archive/2026-01-15/feed.json`);
   });
 
+  it("writes each feed's three files before its page for people", async () => {
+    // Prepare: a store that numbers its writes in the order they finish.
+    await w.publish('first', { publishedAt: '2026-03-01T10:00:00Z' });
+    const finishedAs = new Map<string, number>();
+    const store = w.deps.store;
+    const recording: RegenerateDependencies['store'] = {
+      publish: async (files, stored) => {
+        const result = await store.publish(files, stored);
+        const order = finishedAs.size;
+        for (const file of files) finishedAs.set(file.key, order);
+        return result;
+      },
+    };
+    // Act
+    await regenerateFeeds(['first'], { ...w.deps, store: recording });
+    // Assess: no page is written with its feed's files, nor before them.
+    for (const directory of ['', 'categories/world/', 'authors/nadia-rahman/']) {
+      const page = finishedAs.get(`${directory}feed.html`);
+      expect(page, directory).toBeDefined();
+      for (const file of ['feed.xml', 'atom.xml', 'feed.json']) {
+        expect(finishedAs.get(`${directory}${file}`), `${directory}${file}`).toBeLessThan(page!);
+      }
+    }
+  });
+
   it('re-renders only the day a story lands in and the neighbours whose links change', async () => {
     // Prepare
     await w.publish('january', { publishedAt: '2026-01-15T10:00:00Z' });

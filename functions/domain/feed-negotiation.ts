@@ -1,4 +1,5 @@
 import { FEED_PAGE_FILE_NAME } from './feeds.js';
+import { legacyRedirectFunctionCode, VIEWER_FUNCTION_MAX_BYTES } from './legacy-feed-addresses.js';
 
 /**
  * One address for people and for feed readers. A browser that navigates to a feed's address
@@ -47,11 +48,17 @@ export function varyFor(path: string): string | undefined {
 }
 
 /**
- * The same rule as a CloudFront Function (JavaScript runtime 2.0), associated with both viewer
- * requests (picks the object) and viewer responses (sets `Vary`). Built from the patterns above, and
- * tested against `viewerObjectPath` and `varyFor` with the same requests.
+ * The distribution's viewer function (CloudFront Functions, JavaScript runtime 2.0), associated
+ * with both viewer requests and viewer responses. At viewer request an old platform's feed address
+ * gets its 301 (`legacyFeedRedirect`), then a browser's navigation to a feed is sent to its page;
+ * at viewer response, feed addresses get `Vary`. Built from the patterns above and those of
+ * legacy-feed-addresses.ts, and tested against `viewerObjectPath`, `varyFor` and
+ * `legacyFeedRedirect` with the same requests. A behaviour takes one function per event type,
+ * hence one function for both rules.
  */
-export const FEED_NEGOTIATION_FUNCTION_CODE = `var FEED_FILE_PATH = new RegExp(${JSON.stringify(FEED_FILE_PATH.source)});
+export function viewerFunctionCode(siteRedirects: Readonly<Record<string, string>> = {}): string {
+  const code = `${legacyRedirectFunctionCode(siteRedirects)}
+var FEED_FILE_PATH = new RegExp(${JSON.stringify(FEED_FILE_PATH.source)});
 var FEED_PAGE_PATH = new RegExp(${JSON.stringify(FEED_PAGE_PATH.source)});
 function headerValue(headers, name) {
   return headers[name] ? String(headers[name].value).trim().toLowerCase() : '';
@@ -65,9 +72,19 @@ function handler(event) {
     }
     return response;
   }
+  var redirect = legacyRedirect(request);
+  if (redirect) return redirect;
   var feedFile = FEED_FILE_PATH.exec(request.uri);
   if (feedFile && headerValue(request.headers, 'sec-fetch-mode') === 'navigate' && headerValue(request.headers, 'sec-fetch-dest') === 'document') {
     request.uri = feedFile[1] + ${JSON.stringify(FEED_PAGE_FILE_NAME)};
   }
   return request;
 }`;
+  const bytes = new TextEncoder().encode(code).length;
+  if (bytes > VIEWER_FUNCTION_MAX_BYTES) {
+    throw new RangeError(
+      `The CDN's viewer function would be ${bytes} bytes, over CloudFront's ${VIEWER_FUNCTION_MAX_BYTES}: content/site.json has too many feedRedirects; keep the ones readers still use`,
+    );
+  }
+  return code;
+}

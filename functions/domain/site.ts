@@ -21,9 +21,17 @@ export interface SiteSettings {
   hubs: string[];
   /** How long an Atom feed keeps an RFC 6721 tombstone for a retracted story. */
   tombstoneDays: number;
+  /**
+   * Old feed addresses of this site (exact paths) and the paths readers are sent to with a 301,
+   * beside the WordPress, Ghost, Substack, Blogger and Hugo addresses the CDN always redirects.
+   */
+  feedRedirects?: Record<string, string>;
 }
 
 const httpUrl = z.url({ protocol: /^https?$/ });
+
+/** A path on the site as a request names it (URL-encoded where it needs to be). */
+const SITE_PATH = /^\/[^\s?#]*$/;
 
 const siteSettingsSchema = z.strictObject({
   title: z.string().check(z.minLength(1)),
@@ -37,6 +45,16 @@ const siteSettingsSchema = z.strictObject({
   tagAuthority: z.string().check(z.regex(/^[A-Za-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?$/, 'domain,YYYY (RFC 4151)')),
   hubs: z._default(z.array(httpUrl), []),
   tombstoneDays: z._default(z.int().check(z.minimum(0), z.maximum(3650)), 30),
+  feedRedirects: z._default(
+    z.record(z.string(), z.string().check(z.regex(SITE_PATH, 'a path starting with "/", without query or fragment'))).check(
+      z.refine(
+        (redirects) => Object.keys(redirects).every((from) => SITE_PATH.test(from)),
+        'every old address must be a path starting with "/", without query or fragment',
+      ),
+      z.refine((redirects) => Object.entries(redirects).every(([from, to]) => from !== to), 'a path must not redirect to itself'),
+    ),
+    {},
+  ),
 });
 
 export class InvalidSiteSettingsError extends Error {

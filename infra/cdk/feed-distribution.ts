@@ -4,7 +4,8 @@ import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import { Construct } from 'constructs';
 import { FEED_CACHE_POLICY_TTLS } from '../../functions/domain/edge-cache.js';
-import { FEED_NEGOTIATION_FUNCTION_CODE } from '../../functions/domain/feed-negotiation.js';
+import { loadSite } from '../../functions/commons/config.js';
+import { viewerFunctionCode } from '../../functions/domain/feed-negotiation.js';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../../functions/rendering/page-style.js';
 import type { FeedBucket } from './feed-bucket.js';
 
@@ -18,6 +19,8 @@ export interface FeedDistributionProps {
   readonly feedBucket: FeedBucket;
   /** @default the distribution's own `*.cloudfront.net` name */
   readonly customDomain?: CustomDomain;
+  /** Old feed addresses of the site sent on with a 301. @default `feedRedirects` of content/site.json */
+  readonly feedRedirects?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -67,12 +70,13 @@ export class FeedDistribution extends Construct {
       },
     });
 
-    // One address for people and for feed readers: before the cache, a browser's navigation to a
-    // feed is sent to the feed's page (so both are cached); after it, responses there get Vary.
+    // Before the cache: an old platform's feed address gets a 301 to ours, and a browser's
+    // navigation to a feed is sent to the feed's page (so both are cached); after it, responses at
+    // feed addresses get Vary.
     const feedNegotiation = new cloudfront.Function(this, 'FeedNegotiationFunction', {
-      comment: "A browser's navigation to a feed gets the feed's page; Vary at feed addresses",
+      comment: "Old feed addresses redirected; a browser's navigation to a feed gets its page; Vary",
       runtime: cloudfront.FunctionRuntime.JS_2_0,
-      code: cloudfront.FunctionCode.fromInline(FEED_NEGOTIATION_FUNCTION_CODE),
+      code: cloudfront.FunctionCode.fromInline(viewerFunctionCode(props.feedRedirects ?? loadSite({}).feedRedirects ?? {})),
     });
 
     const domain = props.customDomain;

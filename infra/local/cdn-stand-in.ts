@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { edgeLifetime, type EdgeLifetime } from '../../functions/domain/edge-cache.js';
 import { varyFor, viewerObjectPath } from '../../functions/domain/feed-negotiation.js';
+import { LEGACY_REDIRECT_CACHE_CONTROL, legacyFeedRedirect } from '../../functions/domain/legacy-feed-addresses.js';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../../functions/rendering/page-style.js';
 
 const brotli = promisify(brotliCompress);
@@ -42,6 +43,8 @@ interface EdgeCopy {
 export interface CdnStandInOptions {
   /** The stand-in's clock (ms); tests pass their own. */
   now?: () => number;
+  /** The site's own old feed addresses (`feedRedirects` of content/site.json), as the distribution has them. */
+  feedRedirects?: Readonly<Record<string, string>> | undefined;
 }
 
 /**
@@ -68,6 +71,7 @@ export class CdnStandIn {
   private readonly invalidatedAt = new Map<string, number>();
   private wildcardInvalidations: { prefix: string; at: number }[] = [];
   private readonly now: () => number;
+  private readonly feedRedirects: Readonly<Record<string, string>>;
   readonly stats = { hits: 0, refreshHits: 0, misses: 0, originFetches: 0 };
 
   constructor(
@@ -76,6 +80,7 @@ export class CdnStandIn {
     options: CdnStandInOptions = {},
   ) {
     this.now = options.now ?? Date.now;
+    this.feedRedirects = options.feedRedirects ?? {};
   }
 
   /**
@@ -103,7 +108,14 @@ export class CdnStandIn {
       response.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('Method Not Allowed\n');
       return;
     }
-    // What the distribution's viewer-request function does: a browser's navigation to a feed gets its page.
+    // What the distribution's viewer-request function does: an old platform's feed address gets a
+    // 301 to ours, then a browser's navigation to a feed gets its page.
+    const query = Object.fromEntries(new URL(request.url ?? '/', 'http://cdn.invalid').searchParams);
+    const redirect = legacyFeedRedirect(pathname, query, this.feedRedirects);
+    if (redirect !== undefined) {
+      response.writeHead(301, { location: redirect, 'cache-control': LEGACY_REDIRECT_CACHE_CONTROL, 'content-length': '0' }).end();
+      return;
+    }
     const objectPath = viewerObjectPath(pathname, request.headers);
     let key = decodedKey(objectPath);
     if (key === undefined) {

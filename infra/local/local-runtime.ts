@@ -14,6 +14,7 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
+import { loadSite } from '../../functions/commons/config.js';
 import { CATALOG_REFRESH_SECONDS } from '../../functions/use-cases/refresh-catalog.js';
 import { forwardToIngest, isIngestPath } from './api-gateway-stand-in.js';
 import { startStandIns, type StandIns } from './aws-stand-ins.js';
@@ -119,7 +120,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const url = `http://localhost:${port}`;
 
   const s3 = new S3Client(standIns.clientConfig.s3);
-  const cdn = new CdnStandIn(s3, standIns.bucket);
+  // The distribution's viewer function is built from the same content/site.json.
+  const cdn = new CdnStandIn(s3, standIns.bucket, { feedRedirects: loadSite({}).feedRedirects });
   const cloudFrontApi = await new CloudFrontApiStandIn({
     completionDelayMs: options.cdnInvalidationDelayMs ?? LOCAL_CDN_INVALIDATION_DELAY_MS,
     onCompleted: (paths) => cdn.invalidate(paths),

@@ -160,6 +160,27 @@ describe('Local server: publish, update, retract over HTTP', () => {
     }
   });
 
+  it('sends readers of a WordPress, Ghost or Blogger feed address on to the same feed here (301)', async () => {
+    for (const [old, target] of [
+      ['/feed/', '/feed.xml'],
+      ['/feed/atom/', '/atom.xml'],
+      ['/?feed=rss2', '/feed.xml'],
+      ['/category/weather-desk/feed/', '/categories/weather-desk/feed.xml'],
+      ['/author/nadia-rahman/feed/', '/authors/nadia-rahman/feed.xml'],
+      ['/tag/weather-desk/rss/', '/categories/weather-desk/feed.xml'],
+    ] as const) {
+      // Act
+      const moved = await fetch(`${server.url}${old}`, { redirect: 'manual' });
+      const followed = await fetch(`${server.url}${old}`);
+      // Assess
+      expect(moved.status, old).toBe(301);
+      expect(moved.headers.get('location'), old).toBe(target);
+      expect(moved.headers.get('cache-control'), old).toBe('public, max-age=86400');
+      expect(followed.status, old).toBe(200);
+      expect(await followed.text(), old).toContain(story.title);
+    }
+  });
+
   it('treats the same PUT twice as one story with one feed entry', async () => {
     // Act
     const first = (await (await api('GET', '/articles/delta-floods')).json()) as { updatedAt: string };

@@ -1,7 +1,10 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FEED_NEGOTIATION_FUNCTION_CODE, varyFor, viewerObjectPath } from '../../functions/domain/feed-negotiation.js';
+import { loadSite } from '../../functions/commons/config.js';
+import { varyFor, viewerFunctionCode, viewerObjectPath } from '../../functions/domain/feed-negotiation.js';
+import { LEGACY_REDIRECT_CACHE_CONTROL, legacyFeedRedirect } from '../../functions/domain/legacy-feed-addresses.js';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../../functions/rendering/page-style.js';
+import { LEGACY_FEED_REQUESTS, SITE_REDIRECTS } from '../support/legacy-feed-requests.js';
 import { FEED_ADDRESSES, OTHER_ADDRESSES, VIEWER_REQUESTS } from '../support/viewer-requests.js';
 import { getAtt, ref, synthesizeStack, type SynthesizedStack } from './support/synthesize.js';
 
@@ -156,18 +159,19 @@ function findChild(synth: SynthesizedStack, id: string): { node: { defaultChild?
 type FunctionHeaders = Record<string, { value: string }>;
 type FunctionEvent = {
   context: { eventType: 'viewer-request' | 'viewer-response' };
-  request: { method: string; uri: string; querystring: Record<string, never>; headers: FunctionHeaders };
+  request: { method: string; uri: string; querystring: FunctionHeaders; headers: FunctionHeaders };
   response?: { statusCode: number; headers: FunctionHeaders };
 };
 
-/** The function's code run as CloudFront runs it: `handler(event)`, the event shaped as CloudFront's. */
-const negotiation = new Function(`${FEED_NEGOTIATION_FUNCTION_CODE}; return handler;`)() as (
-  event: FunctionEvent,
-) => FunctionEvent['request'] & { headers: FunctionHeaders };
+type FunctionResult = FunctionEvent['request'] & { statusCode?: number; headers: FunctionHeaders };
 
-function viewerRequest(uri: string, headers: Record<string, string>): FunctionEvent {
-  const wrapped = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, { value }]));
-  return { context: { eventType: 'viewer-request' }, request: { method: 'GET', uri, querystring: {}, headers: wrapped } };
+/** The function's code run as CloudFront runs it: `handler(event)`, the event shaped as CloudFront's. */
+const negotiation = new Function(`${viewerFunctionCode(SITE_REDIRECTS)}; return handler;`)() as (event: FunctionEvent) => FunctionResult;
+
+const wrap = (values: Record<string, string>) => Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value }]));
+
+function viewerRequest(uri: string, headers: Record<string, string>, query: Record<string, string> = {}): FunctionEvent {
+  return { context: { eventType: 'viewer-request' }, request: { method: 'GET', uri, querystring: wrap(query), headers: wrap(headers) } };
 }
 
 describe('Construct: FeedDistribution feed pages', () => {
@@ -182,8 +186,34 @@ describe('Construct: FeedDistribution feed pages', () => {
     ]);
     synth.template.hasResourceProperties('AWS::CloudFront::Function', {
       FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }),
-      FunctionCode: FEED_NEGOTIATION_FUNCTION_CODE,
+      FunctionCode: viewerFunctionCode(loadSite({}).feedRedirects),
     });
+  });
+
+  it("answers old platforms' feed addresses with the same 301 as the local CDN's rule", () => {
+    for (const { path, query, target } of LEGACY_FEED_REQUESTS) {
+      // Act
+      const result = negotiation(viewerRequest(path, {}, query));
+      // Assess
+      const expected = legacyFeedRedirect(path, query ?? {}, SITE_REDIRECTS);
+      expect(expected, path).toBe(target);
+      if (expected === undefined) {
+        expect(result.statusCode, path).toBeUndefined();
+        expect(result.uri, path).toBe(path);
+      } else {
+        expect(result.statusCode, path).toBe(301);
+        expect(result.headers.location, path).toEqual({ value: expected });
+        expect(result.headers['cache-control']).toEqual({ value: LEGACY_REDIRECT_CACHE_CONTROL });
+      }
+    }
+  });
+
+  it("refuses at synthesis a site's redirects too many for CloudFront's 10 KB of function code", () => {
+    // Prepare
+    const many = Object.fromEntries(Array.from({ length: 400 }, (_, index) => [`/old/feeds/section-${index}.rss`, '/feed.xml']));
+    // Act and assess
+    expect(() => viewerFunctionCode(many)).toThrow(/over CloudFront's 10240: content\/site.json has too many feedRedirects/);
+    expect(new TextEncoder().encode(viewerFunctionCode(SITE_REDIRECTS)).length).toBeLessThan(10_240);
   });
 
   it("picks the same object as the local CDN's rule for every client and address", () => {
@@ -191,6 +221,7 @@ describe('Construct: FeedDistribution feed pages', () => {
       for (const path of [...FEED_ADDRESSES.map((address) => address.path), ...OTHER_ADDRESSES]) {
         // Act
         const request = negotiation(viewerRequest(path, headers));
+        expect(request.statusCode).toBeUndefined();
         // Assess
         expect(request.uri, `${client} at ${path}`).toBe(viewerObjectPath(path, headers));
       }

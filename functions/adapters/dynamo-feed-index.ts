@@ -160,6 +160,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
           Item: {
             ...keys.pageState(pageKey),
             tombstones: state.tombstones,
+            ...(state.tombstoneIds && Object.keys(state.tombstoneIds).length ? { tombstoneIds: state.tombstoneIds } : {}),
             ...(state.files ? { files: state.files, epoch: this.epoch } : {}),
             ...(state.mark !== undefined ? { mark: state.mark } : {}),
           },
@@ -313,6 +314,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     const trusted = item.files !== undefined && Number(item.epoch) === this.epoch;
     return {
       tombstones: { ...((item.tombstones as Record<string, string> | undefined) ?? {}) },
+      ...(item.tombstoneIds ? { tombstoneIds: { ...(item.tombstoneIds as Record<string, string>) } } : {}),
       ...(trusted ? { files: item.files as StoredFiles } : {}),
       ...(typeof item.mark === 'string' ? { mark: item.mark } : {}),
     };

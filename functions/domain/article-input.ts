@@ -18,6 +18,7 @@ export const LIMITS = {
   urlChars: 2_000,
   imageTextChars: 1_000,
   languageChars: 35,
+  feedIdChars: 500,
 } as const;
 
 /** One problem with a request, located by JSON Pointer (RFC 6901) into the body. */
@@ -126,6 +127,13 @@ export const articleInputSchema = z.strictObject({
   url: z.optional(httpUrl),
   image: z.optional(imageSchema),
   language: z.optional(languageTag),
+  /** The id readers already have for the story (RSS guid, Atom id, JSON Feed id), from a feed it came from. */
+  feedId: z.optional(
+    text(LIMITS.feedIdChars).check(
+      notEmpty,
+      z.refine((value) => !/\s/.test(value), 'must not contain spaces or line breaks: it is the id feed readers know the story by'),
+    ),
+  ),
 });
 
 export type ArticleInput = z.output<typeof articleInputSchema>;
@@ -243,11 +251,28 @@ export function draftArticle(input: ArticleInput, context: ArticleDraftContext):
     url: input.url ?? context.defaultUrl,
     image,
     language: input.language ?? context.defaultLanguage,
+    feedId: feedIdOf(input, existing),
     status,
     revision: (existing?.revision ?? 0) + 1,
   });
   if (existing && sameContent(existing, candidate)) return existing;
   return candidate;
+}
+
+/**
+ * The id a story is known by in feeds, kept once set: a correction that leaves `feedId` out keeps
+ * it, and one that names another (or gives one to a story stored without) is refused, as readers
+ * would see the story again as new.
+ */
+function feedIdOf(input: ArticleInput, existing: Article | undefined): string | undefined {
+  if (input.feedId === undefined || existing === undefined) return input.feedId ?? existing?.feedId;
+  if (input.feedId !== existing.feedId) {
+    const detail = existing.feedId
+      ? `cannot change once set: the story is known to feed readers as ${JSON.stringify(existing.feedId)}`
+      : 'cannot be given to a story already stored without one: feed readers already know it by its own id';
+    throw new ValidationError([{ pointer: '/feedId', detail }]);
+  }
+  return input.feedId;
 }
 
 const BOOKKEEPING = new Set(['updatedAt', 'revision', 'retractedAt']);

@@ -50,6 +50,11 @@ export interface Article {
   image?: LeadImage;
   /** BCP 47. */
   language: string;
+  /**
+   * The id feed readers already have for the story, kept from the feed it was imported from (RSS
+   * guid, Atom id, JSON Feed id); without it, the id is a tag: URI built from the slug.
+   */
+  feedId?: string;
   status: ArticleStatus;
   /** RFC 3339 (UTC), only for retracted stories. */
   retractedAt?: string;

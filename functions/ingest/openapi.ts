@@ -18,6 +18,7 @@ const TEXT_LIMITS: Record<string, number> = {
   '/image/alt': LIMITS.imageTextChars,
   '/image/caption': LIMITS.imageTextChars,
   '/image/credit': LIMITS.imageTextChars,
+  '/feedId': LIMITS.feedIdChars,
 };
 
 const FORMATS: Record<string, string> = { '/publishedAt': 'date-time', '/url': 'uri', '/image/url': 'uri', '/authors/items/url': 'uri' };
@@ -28,6 +29,8 @@ const DESCRIPTIONS: Record<string, string> = {
   '/publishedAt': 'RFC 3339 with an offset. In the future: the story is scheduled. Absent: now (or, for a correction, unchanged).',
   '/url': "The story's canonical page. Absent: the site's own address for the slug.",
   '/language': "A BCP 47 tag such as en, ar or zh-Hant. Absent: the site's language.",
+  '/feedId':
+    'The id feed readers already know the story by, from the feed it comes from (RSS guid, Atom id, JSON Feed id); every format shows it from then on. No spaces. Absent: a tag: URI from the slug, or for a correction the id already stored. It cannot change once a story is stored.',
   '/categories/items': 'Shown as given; its feed is at /categories/<slug>/ (it must contain a letter or digit).',
 };
 
@@ -85,6 +88,7 @@ const ARTICLE: JsonSchema = {
       additionalProperties: false,
     },
     language: string,
+    feedId: { ...string, description: 'The id readers already had for the story, kept from the feed it was imported from.' },
     status: { enum: ['published', 'scheduled', 'retracted'] },
     retractedAt: dateTime,
     revision: { type: 'integer', minimum: 1, description: 'Increases by one with every stored change.' },

@@ -1,6 +1,6 @@
 import type { Article, Author } from '../domain/article.js';
 import {
-  articleId,
+  atomEntryId,
   contentHtml,
   escapeHtml,
   feedView,
@@ -47,7 +47,7 @@ function atomEntryNode(site: SiteSettings, article: Article): XmlNode {
   const { image } = article;
   return {
     '@xml:lang': article.language !== site.language ? article.language : undefined,
-    id: articleId(site, article),
+    id: atomEntryId(site, article),
     title: textConstruct(article.title),
     link: [
       { '@rel': 'alternate', '@type': 'text/html', '@href': article.url },
@@ -106,7 +106,7 @@ export function renderAtomBytes(document: FeedDocument, options: RenderOptions =
         'fh:archive': view.isArchive ? '' : undefined,
         // Extension elements go before the entries (RFC 4287's grammar puts entries last).
         'at:deleted-entry': tombstones.length
-          ? tombstones.map((tombstone) => ({ '@ref': articleId(site, tombstone), '@when': rfc3339(tombstone.when) }))
+          ? tombstones.map((tombstone) => ({ '@ref': atomEntryId(site, tombstone), '@when': rfc3339(tombstone.when) }))
           : undefined,
         entry,
       },

@@ -32,6 +32,8 @@ export interface FeedPaging {
 /** A story withdrawn from a feed: its id and when it was withdrawn. */
 export interface Tombstone {
   slug: string;
+  /** The story's kept id (`feedId`), when it had one. */
+  feedId?: string | undefined;
   /** RFC 3339. */
   when: string;
 }
@@ -119,8 +121,34 @@ export function tagUri(site: Pick<SiteSettings, 'tagAuthority'>, specific: strin
   return `tag:${site.tagAuthority}:${specific.split(':').map(encodeURIComponent).join(':')}`;
 }
 
-export function articleId(site: Pick<SiteSettings, 'tagAuthority'>, article: Pick<Article, 'slug'>): string {
-  return tagUri(site, `article:${article.slug}`);
+/**
+ * A story's id in RSS (`guid`) and JSON Feed (`id`): the one readers already had when it came from
+ * another feed (`feedId`), else a tag: URI from the slug.
+ */
+export function articleId(site: Pick<SiteSettings, 'tagAuthority'>, article: Pick<Article, 'slug' | 'feedId'>): string {
+  return article.feedId ?? tagUri(site, `article:${article.slug}`);
+}
+
+/** An IRI's scheme and the rest, with nothing an IRI cannot hold (spaces, controls, `<>"{}|\^\``). */
+const IRI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>"{}|\\^`]+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A story's Atom `id`, which RFC 4287 requires to be an IRI: a kept `feedId` that is one stays as
+ * it is (what Atom readers of the old feed had); a bare UUID becomes `urn:uuid:…` (RFC 4122); any
+ * other id (a number, a word) becomes a tag: URI that carries it, the same on every render.
+ */
+export function atomEntryId(site: Pick<SiteSettings, 'tagAuthority'>, article: Pick<Article, 'slug' | 'feedId'>): string {
+  const { feedId } = article;
+  if (feedId === undefined) return articleId(site, article);
+  if (UUID.test(feedId)) return `urn:uuid:${feedId.toLowerCase()}`;
+  if (IRI.test(feedId)) return feedId;
+  return tagUri(site, `id:${feedId}`);
+}
+
+/** RSS: a kept id is a permalink only when it is the story's own address. */
+export function guidIsPermaLink(article: Pick<Article, 'url' | 'feedId'>): boolean {
+  return article.feedId !== undefined && article.feedId === article.url;
 }
 
 /** A one-paragraph plain-text summary: the editor's, or the start of the body. */

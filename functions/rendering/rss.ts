@@ -1,6 +1,7 @@
 import type { Article } from '../domain/article.js';
 import {
   articleId,
+  guidIsPermaLink,
   contentHtml,
   escapeHtml,
   feedView,
@@ -86,7 +87,7 @@ function rssItem(site: SiteSettings, article: Article): XmlNode {
     'content:encoded': contentHtml(article),
     ...bylines(article),
     category: article.categories.length ? article.categories : undefined,
-    guid: { '@isPermaLink': 'false', '#text': articleId(site, article) },
+    guid: { '@isPermaLink': guidIsPermaLink(article) ? 'true' : 'false', '#text': articleId(site, article) },
     pubDate: rfc822(article.publishedAt),
     // A correction moves this, never pubDate (RSS 2.0 has no element of its own for it).
     'atom:updated': rfc3339(article.updatedAt),

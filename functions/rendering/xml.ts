@@ -14,6 +14,8 @@ const builder = new XMLBuilder({
   format: true,
   indentBy: '  ',
   suppressEmptyNode: true,
+  // XML has no boolean attributes: isPermaLink="true" must keep its value.
+  suppressBooleanAttributes: false,
   processEntities: false,
 });
 

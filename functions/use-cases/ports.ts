@@ -142,6 +142,8 @@ export interface PageState {
   files?: StoredFiles | undefined;
   /** RFC 6721: stories retracted from the feed (slug → when, RFC 3339). */
   tombstones: Record<string, string>;
+  /** The kept feed ids (`feedId`) of tombstoned stories that had one (slug → id), so the tombstone names the id readers know. */
+  tombstoneIds?: Record<string, string> | undefined;
   /** An archive page: the neighbours its links pointed at when it was rendered. */
   mark?: string | undefined;
 }

@@ -99,6 +99,8 @@ interface BatchPlan {
   /** Every feed a story of the batch is or was in. */
   feeds: Map<string, FeedRef>;
   tombstones: TombstoneEdits;
+  /** The kept feed ids of the stories this run tombstones (slug → feedId). */
+  tombstoneIds: Map<string, string>;
   catalog: CatalogWork;
   /** The newest day a story of the batch was published on, in the site feed. */
   newestDay?: ArchiveDay | undefined;
@@ -127,7 +129,7 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
     await deps.index.project(plan.projections);
     const pages = new Map<string, PageState>();
     // Readers poll the subscription feeds: they are all this run writes.
-    const feedFiles = await renderFeedPages([...plan.feeds.values()], deps, lease, pages, plan.tombstones);
+    const feedFiles = await renderFeedPages([...plan.feeds.values()], deps, lease, pages, plan);
     const pending = deps.catalog ? mergeCatalogWork(lease.pending, plan.catalog) : lease.pending;
     return {
       value: { plan, feedFiles, newestArchiveDay: lease.newestArchiveDay },
@@ -146,7 +148,7 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
 export async function renderFeeds(feeds: FeedRef[], deps: RegenerateDependencies): Promise<string[]> {
   return withRegenerationLease(deps, async (lease) => {
     const pages = new Map<string, PageState>();
-    const written = await renderFeedPages(feeds, deps, lease, pages, new Map());
+    const written = await renderFeedPages(feeds, deps, lease, pages, { tombstones: new Map(), tombstoneIds: new Map() });
     return { value: written, pages, next: { pending: lease.pending, newestArchiveDay: lease.newestArchiveDay } };
   });
 }
@@ -157,6 +159,7 @@ function planBatch(slugs: string[], states: Awaited<ReturnType<FeedIndex['storyS
     projections: [],
     feeds: new Map(),
     tombstones: new Map(),
+    tombstoneIds: new Map(),
     catalog: { days: [], directory: {} },
     retracting: false,
   };
@@ -178,6 +181,7 @@ function planBatch(slugs: string[], states: Awaited<ReturnType<FeedIndex['storyS
       // a replay finds the record and puts the same tombstones in place again.
       if (leaving.length) retractionChange = { when, feedKeys };
       for (const feedKey of feedKeys) edit(feedKey, slug, when);
+      if (article.feedId !== undefined) plan.tombstoneIds.set(slug, article.feedId);
     } else if (catalog && memberships.length && retraction) {
       // A story back in the feeds after a retraction must not stay announced as deleted.
       retractionChange = null;
@@ -224,7 +228,7 @@ async function renderFeedPages(
   deps: RegenerateDependencies,
   lease: HeldLease,
   pages: Map<string, PageState>,
-  edits: TombstoneEdits,
+  { tombstones: edits, tombstoneIds: newIds }: Pick<BatchPlan, 'tombstones' | 'tombstoneIds'>,
 ): Promise<string[]> {
   const written: string[] = [];
   await inParallel(feeds, deps.concurrency ?? 4, async (feed) => {
@@ -232,12 +236,13 @@ async function renderFeedPages(
     const now = deps.clock.now();
     const { articles, fragments, state } = await deps.index.latest(feed.key, deps.site.feedSize);
     const tombstones = deps.catalog ? currentTombstones(state.tombstones, edits.get(feed.key), articles, now, deps.site) : state.tombstones;
+    const tombstoneIds = idsOfTombstoned(tombstones, state.tombstoneIds, newIds);
     const newest = articles[0];
     // The subscription feed points at the newest archive page (the day of its newest story).
     const paging: FeedPaging | undefined =
       deps.catalog && feed.key === SITE_FEED.key && newest ? { olderDay: archiveDayOf(newest.publishedAt) } : undefined;
     const files = renderFeedFiles(
-      { site: deps.site, feed, articles, emptySince: now, paging, tombstones: deps.catalog ? tombstoneList(tombstones) : [] },
+      { site: deps.site, feed, articles, emptySince: now, paging, tombstones: deps.catalog ? tombstoneList(tombstones, tombstoneIds) : [] },
       { cacheControl: feedCacheControl(deps.freshness ?? DEFAULT_FRESHNESS), entries: new StoredEntries(fragments, deps.entries) },
     );
     // The readers' three files first; the page for people follows them.
@@ -251,9 +256,23 @@ async function renderFeedPages(
       stored,
     );
     written.push(...feedsResult.written, ...pageResult.written);
-    pages.set(feed.key, { tombstones, files: { ...feedsResult.files, ...pageResult.files } });
+    pages.set(feed.key, { tombstones, tombstoneIds, files: { ...feedsResult.files, ...pageResult.files } });
   });
   return written;
+}
+
+/** The kept feed ids of a feed's tombstoned stories: those recorded, and this run's, for the stories still tombstoned. */
+function idsOfTombstoned(
+  tombstones: Record<string, string>,
+  recorded: Record<string, string> | undefined,
+  fromThisRun: Map<string, string>,
+): Record<string, string> | undefined {
+  const ids: Record<string, string> = {};
+  for (const slug of Object.keys(tombstones)) {
+    const id = fromThisRun.get(slug) ?? (recorded && Object.hasOwn(recorded, slug) ? recorded[slug] : undefined);
+    if (id !== undefined) ids[slug] = id;
+  }
+  return Object.keys(ids).length ? ids : undefined;
 }
 
 /**
@@ -279,9 +298,9 @@ function currentTombstones(
 }
 
 /** Newest first, as feeds list them. */
-export function tombstoneList(tombstones: Record<string, string>): Tombstone[] {
+export function tombstoneList(tombstones: Record<string, string>, ids: Record<string, string> = {}): Tombstone[] {
   return Object.entries(tombstones)
-    .map(([slug, when]) => ({ slug, when }))
+    .map(([slug, when]) => (Object.hasOwn(ids, slug) ? { slug, when, feedId: ids[slug] } : { slug, when }))
     .sort((a, b) => Date.parse(b.when) - Date.parse(a.when) || (a.slug < b.slug ? -1 : 1));
 }
 

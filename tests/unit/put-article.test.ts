@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../functions/domain/article-input.js';
 import { ConcurrentUpdateError } from '../../functions/use-cases/errors.js';
 import type { Clock } from '../../functions/use-cases/ports.js';
 import { putArticle } from '../../functions/use-cases/publish-article.js';
@@ -108,5 +109,42 @@ describe('Use case: putArticle', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ConcurrentUpdateError);
     expect(articles.calls.save).toBe(6);
+  });
+
+  it('keeps the id readers already have: a correction without feedId keeps it, and none changes it', async () => {
+    // Prepare
+    const { articles, deps } = world();
+    const feedId = 'https://old.example.com/?p=1234';
+    await putArticle('rain-in-spain', { ...STORY, feedId }, deps);
+
+    // Act
+    const corrected = await putArticle('rain-in-spain', { ...STORY, title: 'Rain in Spain (corrected)' }, deps);
+    const repeated = await putArticle('rain-in-spain', { ...STORY, title: 'Rain in Spain (corrected)', feedId }, deps);
+    const changing = putArticle('rain-in-spain', { ...STORY, feedId: 'https://old.example.com/?p=9' }, deps);
+
+    // Assess
+    expect(corrected.article.feedId).toBe(feedId);
+    expect(repeated.article.revision).toBe(corrected.article.revision);
+    await expect(changing).rejects.toThrow(ValidationError);
+    await expect(changing).rejects.toThrow(
+      /\/feedId: cannot change once set: the story is known to feed readers as "https:\/\/old.example.com\/\?p=1234"/,
+    );
+    expect(articles.stored.get('rain-in-spain')?.feedId).toBe(feedId);
+  });
+
+  it('refuses to give a kept id to a story already stored without one, and an id with spaces', async () => {
+    // Prepare
+    const { articles, deps } = world();
+    await putArticle('rain-in-spain', STORY, deps);
+
+    // Act
+    const late = putArticle('rain-in-spain', { ...STORY, feedId: 'urn:uuid:3f2504e0-4f89-11d3-9a0c-0305e82c3301' }, deps);
+    const spaced = putArticle('snow-in-oslo', { ...STORY, feedId: 'post 12' }, deps);
+
+    // Assess
+    await expect(late).rejects.toThrow(/\/feedId: cannot be given to a story already stored without one/);
+    await expect(spaced).rejects.toThrow(/\/feedId: must not contain spaces/);
+    expect(articles.stored.get('rain-in-spain')?.feedId).toBeUndefined();
+    expect(articles.stored.has('snow-in-oslo')).toBe(false);
   });
 });

@@ -336,6 +336,25 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(atomFeed(await w.read('atom.xml'))).not.toHaveProperty('at:deleted-entry');
   });
 
+  it("names a retracted story's kept id in its tombstone, in this run and the ones after", async () => {
+    // Prepare: a story imported with the id its old feed gave it.
+    const feedId = 'https://old.example.com/?p=1234';
+    await w.publish('kept', { publishedAt: '2026-03-01T10:00:00Z' });
+    await w.publish('imported', { publishedAt: '2026-03-02T10:00:00Z', feedId });
+    await regenerateAll(['kept', 'imported'], w.deps);
+    expect(atomEntries(await w.read('atom.xml')).map((entry) => entry.id)).toContain(feedId);
+    await w.retract('imported', '2026-03-10T12:00:00.000Z');
+    // Act: the retraction, then a later publish that renders the feed again from its stored state.
+    await regenerateAll(['imported'], w.deps);
+    const first = atomFeed(await w.read('atom.xml'))['at:deleted-entry'];
+    await w.publish('later', { publishedAt: '2026-03-11T10:00:00Z' });
+    await regenerateAll(['later'], w.deps);
+    // Assess
+    const tombstone = { '@ref': feedId, '@when': '2026-03-10T12:00:00.000Z' };
+    expect(first).toEqual([tombstone]);
+    expect(atomFeed(await w.read('atom.xml'))['at:deleted-entry']).toEqual([tombstone]);
+  });
+
   it('withdraws the tombstone when a retracted story is published again', async () => {
     // Prepare
     await w.publish('back', { publishedAt: '2026-03-02T10:00:00Z' });

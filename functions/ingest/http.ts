@@ -23,7 +23,7 @@ export function problem(
   statusCode: number,
   title: string,
   detail: string,
-  extra: { errors?: FieldProblem[]; headers?: Record<string, string> } = {},
+  extra: { errors?: FieldProblem[]; headers?: Record<string, string>; current?: unknown } = {},
 ): HttpResponse {
   return {
     statusCode,
@@ -34,6 +34,8 @@ export function problem(
       status: statusCode,
       detail,
       ...(extra.errors ? { errors: extra.errors } : {}),
+      // A refused conditional write: the resource as it is now, so the client can reconcile.
+      ...(extra.current !== undefined ? { current: extra.current } : {}),
     }),
   };
 }

@@ -7,7 +7,7 @@ import {
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { LIMITS, ValidationError } from '../domain/article-input.js';
-import { ArticleNotFoundError, ConcurrentUpdateError, InvalidSlugError } from '../use-cases/errors.js';
+import { ArticleNotFoundError, ConcurrentUpdateError, InvalidSlugError, PreconditionFailedError } from '../use-cases/errors.js';
 import { createArticle, putArticle, type PublishDependencies } from '../use-cases/publish-article.js';
 import { getArticle, listArticles } from '../use-cases/read-articles.js';
 import { retractArticle } from '../use-cases/retract-article.js';
@@ -17,6 +17,7 @@ import type { TokenSource } from '../use-cases/ports.js';
 import { bearerMatches } from './tokens.js';
 import { ingestApiDescription } from './openapi.js';
 import { PUBLIC_ROUTE, type IngestRouteKey } from './routes.js';
+import { InvalidIfMatchError, preconditionOf, storyEtag } from './story-etags.js';
 
 export interface IngestDependencies extends PublishDependencies {
   tokens: TokenSource;
@@ -81,6 +82,15 @@ function errorResponse(error: unknown, deps: IngestDependencies, request: HttpRe
     return problem(400, 'Invalid cursor', error.message, { errors: [{ pointer: '/cursor', detail: error.message }] });
   }
   if (error instanceof ArticleNotFoundError) return problem(404, 'Not Found', error.message);
+  if (error instanceof InvalidIfMatchError) {
+    return problem(400, 'Invalid If-Match', error.message, { errors: [{ pointer: '/If-Match', detail: error.message }] });
+  }
+  if (error instanceof PreconditionFailedError) {
+    return problem(412, 'Precondition Failed', error.message, {
+      current: error.current ?? null,
+      ...(error.current ? { headers: { etag: storyEtag(error.current) } } : {}),
+    });
+  }
   if (error instanceof ConcurrentUpdateError) return problem(409, 'Conflict', error.message);
   if (error instanceof IdempotencyAlreadyInProgressError) {
     return problem(409, 'Conflict', 'A request with this Idempotency-Key is still being processed; retry shortly');
@@ -127,14 +137,19 @@ type Route = (request: HttpRequest, deps: IngestDependencies) => Promise<HttpRes
 
 const routes: Record<Exclude<IngestRouteKey, typeof PUBLIC_ROUTE>, Route> = {
   'PUT /articles/{slug}': async (request, deps) => {
-    const { article, created } = await putArticle(slugParameter(request), readJsonBody(request), deps);
-    return json(created ? 201 : 200, article, created ? { location: `/articles/${article.slug}` } : {});
+    const precondition = preconditionOf(header(request, 'if-match'));
+    const { article, created } = await putArticle(slugParameter(request), readJsonBody(request), deps, precondition);
+    const etag = { etag: storyEtag(article) };
+    return json(created ? 201 : 200, article, created ? { ...etag, location: `/articles/${article.slug}` } : etag);
   },
   'POST /articles': async (request, deps) => {
     const article = await createArticle(readJsonBody(request), deps);
     return json(201, article, { location: `/articles/${article.slug}` });
   },
-  'GET /articles/{slug}': async (request, deps) => json(200, await getArticle(slugParameter(request), deps)),
+  'GET /articles/{slug}': async (request, deps) => {
+    const article = await getArticle(slugParameter(request), deps);
+    return json(200, article, { etag: storyEtag(article) });
+  },
   'GET /articles': async (request, deps) => {
     const query = request.queryStringParameters ?? {};
     return json(200, await listArticles({ limit: query.limit, cursor: query.cursor, status: query.status }, deps));

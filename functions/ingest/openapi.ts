@@ -113,6 +113,10 @@ const PROBLEM: JsonSchema = {
         properties: { pointer: { ...string, description: 'RFC 6901, into the body (or the query or path parameter).' }, detail: string },
       },
     },
+    current: {
+      description: 'A refused conditional write (412): the story as it is now, or null when there is none.',
+      anyOf: [{ $ref: '#/components/schemas/Article' }, { type: 'null' }],
+    },
   },
 };
 
@@ -126,6 +130,7 @@ const story = (description: string, headers?: JsonSchema) => ({
   content: { 'application/json': { schema: { $ref: '#/components/schemas/Article' } } },
 });
 const location = { Location: { description: 'The story in this API.', schema: string } };
+const etag = { ETag: { description: 'The story\'s revision as an entity tag, such as "r3": send it back in If-Match.', schema: string } };
 
 /** What every authenticated route may answer besides its own outcomes. */
 const COMMON = {
@@ -208,18 +213,33 @@ export function ingestApiDescription(): JsonSchema {
         get: {
           operationId: 'getArticle',
           summary: 'One story',
-          responses: { '200': story('The story.'), '400': problem('Not a valid slug.'), '404': problem('No such story.'), ...COMMON },
+          responses: { '200': story('The story.', etag), '400': problem('Not a valid slug.'), '404': problem('No such story.'), ...COMMON },
         },
         put: {
           operationId: 'putArticle',
           summary: 'Create the story at this slug, or replace it (a correction: the publish time is kept)',
-          description: 'Idempotent: the same body again changes nothing, not even `updatedAt`.',
+          description:
+            'Idempotent: the same body again changes nothing, not even `updatedAt`. With `If-Match` the write happens only if the stored story is still at that revision; without it, the last acknowledged write wins.',
+          parameters: [
+            {
+              name: 'If-Match',
+              in: 'header',
+              description: 'The ETag of the story as last read (such as "r3"), or * for "only if it exists". A weak tag never matches.',
+              schema: string,
+            },
+          ],
           requestBody: JSON_BODY,
           responses: {
-            '200': story('Replaced (or unchanged).'),
-            '201': story('Created.', location),
+            '200': story('Replaced (or unchanged).', etag),
+            '201': story('Created.', { ...location, ...etag }),
             ...WRITE_PROBLEMS,
             '409': problem('Another write kept winning; retry.'),
+            '412': {
+              description:
+                'If-Match no longer matches: the story changed (or does not exist). Nothing was stored; `current` holds the story as it is now (null if none), and ETag its tag.',
+              headers: etag,
+              content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } },
+            },
             ...COMMON,
           },
         },

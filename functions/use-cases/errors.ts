@@ -1,3 +1,5 @@
+import type { Article } from '../domain/article.js';
+
 /** Errors the use cases raise for things a client did; the HTTP adapter maps each to a status. */
 
 export class InvalidSlugError extends Error {
@@ -11,6 +13,24 @@ export class ArticleNotFoundError extends Error {
   override readonly name = 'ArticleNotFoundError';
   constructor(readonly slug: string) {
     super(`No story with slug "${slug}"`);
+  }
+}
+
+/**
+ * A conditional write whose condition no longer holds: the story changed (or went) since the
+ * client read it. Carries what is stored now, so the client can show the editor what changed.
+ */
+export class PreconditionFailedError extends Error {
+  override readonly name = 'PreconditionFailedError';
+  constructor(
+    readonly slug: string,
+    readonly current: Article | undefined,
+  ) {
+    super(
+      current
+        ? `Story "${slug}" has changed since you read it: it is now at revision ${current.revision}; nothing was stored`
+        : `Story "${slug}" does not exist (any more); nothing was stored`,
+    );
   }
 }
 

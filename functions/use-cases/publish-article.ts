@@ -2,7 +2,7 @@ import type { Article } from '../domain/article.js';
 import { draftArticle, parseArticleInput } from '../domain/article-input.js';
 import type { SiteSettings } from '../domain/site.js';
 import { isStorySlug, storySlugFromTitle } from '../domain/text.js';
-import { ConcurrentUpdateError, InvalidSlugError } from './errors.js';
+import { ConcurrentUpdateError, InvalidSlugError, PreconditionFailedError } from './errors.js';
 import { RevisionConflictError, type ArticleRepository, type Clock } from './ports.js';
 
 export interface PublishDependencies {
@@ -12,6 +12,17 @@ export interface PublishDependencies {
 }
 
 export type PutOutcome = { article: Article; created: boolean };
+
+/**
+ * What a conditional PUT (`If-Match`) asks of the stored story: that it exists at all, or that it
+ * is still at one of the revisions the client read.
+ */
+export type WritePrecondition = { anyRevision: true } | { revisions: readonly number[] };
+
+function holds(precondition: WritePrecondition, current: Article | undefined): boolean {
+  if (!current) return false;
+  return 'anyRevision' in precondition || precondition.revisions.includes(current.revision);
+}
 
 /** One write that assumes a new story, then up to five reads and writes if the slug is taken. */
 const MAX_ATTEMPTS = 6;
@@ -27,13 +38,23 @@ export function defaultArticleUrl(site: SiteSettings, slug: string): string {
  * Most PUTs create a story, so the first write assumes the slug is free: one round trip instead
  * of a read and a write. When it is taken, the refused write brings back the stored story (or it
  * is read), and the story is drafted again over it; an identical PUT then changes nothing.
+ *
+ * With a precondition the stored story is read first and must meet it, at that read and at every
+ * refused write after it; otherwise nothing is stored and `PreconditionFailedError` carries the
+ * story as it is now. Without one, the last acknowledged write wins.
  */
-export async function putArticle(slug: string, body: unknown, deps: PublishDependencies): Promise<PutOutcome> {
+export async function putArticle(
+  slug: string,
+  body: unknown,
+  deps: PublishDependencies,
+  precondition?: WritePrecondition,
+): Promise<PutOutcome> {
   if (!isStorySlug(slug)) throw new InvalidSlugError(slug);
   const input = parseArticleInput(body);
-  // Undefined until a write is refused: then what the store held at that refusal.
-  let existing: Article | undefined;
+  // What the store held at the last read or refused write (undefined: assumed free).
+  let existing: Article | undefined = precondition ? await deps.articles.get(slug) : undefined;
   for (let attempt = 1; ; attempt++) {
+    if (precondition && !holds(precondition, existing)) throw new PreconditionFailedError(slug, existing);
     const article = draftArticle(input, {
       slug,
       defaultUrl: defaultArticleUrl(deps.site, slug),
@@ -41,7 +62,7 @@ export async function putArticle(slug: string, body: unknown, deps: PublishDepen
       now: deps.clock.now(),
       existing,
     });
-    if (attempt > 1 && article === existing) return { article, created: false };
+    if (existing !== undefined && article === existing) return { article, created: false };
     try {
       await deps.articles.save(article, existing?.revision);
       return { article, created: existing === undefined };

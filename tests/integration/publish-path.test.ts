@@ -198,6 +198,45 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
     expect(listed.filter((article) => article.slug.startsWith('budget-passes'))).toHaveLength(2);
   });
 
+  it('refuses a PUT whose If-Match no longer matches with 412 and the current story; without If-Match as before', async () => {
+    // Prepare: an editor reads the story, then someone else corrects it.
+    const story = { title: 'Bridge closes for repairs', bodyMarkdown: 'Closed.', publishedAt: '2026-11-26T08:00:00Z' };
+    const send = (body: unknown, headers: Record<string, string> = {}) =>
+      ingest(apiEvent('PUT', '/articles/bridge-closes', { body, token: TOKEN, headers }));
+    const created = await send(story);
+    const read = await ingest(apiEvent('GET', '/articles/bridge-closes', { token: TOKEN }));
+    const readTag = read.headers!.etag as string;
+    const other = await send({ ...story, title: 'Bridge closes for two weeks' }, { 'if-match': readTag });
+    const before = await tableSnapshot();
+    // Act
+    const stale = await send({ ...story, title: 'Bridge closes for a month' }, { 'if-match': readTag });
+    const weak = await send({ ...story, title: 'Bridge closes for a month' }, { 'if-match': `W/${other.headers!.etag}` });
+    const missing = await ingest(apiEvent('PUT', '/articles/no-such-bridge', { body: story, token: TOKEN, headers: { 'if-match': '*' } }));
+    const malformed = await send({ ...story, title: 'Bridge closes for a month' }, { 'if-match': 'r2' });
+    const after = await tableSnapshot();
+    const current = await send({ ...story, title: 'Bridge closes for a month' }, { 'if-match': `"r0", ${other.headers!.etag}` });
+    const unconditional = await send({ ...story, title: 'Bridge reopens' });
+    // Assess
+    expect([created.statusCode, created.headers!.etag]).toEqual([201, '"r1"']);
+    expect([read.statusCode, readTag]).toEqual([200, '"r1"']);
+    expect([other.statusCode, other.headers!.etag]).toEqual([200, '"r2"']);
+    expect(stale.statusCode).toBe(412);
+    expect(stale.headers!.etag).toBe('"r2"');
+    expect(JSON.parse(stale.body!)).toMatchObject({
+      status: 412,
+      title: 'Precondition Failed',
+      detail: expect.stringContaining('now at revision 2'),
+      current: { slug: 'bridge-closes', title: 'Bridge closes for two weeks', revision: 2 },
+    });
+    expect(weak.statusCode).toBe(412);
+    expect([missing.statusCode, JSON.parse(missing.body!).current]).toEqual([412, null]);
+    expect(malformed.statusCode).toBe(400);
+    expect(JSON.parse(malformed.body!).errors).toEqual([{ pointer: '/If-Match', detail: expect.stringContaining('"r3"') }]);
+    expect(after).toEqual(before);
+    expect([current.statusCode, current.headers!.etag]).toEqual([200, '"r3"']);
+    expect([unconditional.statusCode, JSON.parse(unconditional.body!).revision]).toEqual([200, 4]);
+  });
+
   it('pages through every story exactly once', async () => {
     // Act
     const seen: string[] = [];

@@ -46,10 +46,17 @@ export const FEED_FORMATS: readonly FeedFormat[] = ['rss', 'atom', 'json'];
 
 const FILE_NAMES: Record<FeedFormat, string> = { rss: 'feed.xml', atom: 'atom.xml', json: 'feed.json' };
 
+/** Each format's registered media type, as `<link rel="alternate" type>` names it. */
+export const MEDIA_TYPES: Record<FeedFormat, string> = {
+  rss: 'application/rss+xml',
+  atom: 'application/atom+xml',
+  json: 'application/feed+json',
+};
+
 export const CONTENT_TYPES: Record<FeedFormat, string> = {
-  rss: 'application/rss+xml; charset=utf-8',
-  atom: 'application/atom+xml; charset=utf-8',
-  json: 'application/feed+json; charset=utf-8',
+  rss: `${MEDIA_TYPES.rss}; charset=utf-8`,
+  atom: `${MEDIA_TYPES.atom}; charset=utf-8`,
+  json: `${MEDIA_TYPES.json}; charset=utf-8`,
 };
 
 /** Directory of a feed, as decoded path segments without slashes at either end ('' for the site). */

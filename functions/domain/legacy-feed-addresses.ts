@@ -9,18 +9,33 @@
  * `legacyFeedRedirect`.
  */
 
-/** A platform's feed address, and where its feed is now (`$1`: the captured slug). */
+/**
+ * A platform's feed address, and where its feed is now (`$1`: the captured slug). Some platforms
+ * name the feed in the query: `byQuery` gives the target for a query parameter's value, and wins
+ * over `target` (undefined: the address is not a feed without that parameter).
+ */
 export interface LegacyFeedAddress {
   platform: string;
   pattern: RegExp;
-  target: string;
+  target?: string;
+  byQuery?: { name: string; targets: Readonly<Record<string, string>> };
 }
 
 export const LEGACY_FEED_ADDRESSES: readonly LegacyFeedAddress[] = [
   { platform: 'WordPress, Ghost, Substack', pattern: /^\/(?:feed|feed\/rss2|feed\/rss|feed\/rdf|rss|rss2)\/?$/, target: '/feed.xml' },
+  {
+    platform: 'WordPress',
+    pattern: /^\/$/,
+    byQuery: { name: 'feed', targets: { rss2: '/feed.xml', rss: '/feed.xml', rdf: '/feed.xml', atom: '/atom.xml' } },
+  },
   { platform: 'Hugo, Jekyll', pattern: /^\/(?:index\.xml|rss\.xml)$/, target: '/feed.xml' },
   { platform: 'WordPress', pattern: /^\/(?:feed\/atom|atom)\/?$/, target: '/atom.xml' },
-  { platform: 'Blogger', pattern: /^\/feeds\/posts\/default\/?$/, target: '/atom.xml' },
+  {
+    platform: 'Blogger',
+    pattern: /^\/feeds\/posts\/default\/?$/,
+    target: '/atom.xml',
+    byQuery: { name: 'alt', targets: { rss: '/feed.xml' } },
+  },
   // WordPress nests child categories under their parents: the feed is the last one's.
   { platform: 'WordPress', pattern: /^\/category\/(?:[^/]+\/)*([^/]+)\/feed\/?$/, target: '/categories/$1/feed.xml' },
   { platform: 'WordPress', pattern: /^\/category\/(?:[^/]+\/)*([^/]+)\/feed\/atom\/?$/, target: '/categories/$1/atom.xml' },
@@ -29,9 +44,6 @@ export const LEGACY_FEED_ADDRESSES: readonly LegacyFeedAddress[] = [
   { platform: 'WordPress, Ghost', pattern: /^\/author\/([^/]+)\/(?:feed|rss)\/?$/, target: '/authors/$1/feed.xml' },
   { platform: 'WordPress', pattern: /^\/author\/([^/]+)\/feed\/atom\/?$/, target: '/authors/$1/atom.xml' },
 ];
-
-/** WordPress's feeds by query (`/?feed=rss2`), and Blogger's RSS (`/feeds/posts/default?alt=rss`). */
-const QUERY_FEEDS: Readonly<Record<string, string>> = { rss2: '/feed.xml', rss: '/feed.xml', rdf: '/feed.xml', atom: '/atom.xml' };
 
 /** How long readers and caches may keep a redirect: a day, so a mistake in `feedRedirects` heals. */
 export const LEGACY_REDIRECT_CACHE_CONTROL = 'public, max-age=86400';
@@ -49,14 +61,13 @@ export function legacyFeedRedirect(
   siteRedirects: Readonly<Record<string, string>> = {},
 ): string | undefined {
   if (Object.hasOwn(siteRedirects, path)) return siteRedirects[path];
-  if (path === '/' && query.feed !== undefined && Object.hasOwn(QUERY_FEEDS, query.feed)) return QUERY_FEEDS[query.feed];
-  for (const { pattern, target } of LEGACY_FEED_ADDRESSES) {
+  for (const { pattern, target, byQuery } of LEGACY_FEED_ADDRESSES) {
     const match = pattern.exec(path);
-    if (match) {
-      if (target === '/atom.xml' && path.startsWith('/feeds/') && query.alt === 'rss') return '/feed.xml';
-      // A function, so that a `$` in the slug is never read as a replacement pattern.
-      return target.replace('$1', () => match[1] ?? '');
-    }
+    if (!match) continue;
+    const value = byQuery ? query[byQuery.name] : undefined;
+    const chosen = value !== undefined && byQuery && Object.hasOwn(byQuery.targets, value) ? byQuery.targets[value] : target;
+    // A function, so that a `$` in the slug is never read as a replacement pattern.
+    if (chosen !== undefined) return chosen.replace('$1', () => match[1] ?? '');
   }
   return undefined;
 }
@@ -68,21 +79,23 @@ export function legacyFeedRedirect(
  */
 export function legacyRedirectFunctionCode(siteRedirects: Readonly<Record<string, string>>): string {
   const table = LEGACY_FEED_ADDRESSES.map(
-    ({ pattern, target }) => `[new RegExp(${JSON.stringify(pattern.source)}), ${JSON.stringify(target)}]`,
+    ({ pattern, target, byQuery }) =>
+      `[new RegExp(${JSON.stringify(pattern.source)}), ${JSON.stringify(target ?? null)}, ${JSON.stringify(byQuery ?? null)}]`,
   );
   return `var SITE_REDIRECTS = ${JSON.stringify(siteRedirects)};
-var QUERY_FEEDS = ${JSON.stringify(QUERY_FEEDS)};
 var LEGACY_FEED_ADDRESSES = [${table.join(', ')}];
+function has(object, key) {
+  return Object.prototype.hasOwnProperty.call(object, key);
+}
 function legacyTarget(uri, query) {
-  if (Object.prototype.hasOwnProperty.call(SITE_REDIRECTS, uri)) return SITE_REDIRECTS[uri];
-  if (uri === '/' && query.feed && Object.prototype.hasOwnProperty.call(QUERY_FEEDS, query.feed.value)) return QUERY_FEEDS[query.feed.value];
+  if (has(SITE_REDIRECTS, uri)) return SITE_REDIRECTS[uri];
   for (var i = 0; i < LEGACY_FEED_ADDRESSES.length; i++) {
     var match = LEGACY_FEED_ADDRESSES[i][0].exec(uri);
-    if (match) {
-      var target = LEGACY_FEED_ADDRESSES[i][1];
-      if (target === '/atom.xml' && uri.indexOf('/feeds/') === 0 && query.alt && query.alt.value === 'rss') return '/feed.xml';
-      return target.replace('$1', function () { return match[1] || ''; });
-    }
+    if (!match) continue;
+    var byQuery = LEGACY_FEED_ADDRESSES[i][2];
+    var value = byQuery && query[byQuery.name] ? query[byQuery.name].value : undefined;
+    var chosen = value !== undefined && has(byQuery.targets, value) ? byQuery.targets[value] : LEGACY_FEED_ADDRESSES[i][1];
+    if (chosen !== null) return chosen.replace('$1', function () { return match[1] || ''; });
   }
   return undefined;
 }

@@ -1,8 +1,8 @@
-import { FEED_FORMATS, feedUrl, SITE_FEED, type FeedFormat, type FeedRef } from '../domain/feeds.js';
+import { FEED_FORMATS, feedUrl, MEDIA_TYPES, SITE_FEED, type FeedFormat, type FeedRef } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
 import { xmlSafe } from '../domain/text.js';
 import { escapeHtml } from './feed-document.js';
-import { FORMAT_LABELS, FORMAT_TYPES, textDirection } from './feed-page.js';
+import { FORMAT_LABELS, textDirection } from './feed-page.js';
 import { PAGE_STYLE } from './page-style.js';
 
 /** A category or author feed as the index lists it. */
@@ -14,9 +14,6 @@ export interface FeedListing {
 
 export const FEED_INDEX_KEY = 'index.html';
 export const FEED_INDEX_CONTENT_TYPE = 'text/html; charset=utf-8';
-
-const TYPES = FORMAT_TYPES;
-const LABELS = FORMAT_LABELS;
 
 function byName(a: FeedListing, b: FeedListing): number {
   return a.name.localeCompare(b.name, 'en') || (a.feed.key < b.feed.key ? -1 : a.feed.key > b.feed.key ? 1 : 0);
@@ -36,13 +33,13 @@ export function renderFeedIndex(site: SiteSettings, listings: FeedListing[]): st
     { heading: 'By author', listings: sorted('author') },
   ];
   const title = (listing: FeedListing, format: FeedFormat) =>
-    `${listing.feed.kind === 'site' ? site.title : `${site.title}: ${listing.name}`} (${LABELS[format]})`;
+    `${listing.feed.kind === 'site' ? site.title : `${site.title}: ${listing.name}`} (${FORMAT_LABELS[format]})`;
   const alternates = groups
     .flatMap((group) => group.listings)
     .flatMap((listing) =>
       FEED_FORMATS.map(
         (format) =>
-          `<link rel="alternate" type="${TYPES[format]}" title="${text(title(listing, format))}" href="${text(feedUrl(site.baseUrl, listing.feed, format))}">`,
+          `<link rel="alternate" type="${MEDIA_TYPES[format]}" title="${text(title(listing, format))}" href="${text(feedUrl(site.baseUrl, listing.feed, format))}">`,
       ),
     );
   const sections = groups
@@ -50,7 +47,8 @@ export function renderFeedIndex(site: SiteSettings, listings: FeedListing[]): st
     .map((group) => {
       const rows = group.listings.map((listing) => {
         const links = FEED_FORMATS.map(
-          (format) => `<a href="${text(feedUrl(site.baseUrl, listing.feed, format))}" type="${TYPES[format]}">${LABELS[format]}</a>`,
+          (format) =>
+            `<a href="${text(feedUrl(site.baseUrl, listing.feed, format))}" type="${MEDIA_TYPES[format]}">${FORMAT_LABELS[format]}</a>`,
         ).join(' · ');
         // The name opens the feed's page (a browser's navigation to the feed's address gets it).
         const page = text(feedUrl(site.baseUrl, listing.feed, 'rss'));

@@ -1,9 +1,9 @@
 import type { Article, Author } from '../domain/article.js';
-import { categoryFeed, FEED_FORMATS, feedUrl, type FeedFormat } from '../domain/feeds.js';
+import { categoryFeed, FEED_FORMATS, feedUrl, MEDIA_TYPES, type FeedFormat } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
 import { xmlSafe } from '../domain/text.js';
 import { humanDateTime } from './dates.js';
-import { feedView, summaryOf, type FeedDocument, type FeedView } from './feed-document.js';
+import { escapeHtml, feedView, summaryOf, type FeedDocument, type FeedView } from './feed-document.js';
 import { PAGE_STYLE } from './page-style.js';
 import { entryFragment, type EntrySource } from './rendered-entries.js';
 
@@ -18,15 +18,10 @@ import { entryFragment, type EntrySource } from './rendered-entries.js';
 export const FEED_PAGE_CONTENT_TYPE = 'text/html; charset=utf-8';
 
 export const FORMAT_LABELS: Record<FeedFormat, string> = { rss: 'RSS', atom: 'Atom', json: 'JSON Feed' };
-export const FORMAT_TYPES: Record<FeedFormat, string> = {
-  rss: 'application/rss+xml',
-  atom: 'application/atom+xml',
-  json: 'application/feed+json',
-};
 
 /** Text for an HTML text node or a double-quoted attribute, cleaned of characters no page should hold. */
 export function htmlText(value: string): string {
-  return xmlSafe(value).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return escapeHtml(xmlSafe(value)).replace(/'/g, '&#39;');
 }
 
 /** Languages written right to left (BCP 47 primary subtags), and scripts that are. */
@@ -102,7 +97,7 @@ function figure(image: NonNullable<Article['image']>): string {
 function followSection(view: FeedView, archiveDay: string | undefined): string {
   const addresses = FEED_FORMATS.map(
     (format) =>
-      `<li>${FORMAT_LABELS[format]}: <a href="${htmlText(view.currentUrl(format))}" type="${FORMAT_TYPES[format]}"><code>${htmlText(view.currentUrl(format))}</code></a></li>`,
+      `<li>${FORMAT_LABELS[format]}: <a href="${htmlText(view.currentUrl(format))}" type="${MEDIA_TYPES[format]}"><code>${htmlText(view.currentUrl(format))}</code></a></li>`,
   ).join('\n');
   const intro = archiveDay
     ? `This page keeps the stories published on ${htmlText(archiveDay)} (UTC). To get new stories as they are published, follow the feed in a feed reader.`
@@ -132,7 +127,7 @@ export function renderFeedPageBytes(document: FeedDocument, options: { entries?:
   const archiveDay = document.paging?.archiveDay;
   const alternates = FEED_FORMATS.map(
     (format) =>
-      `<link rel="alternate" type="${FORMAT_TYPES[format]}" title="${htmlText(`${view.title} (${FORMAT_LABELS[format]})`)}" href="${htmlText(view.selfUrl(format))}">`,
+      `<link rel="alternate" type="${MEDIA_TYPES[format]}" title="${htmlText(`${view.title} (${FORMAT_LABELS[format]})`)}" href="${htmlText(view.selfUrl(format))}">`,
   ).join('\n');
   const head = `<!DOCTYPE html>
 <html${languageAttributes(site.language)}>

@@ -3,7 +3,7 @@ import type { Article } from '../../functions/domain/article.js';
 import { SITE_FEED } from '../../functions/domain/feeds.js';
 import { renderFeedFiles } from '../../functions/rendering/render-feed.js';
 import { assertWellFormedXml, jsonFeedErrors, xmlTree } from '../support/feed-checks.js';
-import { document, SITE, STORIES } from '../unit/rendering/support/stories.js';
+import { document, STORIES } from '../unit/rendering/support/stories.js';
 import { atomGrammarErrors } from './support/atom-grammar.js';
 import { READERS, type ParserName } from './support/parsers.js';
 

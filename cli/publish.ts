@@ -12,6 +12,24 @@ import {
   type StoryFile,
   type StoryFileProblem,
 } from '../story-publishing/story-files.js';
+import {
+  CONNECTION_OPTIONS,
+  type CommandContext,
+  consoleOutput,
+  EXIT,
+  type ExitCode,
+  type IngestConnection,
+  inOrder,
+  isLocalEndpoint,
+  type Output,
+  plural,
+  resolveConnection,
+  tokenAdvice,
+  UsageError,
+  unreachableAdvice,
+} from './ingest-connection.js';
+
+export { EXIT, type ExitCode, type Output, UsageError };
 
 /** `npm run publish`: sends story files to the ingest API (local or deployed) and retracts stories. */
 
@@ -36,37 +54,18 @@ Options:
 Exit status: 0 all done; 1 something could not be published or retracted; 2 usage error or
 invalid story files (nothing sent).`;
 
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
-export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
-
 /** How many requests are in flight at once. */
 const CONCURRENCY = 4;
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
-
-export interface PublishOptions {
+export interface PublishOptions extends IngestConnection {
   /** Story files and directories, as the editor typed them. */
   paths: string[];
   /** Slugs to retract. */
   retract: string[];
-  endpoint: string;
-  /** The bearer token and where it came from (for messages); absent when none was found. */
-  token?: { value: string; from: string } | undefined;
-  /** Where the local server keeps its generated token (for messages). */
-  localTokenFile: string;
   dryRun: boolean;
   /** Relative paths are resolved against this directory (default: the process's). */
   cwd?: string;
   concurrency?: number;
-}
-
-export interface Output {
-  /** Progress and results (stdout). */
-  log(line: string): void;
-  /** Problems (stderr). */
-  error(line: string): void;
 }
 
 export interface PublishDependencies {
@@ -91,84 +90,6 @@ type Outcome =
   | { kind: 'created' | 'updated' | 'unchanged'; status: number; url: string; scheduledFor?: string | undefined; wasRetracted?: boolean }
   | { kind: 'retracted'; status: number; already: boolean }
   | { kind: 'failed'; status?: number; message: string };
-
-export function isLocalEndpoint(endpoint: string): boolean {
-  const host = new URL(endpoint).hostname;
-  return host === 'localhost' || host.endsWith('.localhost') || host === '127.0.0.1' || host === '[::1]';
-}
-
-/** How to get a token that works, for the endpoint in use. */
-function tokenAdvice(options: PublishOptions, problem: 'missing' | 'refused'): string[] {
-  if (isLocalEndpoint(options.endpoint)) {
-    const dataDir = path.dirname(options.localTokenFile);
-    if (problem === 'missing') {
-      return [
-        `There is no local token file at ${options.localTokenFile}: \`npm start\` writes it when it first runs`,
-        `with data in ${dataDir} (set DATA_DIR to the same directory for both commands).`,
-      ];
-    }
-    if (options.token?.from === options.localTokenFile) {
-      return [
-        `That is the token of the local server keeping its data in ${dataDir}. If the server running now`,
-        'was started with another DATA_DIR or with INGEST_TOKEN, run this command with the same setting.',
-      ];
-    }
-    return [
-      `The local server (npm start) keeps its token in ${options.localTokenFile}`,
-      '(under DATA_DIR if it was started with one: run this command with the same DATA_DIR),',
-      'or uses INGEST_TOKEN if it was started with that set.',
-    ];
-  }
-  return [
-    'For a deployed stack the token is in the Secrets Manager secret named by the stack output',
-    'IngestTokensSecretName:',
-    '  aws secretsmanager get-secret-value --secret-id <IngestTokensSecretName> --query SecretString --output text',
-    'prints {"token":"…"}; pass that value as INGEST_TOKEN (or --token).',
-  ];
-}
-
-function unreachableAdvice(options: PublishOptions, error: EndpointUnreachableError): string[] {
-  if (isLocalEndpoint(options.endpoint)) {
-    return [
-      `Could not connect to ${options.endpoint} (${error.reason}): is the local server running?`,
-      `Start it in another terminal with \`npm start\` (\`PORT=${new URL(options.endpoint).port || 80} npm start\` for this port),`,
-      'or pass --endpoint with the address it printed.',
-    ];
-  }
-  return [
-    `Could not reach ${options.endpoint} (${error.reason}).`,
-    'Check --endpoint (the stack output IngestApiUrl) and your network connection.',
-  ];
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${count === 1 ? word : word.replace(/y$/, 'ie')}${count === 1 ? '' : 's'}`;
-}
-
-/** Runs `work` over the items, `limit` at a time, reporting results in the items' order. */
-async function inOrder<T, R>(
-  items: T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-  report: (result: R, index: number) => void,
-  stopped: () => boolean,
-): Promise<(R | undefined)[]> {
-  const results: (R | undefined)[] = new Array<R | undefined>(items.length).fill(undefined);
-  let next = 0;
-  let reported = 0;
-  const worker = async () => {
-    while (!stopped() && next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index]!);
-      while (reported < items.length && results[reported] !== undefined) {
-        report(results[reported]!, reported);
-        reported++;
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-}
 
 /** Reads and checks every file; returns the stories, or every problem found. */
 async function loadStories(options: PublishOptions): Promise<{ stories: StoryFile[]; problems: StoryFileProblem[] }> {
@@ -374,52 +295,7 @@ export async function publishStories(options: PublishOptions, deps: PublishDepen
   return summary;
 }
 
-export interface CommandContext {
-  /** Where relative paths typed by the editor are resolved (npm run changes the directory). */
-  cwd: string;
-  /** The repository root, where npm start keeps `.data`. */
-  root: string;
-}
-
 export type Command = { help: true } | { help: false; options: PublishOptions };
-
-function endpointFrom(value: string, source: string): string {
-  if (!URL.canParse(value) || !/^https?:$/.test(new URL(value).protocol)) {
-    throw new UsageError(`${source} must be an http(s) URL, not "${value}"`);
-  }
-  // The ingest routes start with /articles; accept the base with or without it.
-  return value.replace(/\/+$/, '').replace(/\/articles$/, '');
-}
-
-async function endpointFromOutputs(file: string): Promise<string> {
-  let outputs: unknown;
-  try {
-    outputs = JSON.parse(await readFile(file, 'utf8'));
-  } catch (error) {
-    throw new UsageError(`--outputs ${file}: cannot read it as JSON (${(error as Error).message})`);
-  }
-  const stacks = Object.entries(typeof outputs === 'object' && outputs !== null ? outputs : {}).filter(
-    ([, stack]) => typeof (stack as Record<string, unknown> | null)?.IngestApiUrl === 'string',
-  );
-  if (stacks.length === 0) {
-    throw new UsageError(`--outputs ${file}: no stack in it has an IngestApiUrl output (write it with cdk deploy --outputs-file ${file})`);
-  }
-  if (stacks.length > 1) {
-    throw new UsageError(
-      `--outputs ${file}: several stacks (${stacks.map(([name]) => name).join(', ')}); pass --endpoint with the IngestApiUrl of one`,
-    );
-  }
-  const [name, stack] = stacks[0]!;
-  return endpointFrom((stack as { IngestApiUrl: string }).IngestApiUrl, `IngestApiUrl of ${name} in ${file}`);
-}
-
-async function readTokenFile(file: string): Promise<string | undefined> {
-  try {
-    return (await readFile(file, 'utf8')).trim() || undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 /** Turns the command line and environment into options; throws UsageError. */
 export async function resolveCommand(argv: string[], env: NodeJS.ProcessEnv, context: CommandContext): Promise<Command> {
@@ -431,9 +307,7 @@ export async function resolveCommand(argv: string[], env: NodeJS.ProcessEnv, con
       allowPositionals: true,
       strict: true,
       options: {
-        endpoint: { type: 'string' },
-        outputs: { type: 'string' },
-        token: { type: 'string' },
+        ...CONNECTION_OPTIONS,
         retract: { type: 'string', multiple: true },
         'dry-run': { type: 'boolean', short: 'n' },
         help: { type: 'boolean', short: 'h' },
@@ -446,40 +320,12 @@ export async function resolveCommand(argv: string[], env: NodeJS.ProcessEnv, con
   if (values.help) return { help: true };
   const retract = values.retract ?? [];
   if (!positionals.length && !retract.length) throw new UsageError('Name at least one story file or directory (or --retract <slug>).');
-  if (values.endpoint !== undefined && values.outputs !== undefined) throw new UsageError('Give --endpoint or --outputs, not both.');
-
-  let endpoint: string;
-  if (values.endpoint !== undefined) endpoint = endpointFrom(values.endpoint, '--endpoint');
-  else if (values.outputs !== undefined) endpoint = await endpointFromOutputs(path.resolve(context.cwd, values.outputs));
-  else {
-    const port = env.PORT?.trim() || '3000';
-    if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new UsageError(`PORT must be a port number, not "${env.PORT}"`);
-    endpoint = `http://localhost:${port}`;
-  }
-
-  const localTokenFile = path.join(path.resolve(context.root, env.DATA_DIR?.trim() || '.data'), 'ingest-token');
-  let token: PublishOptions['token'];
-  if (values.token !== undefined) {
-    if (!values.token.trim()) throw new UsageError('--token is empty.');
-    token = { value: values.token.trim(), from: '--token' };
-  } else if (env.INGEST_TOKEN?.trim()) {
-    token = { value: env.INGEST_TOKEN.trim(), from: 'INGEST_TOKEN' };
-  } else if (isLocalEndpoint(endpoint)) {
-    // Only a local endpoint gets the local token: it is not sent to other servers.
-    const value = await readTokenFile(localTokenFile);
-    if (value) token = { value, from: localTokenFile };
-  }
-
+  const connection = await resolveConnection(values, env, context);
   return {
     help: false,
-    options: { paths: positionals, retract, endpoint, token, localTokenFile, dryRun: values['dry-run'] ?? false, cwd: context.cwd },
+    options: { paths: positionals, retract, ...connection, dryRun: values['dry-run'] ?? false, cwd: context.cwd },
   };
 }
-
-const consoleOutput: Output = {
-  log: (line) => process.stdout.write(`${line}\n`),
-  error: (line) => process.stderr.write(`${line}\n`),
-};
 
 export async function main(argv = process.argv.slice(2), env = process.env, output = consoleOutput): Promise<ExitCode> {
   let command: Command;

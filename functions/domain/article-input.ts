@@ -124,6 +124,8 @@ export const articleInputSchema = z.strictObject({
   authors: z._default(z.array(authorSchema).check(z.maxLength(LIMITS.authors, `at most ${LIMITS.authors} authors`)), []),
   categories: z._default(z.array(categorySchema).check(z.maxLength(LIMITS.categories, `at most ${LIMITS.categories} categories`)), []),
   publishedAt: z.optional(dateTime),
+  /** When the story was last corrected on the platform it comes from; otherwise a change is dated now. */
+  updatedAt: z.optional(dateTime),
   url: z.optional(httpUrl),
   image: z.optional(imageSchema),
   language: z.optional(languageTag),
@@ -247,7 +249,7 @@ export function draftArticle(input: ArticleInput, context: ArticleDraftContext):
     authors,
     categories: uniqueCategories(input.categories),
     publishedAt,
-    updatedAt: now.toISOString(),
+    updatedAt: correctedAt(input, publishedAt, now),
     url: input.url ?? context.defaultUrl,
     image,
     language: input.language ?? context.defaultLanguage,
@@ -257,6 +259,18 @@ export function draftArticle(input: ArticleInput, context: ArticleDraftContext):
   });
   if (existing && sameContent(existing, candidate)) return existing;
   return candidate;
+}
+
+/**
+ * When a change is dated: now, or the correction time a story brought from another platform
+ * carries, which must lie between its publish time and now.
+ */
+function correctedAt(input: ArticleInput, publishedAt: string, now: Date): string {
+  if (input.updatedAt === undefined) return now.toISOString();
+  const updated = Date.parse(input.updatedAt);
+  if (updated > now.getTime()) throw new ValidationError([{ pointer: '/updatedAt', detail: 'must not be in the future' }]);
+  if (updated < Date.parse(publishedAt)) throw new ValidationError([{ pointer: '/updatedAt', detail: 'must not be before publishedAt' }]);
+  return new Date(updated).toISOString();
 }
 
 /**

@@ -21,12 +21,20 @@ const TEXT_LIMITS: Record<string, number> = {
   '/feedId': LIMITS.feedIdChars,
 };
 
-const FORMATS: Record<string, string> = { '/publishedAt': 'date-time', '/url': 'uri', '/image/url': 'uri', '/authors/items/url': 'uri' };
+const FORMATS: Record<string, string> = {
+  '/publishedAt': 'date-time',
+  '/updatedAt': 'date-time',
+  '/url': 'uri',
+  '/image/url': 'uri',
+  '/authors/items/url': 'uri',
+};
 
 const DESCRIPTIONS: Record<string, string> = {
   '/body': `Sanitised HTML. Exactly one of body and bodyMarkdown; at most ${LIMITS.bodyBytes} bytes once sanitised or rendered.`,
   '/bodyMarkdown': 'Markdown, rendered to HTML with raw HTML escaped. Exactly one of body and bodyMarkdown.',
   '/publishedAt': 'RFC 3339 with an offset. In the future: the story is scheduled. Absent: now (or, for a correction, unchanged).',
+  '/updatedAt':
+    'RFC 3339: when the story was last corrected on the platform it comes from (between publishedAt and now). Absent: a change is dated now.',
   '/url': "The story's canonical page. Absent: the site's own address for the slug.",
   '/language': "A BCP 47 tag such as en, ar or zh-Hant. Absent: the site's language.",
   '/feedId':

@@ -167,6 +167,24 @@ describe('Domain: article input', () => {
     expect(retried).toBe(original);
   });
 
+  it('dates a story brought from another platform by its last correction there, between publish time and now', () => {
+    // Prepare
+    const story = (updatedAt: string) => ({ title: 'T', bodyMarkdown: 'x', publishedAt: '2024-09-14T10:00:00+01:00', updatedAt });
+    const attempt = (updatedAt: string) => {
+      try {
+        return draftArticle(parseArticleInput(story(updatedAt)), context()).updatedAt;
+      } catch (error) {
+        if (error instanceof ValidationError) return error.problems;
+        throw error;
+      }
+    };
+    // Act / Assess
+    expect(attempt('2024-09-15T08:00:00+02:00')).toBe('2024-09-15T06:00:00.000Z');
+    expect(attempt('2024-09-14T08:00:00Z')).toEqual([{ pointer: '/updatedAt', detail: 'must not be before publishedAt' }]);
+    expect(attempt('2099-01-01T00:00:00Z')).toEqual([{ pointer: '/updatedAt', detail: 'must not be in the future' }]);
+    expect(attempt('last week')).toEqual([{ pointer: '/updatedAt', detail: expect.stringContaining('RFC 3339') }]);
+  });
+
   it('schedules a story whose publish time is in the future', () => {
     const article = draftArticle(parseArticleInput({ title: 'T', bodyMarkdown: 'x', publishedAt: '2027-01-01T00:00:00Z' }), context());
     expect(article.status).toBe('scheduled');

@@ -214,6 +214,13 @@ type Outcome =
   | { kind: 'created' | 'updated' | 'unchanged'; slug: string; status: number }
   | { kind: 'failed'; status?: number; message: string };
 
+/** The slug of the story that already has a refused story's feed id, from the API's 409. */
+function heldAt(result: IngestResult): string | undefined {
+  if (result.status !== 409) return undefined;
+  const detail = result.problems?.find((problem) => problem.pointer === '/feedId')?.detail;
+  return detail ? /\/articles\/([a-z0-9-]+)/.exec(detail)?.[1] : undefined;
+}
+
 /** Whether the story stored at a slug is this item (imported before), rather than another story. */
 function isSameStory(stored: Article, story: ImportedStory): boolean {
   if (story.feedId !== undefined) return stored.feedId === story.feedId;
@@ -292,6 +299,15 @@ export async function importStories(options: ImportOptions, deps: ImportDependen
     return { kind: 'failed', status: result.status, message: result.message };
   };
 
+  /** PUTs the story at `slug`, telling a new story from an update and from one sent again unchanged. */
+  const putAt = async (story: ImportedStory, slug: string, before: IngestResult): Promise<Outcome | IngestResult> => {
+    const result = await client.put({ ...story, slug });
+    if (!result.ok) return result;
+    const kind =
+      result.status === 201 ? 'created' : before.article && result.article?.revision === before.article.revision ? 'unchanged' : 'updated';
+    return { kind, slug, status: result.status };
+  };
+
   const send = async (story: ImportedStory): Promise<Outcome> => {
     try {
       // The slug may hold another story already (one written here, or imported from elsewhere):
@@ -301,15 +317,15 @@ export async function importStories(options: ImportOptions, deps: ImportDependen
         const before = await client.get(slug);
         if (!before.ok && before.status !== 404) return failure(before);
         if (before.article && !isSameStory(before.article, story)) continue;
-        const result = await client.put({ ...story, slug });
-        if (!result.ok) return failure(result);
-        const kind =
-          result.status === 201
-            ? 'created'
-            : before.article && result.article?.revision === before.article.revision
-              ? 'unchanged'
-              : 'updated';
-        return { kind, slug, status: result.status };
+        const outcome = await putAt(story, slug, before);
+        if (!('ok' in outcome)) return outcome;
+        // The id is already a story's at another slug (an earlier run met the documents in
+        // another order): that story is this one.
+        const holder = heldAt(outcome);
+        if (holder === undefined) return failure(outcome);
+        const atHolder = await client.get(holder);
+        const again = atHolder.ok ? await putAt(story, holder, atHolder) : atHolder;
+        return 'ok' in again ? failure(again) : again;
       }
       return { kind: 'failed', message: `the slugs ${story.slug} to ${story.slug}-${MAX_SLUG_ATTEMPTS} all hold other stories` };
     } catch (error) {

@@ -9,6 +9,8 @@ export interface IngestResult {
   message: string;
   /** The stored story, when the API returned one. */
   article?: Article;
+  /** The problem's fields, by JSON Pointer, when the API refused the request. */
+  problems?: { pointer: string; detail: string }[];
 }
 
 /** What a publishing tool needs from the ingest API. */
@@ -106,6 +108,12 @@ export class IngestClient implements IngestPort {
       ? (body.errors as { pointer: string; detail: string }[]).map((error) => `${error.pointer} ${error.detail}`).join('; ')
       : '';
     const detail = [body.title ?? response.statusText, errors || body.detail].filter(Boolean).join(': ');
-    return { slug, status: response.status, ok: false, message: String(detail) };
+    return {
+      slug,
+      status: response.status,
+      ok: false,
+      message: String(detail),
+      ...(Array.isArray(body.errors) ? { problems: body.errors as { pointer: string; detail: string }[] } : {}),
+    };
   }
 }

@@ -3,6 +3,7 @@ import { GetCommand, PutCommand, QueryCommand, ScanCommand, type DynamoDBDocumen
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { Article, ArticleStatus } from '../domain/article.js';
 import { sortKeyOf } from '../domain/feeds.js';
+import { FeedIdTakenError } from '../use-cases/errors.js';
 import { InvalidCursorError, RevisionConflictError, type ArticlePage, type ArticleRepository } from '../use-cases/ports.js';
 import { batchGet } from './batch-write.js';
 import { ARTICLE_SORT_KEY, STATUS_INDEX, keys, slugOfKey } from './table-keys.js';
@@ -65,6 +66,38 @@ export class DynamoArticleRepository implements ArticleRepository {
         const current = error.Item ? articleFromItem(unmarshall(error.Item)) : undefined;
         throw new RevisionConflictError(article.slug, current);
       }
+      throw error;
+    }
+  }
+
+  async claimFeedId(feedId: string, slug: string): Promise<void> {
+    const key = keys.feedIdClaim(feedId);
+    // Free, or already this story's: one conditional write.
+    if (await this.putClaim(key, feedId, slug, 'attribute_not_exists(PK) OR slug = :slug', { ':slug': slug })) return;
+    const claim = await this.client.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+    const holder = claim.Item?.slug as string | undefined;
+    if (holder !== undefined && holder !== slug && (await this.get(holder))?.feedId === feedId) throw new FeedIdTakenError(feedId, holder);
+    // The holder's save never happened (or the claim just went): take it over, unless it moves again.
+    const condition = holder === undefined ? 'attribute_not_exists(PK)' : 'slug = :holder';
+    if (!(await this.putClaim(key, feedId, slug, condition, holder === undefined ? undefined : { ':holder': holder }))) {
+      throw new FeedIdTakenError(feedId, holder ?? 'another slug');
+    }
+  }
+
+  /** Whether the conditional write of the claim went through. */
+  private async putClaim(key: Item, feedId: string, slug: string, condition: string, values: Item | undefined): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, feedId, slug },
+          ConditionExpression: condition,
+          ...(values ? { ExpressionAttributeValues: values } : {}),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }

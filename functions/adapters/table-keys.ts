@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 /**
  * The single-table key design (see docs/architecture.md):
  *
@@ -11,6 +13,7 @@
  * | regeneration lease   | REGENERATION        | S              |                 |           |
  * | feed directory entry | FEEDDIR             | <feedKey>      |                 |           |
  * | idempotency record   | IDEMPOTENCY         | <key hash>     |                 |           |
+ * | a kept feed id       | FEEDID#<id hash>    | C              |                 |           |
  *
  * sortKey = <UTC publish time>#<slug>, so a descending Query on a feed's partition returns its
  * newest stories first and reads only as many items as the feed shows, whatever the archive size;
@@ -32,6 +35,8 @@ export const keys = {
   feedPartition: (feedKey: string) => `FEED#${feedKey}`,
   pageState: (pageKey: string) => ({ PK: `FEED#${pageKey}`, SK: PAGE_STATE_SORT_KEY }),
   regenerationLease: { PK: 'REGENERATION', SK: 'S' },
+  /** The claim on a kept feed id (hashed: an id may be longer than a key may be). */
+  feedIdClaim: (feedId: string) => ({ PK: `FEEDID#${createHash('sha256').update(feedId).digest('base64url')}`, SK: 'C' }),
   statusPartition: (status: string) => `STATUS#${status}`,
 } as const;
 

@@ -7,7 +7,13 @@ import {
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { LIMITS, ValidationError } from '../domain/article-input.js';
-import { ArticleNotFoundError, ConcurrentUpdateError, InvalidSlugError, PreconditionFailedError } from '../use-cases/errors.js';
+import {
+  ArticleNotFoundError,
+  ConcurrentUpdateError,
+  FeedIdTakenError,
+  InvalidSlugError,
+  PreconditionFailedError,
+} from '../use-cases/errors.js';
 import { createArticle, putArticle, type PublishDependencies } from '../use-cases/publish-article.js';
 import { getArticle, listArticles } from '../use-cases/read-articles.js';
 import { retractArticle } from '../use-cases/retract-article.js';
@@ -92,6 +98,11 @@ function errorResponse(error: unknown, deps: IngestDependencies, request: HttpRe
     });
   }
   if (error instanceof ConcurrentUpdateError) return problem(409, 'Conflict', error.message);
+  if (error instanceof FeedIdTakenError) {
+    return problem(409, 'Feed id taken', `feedId ${error.message}; nothing was stored`, {
+      errors: [{ pointer: '/feedId', detail: error.message }],
+    });
+  }
   if (error instanceof IdempotencyAlreadyInProgressError) {
     return problem(409, 'Conflict', 'A request with this Idempotency-Key is still being processed; retry shortly');
   }

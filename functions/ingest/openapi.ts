@@ -241,7 +241,9 @@ export function ingestApiDescription(): JsonSchema {
             '200': story('Replaced (or unchanged).', etag),
             '201': story('Created.', { ...location, ...etag }),
             ...WRITE_PROBLEMS,
-            '409': problem('Another write kept winning; retry.'),
+            '409': problem(
+              'Another write kept winning (retry), or the feedId is already the id of another story ("errors" names it at /feedId). Nothing was stored.',
+            ),
             '412': {
               description:
                 'If-Match no longer matches: the story changed (or does not exist). Nothing was stored; `current` holds the story as it is now (null if none), and ETag its tag.',

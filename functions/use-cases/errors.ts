@@ -42,3 +42,18 @@ export class ConcurrentUpdateError extends Error {
     return new ConcurrentUpdateError(`Story "${slug}" is being changed by other requests; retry`);
   }
 }
+
+/**
+ * The feed id is already the id of another story: feed readers would take the two for one, and
+ * show only one of them.
+ */
+export class FeedIdTakenError extends Error {
+  override readonly name = 'FeedIdTakenError';
+  constructor(
+    readonly feedId: string,
+    /** The slug of the story that has it. */
+    readonly holder: string,
+  ) {
+    super(`is already the id of the story at /articles/${holder}: two stories cannot share one`);
+  }
+}

@@ -48,6 +48,12 @@ export interface ArticleRepository {
    * must be free). Throws RevisionConflictError otherwise, with the stored story when known.
    */
   save(article: Article, expectedRevision: number | undefined): Promise<void>;
+  /**
+   * Reserves `feedId` for the story at `slug`, so that no other story can carry it. Repeating it
+   * for the same slug changes nothing; a reservation whose story does not carry the id (its save
+   * never happened) is taken over. Throws FeedIdTakenError when another story has it.
+   */
+  claimFeedId(feedId: string, slug: string): Promise<void>;
   /** Newest first. Throws InvalidCursorError for a cursor it did not issue. */
   list(query: { status: ArticleStatus; limit: number; cursor?: string | undefined }): Promise<ArticlePage>;
   /** Scheduled stories whose publish time is at or before `until`, oldest first. */

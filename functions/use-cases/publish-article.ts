@@ -63,6 +63,8 @@ export async function putArticle(
       existing,
     });
     if (existing !== undefined && article === existing) return { article, created: false };
+    // A kept id is the story's alone: claimed before the story that carries it is stored.
+    if (article.feedId !== undefined && existing?.feedId !== article.feedId) await deps.articles.claimFeedId(article.feedId, slug);
     try {
       await deps.articles.save(article, existing?.revision);
       return { article, created: existing === undefined };

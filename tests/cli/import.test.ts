@@ -277,6 +277,24 @@ describe('Command: import', () => {
     expect(await stored('ferry-timetable-changes-2')).toMatchObject({ feedId: 'https://harbour.example/?p=123' });
   });
 
+  it('finds a story an earlier run stored under another slug by its id, instead of making a second', async () => {
+    // Prepare: the same post, now at another address (so another slug), with a corrected title.
+    const moved = path.join(scratch, 'moved.xml');
+    await writeFile(
+      moved,
+      `<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>The Harbour Gazette</title><link>https://harbour.example/</link><description>d</description>
+<item><title>Ferry timetable changes: the full list</title><link>https://harbour.example/ferries/timetable-2025/</link>
+<guid isPermaLink="false">https://harbour.example/?p=123</guid><pubDate>Tue, 04 Mar 2025 17:15:00 +0000</pubDate><description>New times.</description></item>
+</channel></rss>`,
+    );
+    // Act
+    const { summary } = await run([moved]);
+    // Assess
+    expect(summary).toMatchObject({ exitCode: 0, created: 0, updated: 1, failed: 0 });
+    expect(await stored('ferry-timetable-changes-2')).toMatchObject({ title: 'Ferry timetable changes: the full list' });
+    expect((await stored('timetable-2025')).status).toBe(404);
+  });
+
   it('cleans script out of imported content and keeps markup-like titles as text', async () => {
     // Act
     const { summary } = await run(['script-content.xml']);

@@ -1,5 +1,6 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keys } from '../../functions/adapters/table-keys.js';
 import { apiEvent, streamEvent } from '../support/api-gateway-events.js';
 import { jsonFeedErrors } from '../support/feed-checks.js';
 import { startHandlerFixture, type HandlerFixture } from '../support/handler-fixture.js';
@@ -79,6 +80,44 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
       400, 400, 400, 400, 401, 401,
     ]);
     expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('keeps a feed id to one story: another slug asking for it gets 409 and nothing is stored', async () => {
+    // Prepare
+    const story = {
+      title: 'Pier reopens',
+      bodyMarkdown: 'x',
+      feedId: 'https://old.example.com/?p=112',
+      publishedAt: '2024-09-14T10:00:00+01:00',
+    };
+    expect((await call('PUT', '/articles/pier-reopens', story)).status).toBe(201);
+    const before = await tableSnapshot();
+    // Act
+    const taken = await call('PUT', '/articles/pier-reopens-again', { ...story, title: 'Pier reopens (copy)' });
+    const again = await call('PUT', '/articles/pier-reopens', story);
+    // Assess
+    expect(taken.status).toBe(409);
+    expect(taken.body).toMatchObject({
+      title: 'Feed id taken',
+      errors: [{ pointer: '/feedId', detail: 'is already the id of the story at /articles/pier-reopens: two stories cannot share one' }],
+    });
+    expect(again.status).toBe(200);
+    expect(await tableSnapshot()).toEqual(before);
+    expect((await call('GET', '/articles/pier-reopens-again')).status).toBe(404);
+  });
+
+  it('lets a story take a feed id whose claim was left by a save that never happened', async () => {
+    // Prepare: a claim naming a slug whose story was never stored (the write after the claim failed).
+    const feedId = 'tag:blogger.com,1999:blog-1.post-2';
+    await fixture.documents.send(
+      new PutCommand({ TableName: process.env.TABLE_NAME!, Item: { ...keys.feedIdClaim(feedId), feedId, slug: 'lost-write' } }),
+    );
+    // Act
+    const put = await call('PUT', '/articles/found-write', { title: 'Found', bodyMarkdown: 'x', feedId });
+    const other = await call('PUT', '/articles/lost-write', { title: 'Lost', bodyMarkdown: 'x', feedId });
+    // Assess
+    expect(put.status).toBe(201);
+    expect(other.status).toBe(409);
   });
 
   it('turns concurrent identical PUTs into one story and one feed entry', async () => {

@@ -1,4 +1,5 @@
 import type { Article } from '../../functions/domain/article.js';
+import { FeedIdTakenError } from '../../functions/use-cases/errors.js';
 import { RevisionConflictError, type ArticlePage, type ArticleRepository } from '../../functions/use-cases/ports.js';
 
 /**
@@ -38,6 +39,15 @@ export class InMemoryArticleRepository implements ArticleRepository {
       throw new RevisionConflictError(article.slug, this.conflictsNameTheStory && stored ? structuredClone(stored) : undefined);
     }
     this.stored.set(article.slug, structuredClone(article));
+  }
+
+  /** Kept feed ids and the slug that holds each. */
+  readonly feedIdClaims = new Map<string, string>();
+
+  async claimFeedId(feedId: string, slug: string): Promise<void> {
+    const holder = this.feedIdClaims.get(feedId);
+    if (holder !== undefined && holder !== slug && this.stored.get(holder)?.feedId === feedId) throw new FeedIdTakenError(feedId, holder);
+    this.feedIdClaims.set(feedId, slug);
   }
 
   async list(query: { status: Article['status']; limit: number }): Promise<ArticlePage> {

@@ -94,6 +94,15 @@ export async function* sourceItems(source: ImportSource): AsyncGenerator<SourceI
   }
 }
 
+/**
+ * A copy of a string read from a document, to keep past the item: V8 makes a substring a view of
+ * the string it came from, here the parser's 64 KB chunk, so keeping every id as read would keep
+ * the whole file in memory.
+ */
+function detached(value: string): string {
+  return Buffer.from(value, 'utf8').toString('utf8');
+}
+
 /** What the last path segment of a link makes as a slug: `/2024/05/harbour-news/` → `harbour-news`. */
 function slugFromLink(link: string | undefined): string {
   if (!link || !URL.canParse(link)) return '';
@@ -223,7 +232,7 @@ export async function* importedStories(sources: readonly ImportSource[], options
       yield { kind: 'problem', where, detail: `${item.title ? `"${trimTo(item.title, 60)}" ` : ''}${result.problem}` };
       return;
     }
-    if (item.id !== undefined) ids.set(item.id, where);
+    if (item.id !== undefined) ids.set(detached(item.id), where);
     const slug = freeSlug(baseSlug(item), (candidate) => slugs.has(candidate));
     slugs.add(slug);
     yield { kind: 'story', story: { file: label, where, slug, request: result.request, feedId: item.id } };

@@ -2,10 +2,12 @@ import { createReadStream } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importStories, type ImportOptions } from '../../cli/import.js';
 import type { Article } from '../../functions/domain/article.js';
-import { type ImportSource, importedStories } from '../../story-publishing/imported-stories.js';
+import { fileSource, type ImportSource, importedStories } from '../../story-publishing/imported-stories.js';
 import type { IngestPort, IngestResult } from '../../story-publishing/ingest-client.js';
 import type { StoryFile } from '../../story-publishing/story-files.js';
 import { writeLargeWxr } from '../support/large-wxr.js';
@@ -97,6 +99,26 @@ describe('Import: a 20,000-post WordPress export', () => {
     expect(atFirstStory![0]).toBeLessThan(size / 50);
     expect(atFirstStory![1]).toBe(size);
     expect(atFirstStory![2]).toBeLessThan(size / 50);
+  });
+
+  it('holds the ids and slugs it must compare, not the file: what stays in memory is a fraction of it', async () => {
+    // Prepare: a garbage collection on demand, so that what is measured is what is kept.
+    v8.setFlagsFromString('--expose-gc');
+    const collectGarbage = vm.runInNewContext('gc') as () => void;
+    collectGarbage();
+    const before = process.memoryUsage().heapUsed;
+    let kept = 0;
+    let stories = 0;
+    // Act
+    for await (const event of importedStories([fileSource(file)], { tagsAsCategories: false })) {
+      if (event.kind === 'story' && ++stories % 2_000 === 0) {
+        collectGarbage();
+        kept = Math.max(kept, process.memoryUsage().heapUsed - before);
+      }
+    }
+    // Assess: the ids and slugs of 20,000 stories, a few MB; the file is over 60 MB.
+    expect(stories).toBe(POSTS);
+    expect(kept).toBeLessThan((await stat(file)).size / 4);
   });
 
   it('imports every published post once, four at a time, and a second run changes nothing', async () => {

@@ -56,3 +56,14 @@ export function storySlugFromTitle(title: string): string {
     .slice(0, 80)
     .replace(/-+$/g, '');
 }
+
+const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi']);
+const RTL_SCRIPTS = new Set(['arab', 'hebr', 'thaa', 'syrc', 'nkoo', 'adlm', 'rohg', 'mand', 'samr']);
+
+/** `rtl` for a language (BCP 47) written right to left, else `ltr`. */
+export function textDirection(language: string): 'ltr' | 'rtl' {
+  const [primary = '', ...rest] = language.toLowerCase().split('-');
+  const script = rest.find((subtag) => subtag.length === 4);
+  if (script) return RTL_SCRIPTS.has(script) ? 'rtl' : 'ltr';
+  return RTL_LANGUAGES.has(primary) ? 'rtl' : 'ltr';
+}

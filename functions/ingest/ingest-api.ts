@@ -18,6 +18,7 @@ import { createArticle, putArticle, type PublishDependencies } from '../use-case
 import { getArticle, listArticles } from '../use-cases/read-articles.js';
 import { retractArticle } from '../use-cases/retract-article.js';
 import { InvalidCursorError } from '../use-cases/ports.js';
+import { previewArticle } from '../use-cases/preview-article.js';
 import { header, json, noContent, problem, type HttpRequest, type HttpResponse } from './http.js';
 import type { TokenSource } from '../use-cases/ports.js';
 import { bearerMatches } from './tokens.js';
@@ -156,6 +157,10 @@ const routes: Record<Exclude<IngestRouteKey, typeof PUBLIC_ROUTE>, Route> = {
   'POST /articles': async (request, deps) => {
     const article = await createArticle(readJsonBody(request), deps);
     return json(201, article, { location: `/articles/${article.slug}` });
+  },
+  'POST /articles/preview': async (request, deps) => {
+    const slug = request.queryStringParameters?.slug;
+    return json(200, await previewArticle(readJsonBody(request), slug, deps));
   },
   'GET /articles/{slug}': async (request, deps) => {
     const article = await getArticle(slugParameter(request), deps);

@@ -216,6 +216,43 @@ export function ingestApiDescription(): JsonSchema {
           },
         },
       },
+      '/articles/preview': {
+        post: {
+          operationId: 'previewArticle',
+          summary: 'What a PUT would store and publish, stored nowhere',
+          description:
+            'The same validation and sanitising as a PUT, and the story rendered by the feeds’ own renderers: its RSS item, Atom entry and JSON Feed item exactly as the feeds would hold them. With `slug`, drafted over the story stored there (a correction keeps its publish time).',
+          parameters: [{ ...SLUG, in: 'query', required: false, description: 'The story this would replace, if any.' }],
+          requestBody: JSON_BODY,
+          responses: {
+            '200': {
+              description: 'The story as it would be stored (`article`) and its item in each format (`items`).',
+              content: {
+                'application/json': {
+                  schema: {
+                    type: 'object',
+                    required: ['article', 'items'],
+                    properties: {
+                      article: { $ref: '#/components/schemas/Article' },
+                      items: {
+                        type: 'object',
+                        required: ['rss', 'atom', 'json'],
+                        properties: {
+                          rss: { type: 'string', description: 'The RSS 2.0 `<item>`.' },
+                          atom: { type: 'string', description: 'The Atom 1.0 `<entry>`.' },
+                          json: { type: 'object', description: 'The JSON Feed 1.1 item.' },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+            ...WRITE_PROBLEMS,
+            ...COMMON,
+          },
+        },
+      },
       '/articles/{slug}': {
         parameters: [SLUG],
         get: {

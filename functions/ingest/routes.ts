@@ -6,6 +6,7 @@
 export const INGEST_ROUTES = [
   'GET /articles',
   'POST /articles',
+  'POST /articles/preview',
   'GET /articles/{slug}',
   'PUT /articles/{slug}',
   'DELETE /articles/{slug}',

@@ -2,7 +2,8 @@ import { FEED_FORMATS, feedUrl, MEDIA_TYPES, SITE_FEED, type FeedFormat, type Fe
 import type { SiteSettings } from '../domain/site.js';
 import { xmlSafe } from '../domain/text.js';
 import { escapeHtml } from './feed-document.js';
-import { FORMAT_LABELS, textDirection } from './feed-page.js';
+import { textDirection } from '../domain/text.js';
+import { FORMAT_LABELS } from './feed-page.js';
 import { PAGE_STYLE } from './page-style.js';
 
 /** A category or author feed as the index lists it. */

@@ -1,7 +1,7 @@
 import type { Article, Author } from '../domain/article.js';
 import { categoryFeed, FEED_FORMATS, feedUrl, MEDIA_TYPES, type FeedFormat } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
-import { xmlSafe } from '../domain/text.js';
+import { textDirection, xmlSafe } from '../domain/text.js';
 import { humanDateTime } from './dates.js';
 import { escapeHtml, feedView, summaryOf, type FeedDocument, type FeedView } from './feed-document.js';
 import { PAGE_STYLE } from './page-style.js';
@@ -25,17 +25,6 @@ export function htmlText(value: string): string {
 }
 
 /** Languages written right to left (BCP 47 primary subtags), and scripts that are. */
-const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ps', 'sd', 'syr', 'ug', 'ur', 'yi']);
-const RTL_SCRIPTS = new Set(['arab', 'hebr', 'thaa', 'syrc', 'nkoo', 'adlm', 'rohg', 'mand', 'samr']);
-
-/** `rtl` for a language written right to left, else `ltr`. */
-export function textDirection(language: string): 'ltr' | 'rtl' {
-  const [primary = '', ...rest] = language.toLowerCase().split('-');
-  const script = rest.find((subtag) => subtag.length === 4);
-  if (script) return RTL_SCRIPTS.has(script) ? 'rtl' : 'ltr';
-  return RTL_LANGUAGES.has(primary) ? 'rtl' : 'ltr';
-}
-
 function languageAttributes(language: string): string {
   return ` lang="${htmlText(language)}" dir="${textDirection(language)}"`;
 }

@@ -5,6 +5,7 @@ import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { edgeLifetime, type EdgeLifetime } from '../../functions/domain/edge-cache.js';
 import { varyFor, viewerObjectPath } from '../../functions/domain/feed-negotiation.js';
 import { LEGACY_REDIRECT_CACHE_CONTROL, legacyFeedRedirect } from '../../functions/domain/legacy-feed-addresses.js';
+import { DESK_CONTENT_SECURITY_POLICY, DESK_PATH } from '../../desk/assets.js';
 import { PAGE_CONTENT_SECURITY_POLICY } from '../../functions/rendering/page-style.js';
 
 const brotli = promisify(brotliCompress);
@@ -136,7 +137,8 @@ export class CdnStandIn {
       'access-control-allow-origin': '*',
       'x-content-type-options': 'nosniff',
       // The distribution's response headers policy, and its viewer-response function's Vary.
-      'content-security-policy': PAGE_CONTENT_SECURITY_POLICY,
+      // The distribution's response headers policies: the desk's behaviour has its own.
+      'content-security-policy': key.startsWith(DESK_PATH.slice(1)) ? DESK_CONTENT_SECURITY_POLICY : PAGE_CONTENT_SECURITY_POLICY,
       vary: varyFor(objectPath) ?? 'Accept-Encoding',
       'x-cache': `${result} from cloudfront`,
     };

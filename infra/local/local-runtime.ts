@@ -5,7 +5,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -14,6 +14,7 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
+import { deskAssets } from '../../desk/assets.js';
 import { loadSite } from '../../functions/commons/config.js';
 import { CATALOG_REFRESH_SECONDS } from '../../functions/use-cases/refresh-catalog.js';
 import { forwardToIngest, isIngestPath } from './api-gateway-stand-in.js';
@@ -120,6 +121,18 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const url = `http://localhost:${port}`;
 
   const s3 = new S3Client(standIns.clientConfig.s3);
+  // The editors' desk, into the bucket as the stack deploys it.
+  for (const asset of deskAssets()) {
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: standIns.bucket,
+        Key: asset.key,
+        Body: asset.body,
+        ContentType: asset.contentType,
+        CacheControl: asset.cacheControl,
+      }),
+    );
+  }
   // The distribution's viewer function is built from the same content/site.json.
   const cdn = new CdnStandIn(s3, standIns.bucket, { feedRedirects: loadSite({}).feedRedirects });
   const cloudFrontApi = await new CloudFrontApiStandIn({

@@ -1,15 +1,13 @@
 /// <reference lib="dom" />
 // The functions given to page.evaluate run in the browser, with its DOM.
-import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../infra/local/local-runtime.js';
+import { axeSource, hasHorizontalScroll, launchChromium, seriousAccessibilityViolations } from '../support/browser-checks.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOTS = path.join(path.dirname(fileURLToPath(import.meta.url)), 'screenshots');
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
@@ -59,37 +57,10 @@ const PAGES = [
   },
 ] as const;
 
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: { target: string[] }[];
-}
-
-async function seriousAccessibilityViolations(page: Page, axeSource: string): Promise<string[]> {
-  // Evaluated through the DevTools protocol, which the page's Content-Security-Policy does not
-  // govern: no script element is added to the page under test.
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run()).violations;
-  });
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map(
-      (violation) =>
-        `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`,
-    );
-}
-
-async function hasHorizontalScroll(page: Page): Promise<boolean> {
-  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
-}
-
 describe('Browser: a person opening a feed sees its HTML page', () => {
   let runtime: LocalRuntime;
   let browser: Browser;
-  let axeSource: string;
+  let axe: string;
   const contexts: BrowserContext[] = [];
 
   async function openPage(options: { viewport: { width: number; height: number }; colorScheme?: 'light' | 'dark' }) {
@@ -107,10 +78,8 @@ describe('Browser: a person opening a feed sees its HTML page', () => {
   }
 
   beforeAll(async () => {
-    // Fails (never skips) when the browser is missing: this check is the point of the suite.
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
     await mkdir(SCREENSHOTS, { recursive: true });
-    axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    axe = await axeSource();
     runtime = await startLocalRuntime({ port: 0, dataDir: undefined, token: 'browser-test-token-0123456789' });
     for (const [slug, story] of [
       ['harbour-reopens', harbour],
@@ -125,19 +94,7 @@ describe('Browser: a person opening a feed sees its HTML page', () => {
     }
     await runtime.settled();
     await runtime.refreshCatalog();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -197,7 +154,7 @@ describe('Browser: a person opening a feed sees its HTML page', () => {
         expect(await arabic.getAttribute('lang')).toBe('ar');
         expect(await arabic.evaluate((element) => getComputedStyle(element).direction)).toBe('rtl');
       }
-      expect(await seriousAccessibilityViolations(page, axeSource)).toEqual([]);
+      expect(await seriousAccessibilityViolations(page, axe)).toEqual([]);
       await page.screenshot({ path: path.join(SCREENSHOTS, `${feed.name}-desktop.png`), fullPage: true });
     });
 
@@ -230,7 +187,7 @@ describe('Browser: a person opening a feed sees its HTML page', () => {
       expect(await hasHorizontalScroll(page)).toBe(false);
       const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
       expect(background === 'rgb(22, 24, 27)').toBe(colorScheme === 'dark');
-      expect(await seriousAccessibilityViolations(page, axeSource)).toEqual([]);
+      expect(await seriousAccessibilityViolations(page, axe)).toEqual([]);
       await page.screenshot({ path: path.join(SCREENSHOTS, `site-rss-phone-${colorScheme}.png`), fullPage: true });
     }
     const { page } = await openPage({ viewport: DESKTOP });
@@ -271,7 +228,7 @@ describe('Browser: a person opening a feed sees its HTML page', () => {
       }
       expect(await hasHorizontalScroll(page)).toBe(false);
       expect(consoleErrors).toEqual([]);
-      expect(await seriousAccessibilityViolations(page, axeSource)).toEqual([]);
+      expect(await seriousAccessibilityViolations(page, axe)).toEqual([]);
       await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
     }
     const { page } = await openPage({ viewport: DESKTOP });

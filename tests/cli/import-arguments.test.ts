@@ -98,16 +98,28 @@ describe('Command: import (arguments and sources)', () => {
     const ingest = new AcceptingIngest();
     const lines: string[] = [];
     const options = optionsOf(await resolve([`${base}/rss/`], { INGEST_TOKEN: 'token-from-env-0123456789' }));
-    const deps = { client: ingest, output: { log: (line: string) => lines.push(line), error: (line: string) => lines.push(line) }, progress: { write: () => {} } };
+    const deps = {
+      client: ingest,
+      output: { log: (line: string) => lines.push(line), error: (line: string) => lines.push(line) },
+      progress: { write: () => {} },
+    };
     // Act
     const fetched = await importStories(options, deps);
     const missing = await importStories({ ...options, inputs: [`${base}/feed/`, 'no-such-export.xml'] }, deps);
     // Assess
     expect(fetched).toMatchObject({ exitCode: 0, created: 3 });
-    expect(ingest.sent.map((story) => story.request.feedId)).toEqual(['67c6f0a18e2b4c0001a3d5e7', '67c1b3e98e2b4c0001a3d4f2', '67b8a4c28e2b4c0001a3d391']);
+    expect(ingest.sent.map((story) => story.request.feedId)).toEqual([
+      '67c6f0a18e2b4c0001a3d5e7',
+      '67c1b3e98e2b4c0001a3d4f2',
+      '67b8a4c28e2b4c0001a3d391',
+    ]);
     expect(missing.exitCode).toBe(2);
     expect(lines).toEqual(
-      expect.arrayContaining([`${base}/feed/: answered 404 Not Found`, 'no-such-export.xml: does not exist', '2 documents cannot be imported; nothing was sent.']),
+      expect.arrayContaining([
+        `${base}/feed/: answered 404 Not Found`,
+        'no-such-export.xml: does not exist',
+        '2 documents cannot be imported; nothing was sent.',
+      ]),
     );
     expect(ingest.sent).toHaveLength(3);
   });

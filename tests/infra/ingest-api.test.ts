@@ -19,7 +19,7 @@ describe('Construct: IngestApi', () => {
     synth = synthesizeStack();
   }, 60_000);
 
-  it('routes exactly the five story routes and the API description to the ingest function with payload format 2.0, as documented', () => {
+  it('routes exactly the six story routes and the API description to the ingest function with payload format 2.0, as documented', () => {
     // Act
     const routeKeys = Object.values(synth.template.findResources('AWS::ApiGatewayV2::Route')).map(
       (route) => (route as { Properties: { RouteKey: string } }).Properties.RouteKey,
@@ -32,6 +32,7 @@ describe('Construct: IngestApi', () => {
       'GET /articles/{slug}',
       'GET /openapi.json',
       'POST /articles',
+      'POST /articles/preview',
       'PUT /articles/{slug}',
     ]);
     // The same routes as the OpenAPI description and the local API Gateway stand-in.

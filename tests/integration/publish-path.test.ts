@@ -120,6 +120,48 @@ describe('Function: ingest and regenerate against dynalite and s3rver', () => {
     expect(other.status).toBe(409);
   });
 
+  it('previews a story as a PUT would store it, in each format, and stores nothing', async () => {
+    // Prepare
+    const before = await tableSnapshot();
+    const story = {
+      title: 'Preview <me>',
+      bodyMarkdown: 'Hello **there**.<script>x</script>',
+      categories: ['Local'],
+      publishedAt: '2026-03-09T09:30:00+09:00',
+    };
+    // Act
+    const preview = await call('POST', '/articles/preview', story);
+    const invalid = await call('POST', '/articles/preview', { bodyMarkdown: 'no title' });
+    // Assess
+    expect(preview.status).toBe(200);
+    expect(preview.headers['cache-control']).toContain('no-store');
+    const { article, items } = preview.body as {
+      article: { slug: string; body: string };
+      items: { rss: string; atom: string; json: { title: string } };
+    };
+    expect(article).toMatchObject({ slug: 'preview-me', body: '<p>Hello <strong>there</strong>.&lt;script&gt;x&lt;/script&gt;</p>' });
+    expect(items.rss).toMatch(/^<item>[\s\S]*<title>Preview &#x3C;me&gt;<\/title>[\s\S]*<\/item>$/);
+    expect(items.atom).toMatch(/^<entry>[\s\S]*<\/entry>$/);
+    expect(items.json.title).toBe('Preview <me>');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toMatchObject({ errors: [{ pointer: '/title', detail: 'is required' }] });
+    expect(await tableSnapshot()).toEqual(before);
+  });
+
+  it('previews a correction over the stored story: its publish time kept', async () => {
+    // Prepare
+    await call('PUT', '/articles/preview-correction', { title: 'First', bodyMarkdown: 'x', publishedAt: '2026-03-01T08:00:00Z' });
+    // Act
+    const preview = await call('POST', '/articles/preview?slug=preview-correction', { title: 'Second', bodyMarkdown: 'x' });
+    const badSlug = await call('POST', '/articles/preview?slug=Not_A_Slug', { title: 'Second', bodyMarkdown: 'x' });
+    // Assess
+    expect(preview.body).toMatchObject({
+      article: { slug: 'preview-correction', title: 'Second', publishedAt: '2026-03-01T08:00:00Z', revision: 2 },
+    });
+    expect((await call('GET', '/articles/preview-correction')).body).toMatchObject({ title: 'First', revision: 1 });
+    expect(badSlug.status).toBe(400);
+  });
+
   it('turns concurrent identical PUTs into one story and one feed entry', async () => {
     // Act
     const body = { title: 'Identical retries', bodyMarkdown: 'Same.', publishedAt: '2026-11-25T10:00:00Z' };

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { Article } from '../../../functions/domain/article.js';
 import { SITE_FEED } from '../../../functions/domain/feeds.js';
 import { humanDateTime } from '../../../functions/rendering/dates.js';
-import { renderFeedPage, textDirection } from '../../../functions/rendering/feed-page.js';
+import { textDirection } from '../../../functions/domain/text.js';
+import { renderFeedPage } from '../../../functions/rendering/feed-page.js';
 import { archiveDocument, categoryDocument, document, NOW, siteDocument, STORIES } from './support/stories.js';
 
 /** html-validate's recommended rules, offline (a static config: nothing read from disk or the network). */

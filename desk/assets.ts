@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
+
+/**
+ * The editors' desk as the files the CDN serves under `/desk/`: its page, its stylesheet and its
+ * script, bundled by esbuild from `desk/desk.ts`. Built the same way for the local server (written
+ * into the local bucket at start) and for AWS (deployed into the feed bucket by the stack).
+ */
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export interface DeskAsset {
+  /** The object key, under `desk/`. */
+  key: string;
+  body: Buffer;
+  contentType: string;
+  cacheControl: string;
+}
+
+/** Revalidated on every load: a new desk is used as soon as it is deployed. */
+export const DESK_CACHE_CONTROL = 'no-cache';
+
+/** Where the desk is served: `/desk/`, the page at `desk/index.html`. */
+export const DESK_PATH = '/desk/';
+
+/**
+ * The desk's Content-Security-Policy: its own script and stylesheet only, requests to its own
+ * origin only (the ingest API), photos from anywhere over HTTPS, no framing, no plugins.
+ */
+export const DESK_CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "connect-src 'self'",
+  'img-src https: http: data:',
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+let built: DeskAsset[] | undefined;
+
+/** The desk's files, built once per process. */
+export function deskAssets(): DeskAsset[] {
+  built ??= buildDesk();
+  return built;
+}
+
+function buildDesk(): DeskAsset[] {
+  const script = buildSync({
+    entryPoints: [path.join(here, 'desk.ts')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    legalComments: 'none',
+    logLevel: 'silent',
+  }).outputFiles[0]!;
+  const asset = (key: string, body: Buffer | Uint8Array, contentType: string): DeskAsset => ({
+    key: `desk/${key}`,
+    body: Buffer.from(body),
+    contentType,
+    cacheControl: DESK_CACHE_CONTROL,
+  });
+  return [
+    asset('index.html', readFileSync(path.join(here, 'index.html')), 'text/html; charset=utf-8'),
+    asset('desk.css', readFileSync(path.join(here, 'desk.css')), 'text/css; charset=utf-8'),
+    asset('desk.js', script.contents, 'text/javascript; charset=utf-8'),
+  ];
+}

@@ -43,6 +43,20 @@ export const DESK_CONTENT_SECURITY_POLICY = [
 let built: DeskAsset[] | undefined;
 
 /** The desk's files, built once per process. */
+/**
+ * CloudFront Functions code (JavaScript runtime 2.0) for the desk's behaviour: `/desk` gets a 301
+ * to `/desk/`, and `/desk/` is the page, `desk/index.html` (CloudFront serves a default object
+ * only at the root). The local CDN stand-in does the same.
+ */
+export const DESK_VIEWER_FUNCTION_CODE = `function handler(event) {
+  var request = event.request;
+  if (request.uri === '/desk') {
+    return { statusCode: 301, statusDescription: 'Moved Permanently', headers: { location: { value: '/desk/' } } };
+  }
+  if (request.uri.charAt(request.uri.length - 1) === '/') request.uri += 'index.html';
+  return request;
+}`;
+
 export function deskAssets(): DeskAsset[] {
   built ??= buildDesk();
   return built;

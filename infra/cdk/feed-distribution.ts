@@ -31,6 +31,8 @@ export interface FeedDistributionProps {
  */
 export class FeedDistribution extends Construct {
   readonly distribution: cloudfront.Distribution;
+  /** The feed bucket as CloudFront reads it (Origin Access Control), for other behaviours on it. */
+  readonly bucketOrigin: cloudfront.IOrigin;
   /** `https://<domain>` without a trailing slash: what the feeds use as their base URL. */
   readonly siteBaseUrl: string;
 
@@ -80,11 +82,12 @@ export class FeedDistribution extends Construct {
     });
 
     const domain = props.customDomain;
+    this.bucketOrigin = origins.S3BucketOrigin.withOriginAccessControl(props.feedBucket.bucket);
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Newsroom feeds',
       defaultRootObject: 'index.html',
       defaultBehavior: {
-        origin: origins.S3BucketOrigin.withOriginAccessControl(props.feedBucket.bucket),
+        origin: this.bucketOrigin,
         viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
         allowedMethods: cloudfront.AllowedMethods.ALLOW_GET_HEAD,
         cachedMethods: cloudfront.CachedMethods.CACHE_GET_HEAD,

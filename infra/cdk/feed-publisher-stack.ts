@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { DEFAULT_FRESHNESS, type FreshnessSettings } from '../../functions/domain/edge-cache.js';
 import { ArticleTable } from './article-table.js';
 import { FeedBucket } from './feed-bucket.js';
+import { EditorsDesk } from './editors-desk.js';
 import { FeedDistribution, type CustomDomain } from './feed-distribution.js';
 import { HubAnnouncer } from './hub-announcer.js';
 import { IngestApi } from './ingest-api.js';
@@ -59,6 +60,11 @@ export class FeedPublisherStack extends Stack {
     const siteBaseUrl = this.feedDistribution.siteBaseUrl;
 
     this.ingestApi = new IngestApi(this, 'IngestApi', { articleTable: this.articleTable, siteBaseUrl, ...common });
+    new EditorsDesk(this, 'EditorsDesk', {
+      distribution: this.feedDistribution.distribution,
+      bucketOrigin: this.feedDistribution.bucketOrigin,
+      httpApi: this.ingestApi.httpApi,
+    });
     this.hubAnnouncer = new HubAnnouncer(this, 'HubAnnouncer', {
       distribution: this.feedDistribution.distribution,
       siteBaseUrl,

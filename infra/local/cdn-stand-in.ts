@@ -117,6 +117,11 @@ export class CdnStandIn {
       response.writeHead(301, { location: redirect, 'cache-control': LEGACY_REDIRECT_CACHE_CONTROL, 'content-length': '0' }).end();
       return;
     }
+    // The desk's behaviour (desk/assets.ts, DESK_VIEWER_FUNCTION_CODE): its address without the slash.
+    if (pathname === DESK_PATH.slice(0, -1)) {
+      response.writeHead(301, { location: DESK_PATH, 'content-length': '0' }).end();
+      return;
+    }
     const objectPath = viewerObjectPath(pathname, request.headers);
     let key = decodedKey(objectPath);
     if (key === undefined) {

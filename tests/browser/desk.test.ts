@@ -16,8 +16,8 @@ const TOKEN = 'desk-browser-token-0123456789';
 const PHOTO = '<svg xmlns="http://www.w3.org/2000/svg" width="1600" height="900"><rect width="1600" height="900" fill="#5b7c99"/></svg>';
 
 /** What a person would wait for on the page: each polls until it holds (the page answers asynchronously). */
-const shows = (locator: Locator, text: string) => eventually(async () => expect(await locator.innerText()).toContain(text));
-const reads = (locator: Locator, text: string) => eventually(async () => expect((await locator.innerText()).trim()).toBe(text));
+const shows = (locator: Locator, text: string) => eventually(async () => expect((await locator.textContent()) ?? '').toContain(text));
+const reads = (locator: Locator, text: string) => eventually(async () => expect(((await locator.textContent()) ?? '').trim()).toBe(text));
 const appears = (locator: Locator) => locator.waitFor({ state: 'visible', timeout: 10_000 });
 const focused = (locator: Locator) =>
   eventually(async () => expect(await locator.evaluate((node) => node === document.activeElement)).toBe(true));
@@ -60,10 +60,13 @@ describe('Browser: an editor at the desk', () => {
     // Nothing leaves the machine: any request to another origin is a failure of the page.
     await page.route(
       (url) => !url.href.startsWith(runtime.url),
-      (route) =>
-        route.request().url().startsWith('https://images.example.com/')
-          ? route.fulfill({ status: 200, contentType: 'image/svg+xml', body: PHOTO })
-          : (problems.push(`request to ${route.request().url()}`), route.abort()),
+      (route) => {
+        if (route.request().url().startsWith('https://images.example.com/')) {
+          return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: PHOTO });
+        }
+        problems.push(`request to ${route.request().url()}`);
+        return route.abort();
+      },
     );
     await page.goto(`${runtime.url}/desk/`);
     return { page, problems };

@@ -42,6 +42,8 @@ describe('Construct: FeedDistribution', () => {
         OriginAccessControlId: { 'Fn::GetAtt': [expect.stringMatching(/OriginAccessControl/), 'Id'] },
         S3OriginConfig: { OriginAccessIdentity: '' },
       }),
+      // The ingest API, for the editors' desk (tests/infra/editors-desk.test.ts).
+      expect.objectContaining({ CustomOriginConfig: expect.objectContaining({ OriginProtocolPolicy: 'https-only' }) }),
     ]);
   });
 

@@ -1,9 +1,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DESK_CACHE_CONTROL, deskAssets } from '../desk/assets.js';
+import { deskAssets } from '../desk/assets.js';
 
-/** `npm run build:desk -- [folder]`: writes the desk's files, as the CDN serves them under `/desk/`, into a folder. */
+/**
+ * `npm run build:desk -- [folder]`: writes the desk's files, as the CDN serves them under `/desk/`,
+ * into a folder (default `cdk.out/desk`). The stack's bundling of the regenerator uses it.
+ */
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -18,11 +21,9 @@ export async function writeDesk(folder: string): Promise<string[]> {
   return written;
 }
 
+// The stack's bundling of the regenerator runs this with the folder to fill, and wants it quiet.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const folder = path.resolve(process.env.INIT_CWD || process.cwd(), process.argv[2] ?? path.join(root, 'cdk.out', 'desk'));
-  for (const file of await writeDesk(folder)) process.stdout.write(`${file}\n`);
-  process.stdout.write(`Copy them to the feed bucket (the stack output FeedBucketName):\n`);
-  process.stdout.write(
-    `  aws s3 sync ${path.relative(process.cwd(), folder) || '.'} "s3://<FeedBucketName>/desk/" --cache-control ${DESK_CACHE_CONTROL} --delete\n`,
-  );
+  const folder = process.argv[2];
+  const written = await writeDesk(path.resolve(process.env.INIT_CWD || process.cwd(), folder ?? path.join(root, 'cdk.out', 'desk')));
+  if (!folder) for (const file of written) process.stdout.write(`${file}\n`);
 }

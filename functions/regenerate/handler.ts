@@ -1,8 +1,10 @@
+import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
 import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.js';
 import { DynamoFeedIndex } from '../adapters/dynamo-feed-index.js';
 import { S3FeedStore } from '../adapters/s3-feed-store.js';
+import { siteFilesIn } from '../adapters/site-files-folder.js';
 import { SqsAnnouncementQueue } from '../adapters/sqs-announcement-queue.js';
 import { documentClient } from '../commons/clients/dynamodb.js';
 import { cloudFrontClient } from '../commons/clients/cloudfront.js';
@@ -11,13 +13,15 @@ import { sqsClient } from '../commons/clients/sqs.js';
 import { announcementQueueUrl, feedBucket, loadFreshness, loadSite, tableName } from '../commons/config.js';
 import { RenderedEntries } from '../rendering/rendered-entries.js';
 import { systemClock } from '../use-cases/ports.js';
+import { publishSiteFiles } from '../use-cases/publish-site-files.js';
 import { refreshCatalog } from '../use-cases/refresh-catalog.js';
 import { regenerateFeeds, type RegenerateDependencies } from '../use-cases/regenerate-feeds.js';
 import { changedSlugs } from './stream-records.js';
 
 /**
  * Regenerate Lambda: table stream in, feed files out; and, once a minute (EventBridge), the
- * catalog refresh: today's archive page and index.html. Wiring only.
+ * catalog refresh: today's archive page and index.html, and on a process's first, the desk's
+ * files. Wiring only.
  */
 
 const logger = new Logger({ serviceName: 'regenerate' });
@@ -47,8 +51,18 @@ const deps: RegenerateDependencies = {
   verifyStoredFiles: process.env.VERIFY_STORED_FILES === 'true',
 };
 
+/** The editors' desk, shipped in the bundle (`SITE_FILES_DIR`, relative to the function's code). */
+const siteFilesDir = process.env.SITE_FILES_DIR?.trim();
+let siteFilesPublished = false;
+
 export async function handler(event: DynamoDBStreamEvent | ScheduledEvent): Promise<void> {
   if (!('Records' in event)) {
+    if (siteFilesDir && !siteFilesPublished) {
+      const folder = path.resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), siteFilesDir);
+      const published = await publishSiteFiles(await siteFilesIn(folder), deps);
+      siteFilesPublished = true;
+      if (published.length) logger.info('Site files published', { files: published });
+    }
     const written = await refreshCatalog(deps);
     if (written.length) logger.info('Catalog refreshed', { files: written.length });
     return;

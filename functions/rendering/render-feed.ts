@@ -12,8 +12,8 @@ import { renderRssBytes } from './rss.js';
 /** One file to publish. */
 export interface FeedFile {
   key: string;
-  /** A feed format, or a page for people (a feed's page, the feed directory). */
-  format: FeedFormat | 'html';
+  /** A feed format, a page for people (a feed's page, the feed directory), or a file of the editors' desk. */
+  format: FeedFormat | 'html' | 'desk';
   contentType: string;
   /** Overrides the store's default Cache-Control (immutable archive pages, for example). */
   cacheControl?: string;

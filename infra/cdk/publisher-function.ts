@@ -116,6 +116,8 @@ export interface PublisherFunctionProps
   readonly logRemovalPolicy?: RemovalPolicy;
   /** Overrides PUBLISHER_EXTERNAL_MODULES (e.g. RUNTIME_PROVIDED_MODULES to use the runtime's AWS SDK). */
   readonly externalModules?: string[];
+  /** Shell commands, run after esbuild, that put more files beside the bundle (`outputDir`). */
+  readonly afterBundling?: (outputDir: string) => string[];
 }
 
 /**
@@ -131,7 +133,7 @@ export class PublisherFunction extends NodejsFunction {
   readonly functionLogGroup: logs.LogGroup;
 
   constructor(scope: Construct, id: string, props: PublisherFunctionProps) {
-    const { entry, serviceName, logLevel, logRetention, logRemovalPolicy, externalModules, environment, ...rest } = props;
+    const { entry, serviceName, logLevel, logRetention, logRemovalPolicy, externalModules, environment, afterBundling, ...rest } = props;
 
     const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
       retention: logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -157,6 +159,15 @@ export class PublisherFunction extends NodejsFunction {
       bundling: {
         ...PUBLISHER_BUNDLING,
         ...(externalModules ? { externalModules: [...externalModules] } : {}),
+        ...(afterBundling
+          ? {
+              commandHooks: {
+                beforeBundling: () => [],
+                beforeInstall: () => [],
+                afterBundling: (_input: string, output: string) => afterBundling(output),
+              },
+            }
+          : {}),
       },
       logGroup,
       role,

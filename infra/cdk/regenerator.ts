@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -13,7 +14,10 @@ import type { FreshnessSettings } from '../../functions/domain/edge-cache.js';
 import { STORIES_PER_REGENERATION } from '../../functions/regenerate/stream-records.js';
 import { CATALOG_REFRESH_SECONDS } from '../../functions/use-cases/refresh-catalog.js';
 import type { ArticleTable, TableAccess } from './article-table.js';
-import { LAMBDA_MB_PER_VCPU, PublisherFunction, type LogLevel } from './publisher-function.js';
+import { LAMBDA_MB_PER_VCPU, PublisherFunction, REPO_ROOT, type LogLevel } from './publisher-function.js';
+
+/** Where the desk's files sit in the regenerator's package (its SITE_FILES_DIR). */
+export const SITE_FILES_FOLDER = 'site-files';
 
 /**
  * The regenerator re-reads stories, projects them into per-feed index items, keeps a state per
@@ -102,7 +106,13 @@ export class Regenerator extends Construct {
         ANNOUNCEMENT_QUEUE_URL: props.announcementQueue.queueUrl,
         FEED_EDGE_SECONDS: String(props.freshness.edgeSeconds),
         INVALIDATE_FEEDS: String(props.freshness.invalidateFeeds),
+        SITE_FILES_DIR: SITE_FILES_FOLDER,
       },
+      // The editors' desk, built by esbuild beside the bundle; the first catalog refresh of each
+      // process publishes whatever of it differs from the bucket (no deploy-time custom resource).
+      afterBundling: (outputDir) => [
+        `"${process.execPath}" --import tsx "${path.join(REPO_ROOT, 'cli/build-desk.ts')}" "${path.join(outputDir, SITE_FILES_FOLDER, 'desk')}"`,
+      ],
     });
     this.handler.bindTable(props.articleTable, REGENERATOR_TABLE_ACCESS);
 

@@ -1,11 +1,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { ScanCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { S3Client } from '@aws-sdk/client-s3';
 import type {
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
@@ -121,18 +122,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const url = `http://localhost:${port}`;
 
   const s3 = new S3Client(standIns.clientConfig.s3);
-  // The editors' desk, into the bucket as the stack deploys it.
-  for (const asset of deskAssets()) {
-    await s3.send(
-      new PutObjectCommand({
-        Bucket: standIns.bucket,
-        Key: asset.key,
-        Body: asset.body,
-        ContentType: asset.contentType,
-        CacheControl: asset.cacheControl,
-      }),
-    );
-  }
   // The distribution's viewer function is built from the same content/site.json.
   const cdn = new CdnStandIn(s3, standIns.bucket, { feedRedirects: loadSite({}).feedRedirects });
   const cloudFrontApi = await new CloudFrontApiStandIn({
@@ -148,6 +137,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     onError: (error) => log(`WebSub announcement failed: ${(error as Error).message}`),
   }).start();
 
+  const siteFilesDir = await mkdtemp(path.join(tmpdir(), 'newsroom-site-files-'));
+  for (const asset of deskAssets()) {
+    await mkdir(path.dirname(path.join(siteFilesDir, asset.key)), { recursive: true });
+    await writeFile(path.join(siteFilesDir, asset.key), asset.body);
+  }
   Object.assign(process.env, standIns.env, {
     // The regenerator invalidates the local CDN through the real CloudFront client, as in AWS.
     DISTRIBUTION_ID: LOCAL_DISTRIBUTION_ID,
@@ -163,6 +157,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Deliveries to the regenerator are serialised in this process, so a lease can only be held by
     // a process that was killed mid-regeneration; a short lease lets the restart take it over.
     FEED_LEASE_MS: process.env.FEED_LEASE_MS ?? '5000',
+    // The editors' desk, shipped with the regenerator as in its Lambda bundle; it publishes it.
+    SITE_FILES_DIR: siteFilesDir,
   });
   // Imported only now: handlers read their configuration from the environment at load, as in Lambda.
   const ingest = (await import('../../functions/ingest/handler.js')).handler as IngestHandler;
@@ -236,6 +232,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     options.catalogRefreshIntervalMs ?? CATALOG_REFRESH_SECONDS * 1_000,
   );
   refreshTimer.unref();
+  // What the first scheduled tick does in AWS, at once: the desk is there when the banner is.
+  await refreshCatalog();
 
   ready = true;
   const rawDynamo = dynamoDbClient as DynamoDBClient;
@@ -267,6 +265,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       await cloudFrontApi.close();
       s3.destroy();
       await standIns.close();
+      await rm(siteFilesDir, { recursive: true, force: true });
     },
   };
 }

@@ -85,6 +85,15 @@ describe('Construct: PublisherFunction (bundled with esbuild)', () => {
     }
   });
 
+  it("ships the editors' desk beside the regenerator's bundle, where its SITE_FILES_DIR points", () => {
+    // Prepare
+    const regenerator = bundles.find((bundle) => bundle.name === 'regenerate')!;
+    const folder = path.join(path.dirname(regenerator.file), regenerator.environment.SITE_FILES_DIR ?? 'missing');
+    // Assess
+    for (const file of ['index.html', 'desk.css', 'desk.js']) expect(existsSync(path.join(folder, 'desk', file)), file).toBe(true);
+    expect(readFileSync(path.join(folder, 'desk', 'index.html'), 'utf8')).toContain('<label for="token">Token</label>');
+  });
+
   it('bundles import in Node and export a handler function', async () => {
     // Prepare
     const probe = 'const m = await import(process.argv[1]); console.log(JSON.stringify({ handler: typeof m.handler }));';

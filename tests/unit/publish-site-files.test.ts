@@ -35,7 +35,12 @@ describe('Use case: publishing the desk shipped with the regenerator', () => {
     // Prepare
     const store = new MemoryStore();
     const invalidated: string[][] = [];
-    const cdn: CdnInvalidator = { invalidate: async (keys) => (invalidated.push(keys), 'I1') };
+    const cdn: CdnInvalidator = {
+      invalidate: async (keys) => {
+        invalidated.push(keys);
+        return 'I1';
+      },
+    };
     // Act
     const first = await publishSiteFiles(await siteFilesIn(folder), { store, cdn });
     const again = await publishSiteFiles(await siteFilesIn(folder), { store, cdn });

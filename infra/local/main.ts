@@ -71,6 +71,7 @@ Feeds are served at ${runtime.url}
   JSON Feed 1.1 ${base}/feed.json
   (and the same three under /categories/<category>/ and /authors/<author>/)
 
+Editors' desk  ${runtime.url}/desk/  (sign in with the ingest token)
 Ingest API     ${runtime.url}/articles
 Ingest token   ${runtime.tokenFile ? `in ${path.relative(process.cwd(), runtime.tokenFile) || runtime.tokenFile}` : 'from INGEST_TOKEN'}
 Data           ${dataDir}

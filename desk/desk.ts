@@ -468,7 +468,9 @@ function start(): void {
   for (const button of document.querySelectorAll<HTMLButtonElement>('button.more')) {
     button.addEventListener('click', () => void loadList(button.dataset.status as ArticleStatus, true));
   }
-  input('language').addEventListener('input', applyDirection);
+  // Any change of the form may be a new language: the direction follows, however it was typed.
+  element('story-form').addEventListener('input', applyDirection);
+  element('story-form').addEventListener('change', applyDirection);
   input('title').addEventListener('input', () => {
     if (!editing) input('slug').placeholder = suggestedSlug(input('title').value);
   });

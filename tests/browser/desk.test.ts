@@ -75,6 +75,8 @@ describe('Browser: an editor at the desk', () => {
   async function signIn(page: Page, token = TOKEN): Promise<void> {
     await page.getByLabel('Token').fill(token);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // Signed in: the form is ready (its zone filled in) before anything is typed into it.
+    if (token === TOKEN) await eventually(async () => expect(await page.getByLabel('Time zone').inputValue()).not.toBe(''));
   }
 
   async function feedText(feedPath: string): Promise<string> {

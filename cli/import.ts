@@ -13,7 +13,7 @@ import {
   MAX_FEED_DOCUMENT_BYTES,
   textSource,
 } from '../story-publishing/imported-stories.js';
-import { EndpointUnreachableError, IngestClient, type IngestPort, type IngestResult } from '../story-publishing/ingest-client.js';
+import { EndpointUnreachableError, type IngestPort, type IngestResult } from '../story-publishing/ingest-client.js';
 import { feedRedirectRules, REDIRECT_SERVERS, type RedirectServer } from '../story-publishing/feed-redirect-rules.js';
 import { LEFT_OUT_KINDS, type LeftOutKind } from '../story-publishing/source-items.js';
 import {
@@ -26,7 +26,9 @@ import {
   isLocalEndpoint,
   type Output,
   plural,
+  type ParsedCommand,
   resolveConnection,
+  runIngestCommand,
   tokenAdvice,
   UsageError,
   unreachableAdvice,
@@ -388,7 +390,7 @@ export async function importStories(options: ImportOptions, deps: ImportDependen
   return summary;
 }
 
-export type Command = { help: true } | { help: false; options: ImportOptions };
+export type Command = ParsedCommand<ImportOptions>;
 
 /** Turns the command line and environment into options; throws UsageError. */
 export async function resolveCommand(argv: string[], env: NodeJS.ProcessEnv, context: CommandContext): Promise<Command> {
@@ -442,24 +444,17 @@ export async function resolveCommand(argv: string[], env: NodeJS.ProcessEnv, con
   };
 }
 
-export async function main(argv = process.argv.slice(2), env = process.env, output = consoleOutput): Promise<ExitCode> {
-  let command: Command;
-  try {
-    // npm run starts scripts in the package root; INIT_CWD is where the editor typed the command.
-    command = await resolveCommand(argv, env, { cwd: env.INIT_CWD || process.cwd(), root });
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    output.error(error.message);
-    output.error('Run `npm run import -- --help` for usage.');
-    return EXIT.usage;
-  }
-  if (command.help) {
-    output.log(USAGE);
-    return EXIT.ok;
-  }
-  const { options } = command;
-  const client = new IngestClient(options.endpoint, options.token?.value ?? '');
-  return (await importStories(options, { client, output, progress: process.stderr })).exitCode;
+export function main(argv = process.argv.slice(2), env = process.env, output = consoleOutput): Promise<ExitCode> {
+  return runIngestCommand({
+    name: 'import',
+    usage: USAGE,
+    argv,
+    env,
+    output,
+    root,
+    resolve: resolveCommand,
+    run: (options, client) => importStories(options, { client, output, progress: process.stderr }),
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

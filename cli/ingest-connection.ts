@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { EndpointUnreachableError } from '../story-publishing/ingest-client.js';
+import { type EndpointUnreachableError, IngestClient } from '../story-publishing/ingest-client.js';
 
 /**
  * What the commands that talk to the ingest API (`npm run publish`, `npm run import`) share: where
@@ -195,3 +195,40 @@ export const consoleOutput: Output = {
   log: (line) => process.stdout.write(`${line}\n`),
   error: (line) => process.stderr.write(`${line}\n`),
 };
+
+/** What a command's argument parsing gives: its help, or its options. */
+export type ParsedCommand<O> = { help: true } | { help: false; options: O };
+
+/**
+ * A command's `main` without what differs between commands: resolves the command line (a
+ * UsageError is printed with a pointer to `--help`, exit 2), prints the usage for `--help`, and
+ * runs the command with a client of the endpoint and token it resolved.
+ */
+export async function runIngestCommand<O extends IngestConnection>(command: {
+  name: string;
+  usage: string;
+  argv: string[];
+  env: NodeJS.ProcessEnv;
+  output: Output;
+  root: string;
+  resolve: (argv: string[], env: NodeJS.ProcessEnv, context: CommandContext) => Promise<ParsedCommand<O>>;
+  run: (options: O, client: IngestClient) => Promise<{ exitCode: ExitCode }>;
+}): Promise<ExitCode> {
+  const { output, env } = command;
+  let parsed: ParsedCommand<O>;
+  try {
+    // npm run starts scripts in the package root; INIT_CWD is where the editor typed the command.
+    parsed = await command.resolve(command.argv, env, { cwd: env.INIT_CWD || process.cwd(), root: command.root });
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    output.error(error.message);
+    output.error(`Run \`npm run ${command.name} -- --help\` for usage.`);
+    return EXIT.usage;
+  }
+  if (parsed.help) {
+    output.log(command.usage);
+    return EXIT.ok;
+  }
+  const { options } = parsed;
+  return (await command.run(options, new IngestClient(options.endpoint, options.token?.value ?? ''))).exitCode;
+}

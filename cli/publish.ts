@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { isStorySlug } from '../functions/domain/text.js';
-import { EndpointUnreachableError, IngestClient, type IngestPort, type IngestResult } from '../story-publishing/ingest-client.js';
+import { EndpointUnreachableError, type IngestPort, type IngestResult } from '../story-publishing/ingest-client.js';
 import {
   findStoryFiles,
   formatProblem,
@@ -23,7 +23,9 @@ import {
   isLocalEndpoint,
   type Output,
   plural,
+  type ParsedCommand,
   resolveConnection,
+  runIngestCommand,
   tokenAdvice,
   UsageError,
   unreachableAdvice,
@@ -295,7 +297,7 @@ export async function publishStories(options: PublishOptions, deps: PublishDepen
   return summary;
 }
 
-export type Command = { help: true } | { help: false; options: PublishOptions };
+export type Command = ParsedCommand<PublishOptions>;
 
 /** Turns the command line and environment into options; throws UsageError. */
 export async function resolveCommand(argv: string[], env: NodeJS.ProcessEnv, context: CommandContext): Promise<Command> {
@@ -327,24 +329,17 @@ export async function resolveCommand(argv: string[], env: NodeJS.ProcessEnv, con
   };
 }
 
-export async function main(argv = process.argv.slice(2), env = process.env, output = consoleOutput): Promise<ExitCode> {
-  let command: Command;
-  try {
-    // npm run starts scripts in the package root; INIT_CWD is where the editor typed the command.
-    command = await resolveCommand(argv, env, { cwd: env.INIT_CWD || process.cwd(), root });
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    output.error(error.message);
-    output.error('Run `npm run publish -- --help` for usage.');
-    return EXIT.usage;
-  }
-  if (command.help) {
-    output.log(USAGE);
-    return EXIT.ok;
-  }
-  const { options } = command;
-  const client = new IngestClient(options.endpoint, options.token?.value ?? '');
-  return (await publishStories(options, { client, output })).exitCode;
+export function main(argv = process.argv.slice(2), env = process.env, output = consoleOutput): Promise<ExitCode> {
+  return runIngestCommand({
+    name: 'publish',
+    usage: USAGE,
+    argv,
+    env,
+    output,
+    root,
+    resolve: resolveCommand,
+    run: (options, client) => publishStories(options, { client, output }),
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

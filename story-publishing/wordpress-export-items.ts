@@ -139,7 +139,6 @@ function postItem(item: XmlElement, position: number, index: ExportIndex): Sourc
     image: (thumbnail ? index.attachments.get(thumbnail) : undefined) ?? firstFigureImage(contentHtml),
     language: index.language,
     slug: childText(item, 'wp:post_name'),
-    leftOut: leftOut(item),
   };
 }
 
@@ -149,8 +148,7 @@ export async function* wordPressExportItems(open: () => AsyncIterable<string>): 
   let position = 0;
   for await (const item of xmlRecords(open(), (path) => path === ITEM)) {
     position++;
-    yield leftOut(item) === undefined
-      ? postItem(item, position, index)
-      : { position, authors: [], categories: [], tags: [], leftOut: leftOut(item) };
+    const why = leftOut(item);
+    yield why === undefined ? postItem(item, position, index) : { position, authors: [], categories: [], tags: [], leftOut: why };
   }
 }

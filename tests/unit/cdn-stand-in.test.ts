@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { S3Client } from '@aws-sdk/client-s3';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DESK_CONTENT_SECURITY_POLICY } from '../../desk/assets.js';
+import { PAGE_CONTENT_SECURITY_POLICY } from '../../functions/rendering/page-style.js';
 import { CdnStandIn } from '../../infra/local/cdn-stand-in.js';
 
 const FEED = Buffer.from('<rss version="2.0"><channel><title>News</title></channel></rss>');
@@ -97,5 +99,20 @@ describe('CdnStandIn', () => {
     // Assess
     expect(response.status).toBe(502);
     expect(s3.reads()).toBe(1);
+  });
+
+  it("copies the desk's behaviour: /desk answers 301 to /desk/, and the desk's files get its own policy", async () => {
+    // Prepare
+    const s3 = scriptedS3(['whole']);
+    const url = await serve(new CdnStandIn(s3.client, 'feeds'));
+    // Act
+    const bare = await fetch(`${url}/desk`, { redirect: 'manual' });
+    const page = await fetch(`${url}/desk/`);
+    const feed = await fetch(`${url}/feed.xml`);
+    // Assess
+    expect(bare.status).toBe(301);
+    expect(bare.headers.get('location')).toBe('/desk/');
+    expect(page.headers.get('content-security-policy')).toBe(DESK_CONTENT_SECURITY_POLICY);
+    expect(feed.headers.get('content-security-policy')).toBe(PAGE_CONTENT_SECURITY_POLICY);
   });
 });

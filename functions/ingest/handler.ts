@@ -2,8 +2,10 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DynamoArticleRepository } from '../adapters/dynamo-article-repository.js';
+import { LambdaFeedRegeneration } from '../adapters/lambda-feed-regeneration.js';
 import { SecretsManagerTokenSource } from '../adapters/secrets-manager-token-source.js';
 import { documentClient, dynamoDbClient } from '../commons/clients/dynamodb.js';
+import { lambdaClient } from '../commons/clients/lambda.js';
 import { requestHandlerSettings } from '../commons/clients/request-handler.js';
 import { commaSeparated, loadSite, MissingConfigurationError, tableName } from '../commons/config.js';
 import { systemClock } from '../use-cases/ports.js';
@@ -28,6 +30,8 @@ function tokenSource(env = process.env): TokenSource {
 
 const logger = new Logger({ serviceName: 'ingest' });
 const table = tableName();
+/** The regenerator, asked for a written story's feeds before the answer (unset: the stream alone). */
+const regenerator = process.env.REGENERATOR_FUNCTION_NAME?.trim();
 
 export const handler = createIngestApi({
   articles: new DynamoArticleRepository(documentClient, table),
@@ -35,6 +39,7 @@ export const handler = createIngestApi({
   site: loadSite(),
   tokens: tokenSource(),
   logger,
+  feeds: regenerator ? new LambdaFeedRegeneration(lambdaClient, regenerator) : undefined,
   // Idempotency records share the table: one partition, keyed by a hash of the Idempotency-Key.
   idempotencyStore: new DynamoDBPersistenceLayer({
     tableName: table,

@@ -14,8 +14,8 @@ export function json(statusCode: number, body: unknown, headers: Record<string, 
   };
 }
 
-export function noContent(): HttpResponse {
-  return { statusCode: 204, headers: { ...NO_STORE }, body: '' };
+export function noContent(headers: Record<string, string> = {}): HttpResponse {
+  return { statusCode: 204, headers: { ...NO_STORE, ...headers }, body: '' };
 }
 
 /** RFC 9457 problem details; `errors` lists each bad field by JSON Pointer. */

@@ -20,7 +20,7 @@ import { retractArticle } from '../use-cases/retract-article.js';
 import { InvalidCursorError } from '../use-cases/ports.js';
 import { previewArticle } from '../use-cases/preview-article.js';
 import { header, json, noContent, problem, type HttpRequest, type HttpResponse } from './http.js';
-import type { TokenSource } from '../use-cases/ports.js';
+import type { FeedRegeneration, TokenSource } from '../use-cases/ports.js';
 import { bearerMatches } from './tokens.js';
 import { ingestApiDescription } from './openapi.js';
 import { PUBLIC_ROUTE, type IngestRouteKey } from './routes.js';
@@ -31,6 +31,20 @@ export interface IngestDependencies extends PublishDependencies {
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
   /** Where `Idempotency-Key` records of POST requests are kept. */
   idempotencyStore?: BasePersistenceLayer | undefined;
+  /** Brings a written story's feeds up to date before the answer; without it the stream alone does. */
+  feeds?: FeedRegeneration | undefined;
+}
+
+/**
+ * The `Feeds` header of a write's answer: `updated` when the story's feeds hold it as stored
+ * (at the origin; the CDN follows as docs/feeds.md says), `queued` when the table stream brings
+ * them up to date, usually within a second.
+ */
+async function feedsHeader(slug: string, deps: IngestDependencies): Promise<Record<string, string>> {
+  if (!deps.feeds) return { feeds: 'queued' };
+  const update = await deps.feeds.regenerateNow([slug]);
+  if (!update.updated) deps.logger.info('Feeds left to the stream', { slug, reason: update.reason });
+  return { feeds: update.updated ? 'updated' : 'queued' };
 }
 
 /** How long a POST's `Idempotency-Key` is remembered. */
@@ -150,13 +164,13 @@ type Route = (request: HttpRequest, deps: IngestDependencies) => Promise<HttpRes
 const routes: Record<Exclude<IngestRouteKey, typeof PUBLIC_ROUTE>, Route> = {
   'PUT /articles/{slug}': async (request, deps) => {
     const precondition = preconditionOf(header(request, 'if-match'));
-    const { article, created } = await putArticle(slugParameter(request), readJsonBody(request), deps, precondition);
-    const etag = { etag: storyEtag(article) };
-    return json(created ? 201 : 200, article, created ? { ...etag, location: `/articles/${article.slug}` } : etag);
+    const { article, created, changed } = await putArticle(slugParameter(request), readJsonBody(request), deps, precondition);
+    const headers = { etag: storyEtag(article), ...(changed ? await feedsHeader(article.slug, deps) : {}) };
+    return json(created ? 201 : 200, article, created ? { ...headers, location: `/articles/${article.slug}` } : headers);
   },
   'POST /articles': async (request, deps) => {
     const article = await createArticle(readJsonBody(request), deps);
-    return json(201, article, { location: `/articles/${article.slug}` });
+    return json(201, article, { location: `/articles/${article.slug}`, ...(await feedsHeader(article.slug, deps)) });
   },
   'POST /articles/preview': async (request, deps) => {
     const slug = request.queryStringParameters?.slug;
@@ -171,8 +185,9 @@ const routes: Record<Exclude<IngestRouteKey, typeof PUBLIC_ROUTE>, Route> = {
     return json(200, await listArticles({ limit: query.limit, cursor: query.cursor, status: query.status }, deps));
   },
   'DELETE /articles/{slug}': async (request, deps) => {
-    await retractArticle(slugParameter(request), deps);
-    return noContent();
+    const slug = slugParameter(request);
+    await retractArticle(slug, deps);
+    return noContent(await feedsHeader(slug, deps));
   },
 };
 

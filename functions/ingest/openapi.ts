@@ -139,6 +139,13 @@ const story = (description: string, headers?: JsonSchema) => ({
 });
 const location = { Location: { description: 'The story in this API.', schema: string } };
 const etag = { ETag: { description: 'The story\'s revision as an entity tag, such as "r3": send it back in If-Match.', schema: string } };
+const feeds = {
+  Feeds: {
+    description:
+      "Whether the story's feeds already hold this change at the origin: `updated`, or `queued` when they follow within about a second (another regeneration was running). Absent on a PUT that changed nothing.",
+    schema: { type: 'string', enum: ['updated', 'queued'] },
+  },
+};
 
 /** What every authenticated route may answer besides its own outcomes. */
 const COMMON = {
@@ -208,7 +215,7 @@ export function ingestApiDescription(): JsonSchema {
           ],
           requestBody: JSON_BODY,
           responses: {
-            '201': story('Created.', location),
+            '201': story('Created.', { ...location, ...feeds }),
             ...WRITE_PROBLEMS,
             '409': problem('A request with this Idempotency-Key is still being processed.'),
             '422': problem('This Idempotency-Key was used with another body.'),
@@ -275,8 +282,8 @@ export function ingestApiDescription(): JsonSchema {
           ],
           requestBody: JSON_BODY,
           responses: {
-            '200': story('Replaced (or unchanged).', etag),
-            '201': story('Created.', { ...location, ...etag }),
+            '200': story('Replaced (or unchanged).', { ...etag, ...feeds }),
+            '201': story('Created.', { ...location, ...etag, ...feeds }),
             ...WRITE_PROBLEMS,
             '409': problem(
               'Another write kept winning (retry), or the feedId is already the id of another story ("errors" names it at /feedId). Nothing was stored.',
@@ -294,7 +301,7 @@ export function ingestApiDescription(): JsonSchema {
           operationId: 'retractArticle',
           summary: 'Retract the story: it leaves every feed, with a tombstone in Atom',
           responses: {
-            '204': { description: 'Retracted.' },
+            '204': { description: 'Retracted.', headers: feeds },
             '400': problem('Not a valid slug.'),
             '404': problem('No such story.'),
             ...COMMON,

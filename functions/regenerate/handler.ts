@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBStreamEvent, ScheduledEvent } from 'aws-lambda';
 import { CloudFrontInvalidator } from '../adapters/cloudfront-invalidator.js';
+import { isRegenerateNowEvent, type RegenerateNowEvent, type RegenerateNowResult } from '../adapters/regenerate-now-event.js';
 import { DynamoFeedIndex } from '../adapters/dynamo-feed-index.js';
 import { S3FeedStore } from '../adapters/s3-feed-store.js';
 import { siteFilesIn } from '../adapters/site-files-folder.js';
@@ -15,13 +16,15 @@ import { RenderedEntries } from '../rendering/rendered-entries.js';
 import { systemClock } from '../use-cases/ports.js';
 import { publishSiteFiles } from '../use-cases/publish-site-files.js';
 import { refreshCatalog } from '../use-cases/refresh-catalog.js';
-import { regenerateFeeds, type RegenerateDependencies } from '../use-cases/regenerate-feeds.js';
+import { FeedBusyError, regenerateFeeds, type RegenerateDependencies } from '../use-cases/regenerate-feeds.js';
+import { RegeneratedStories } from '../use-cases/regenerated-stories.js';
 import { changedSlugs } from './stream-records.js';
 
 /**
- * Regenerate Lambda: table stream in, feed files out; and, once a minute (EventBridge), the
- * catalog refresh: today's archive page and index.html, and on a process's first, the desk's
- * files. Wiring only.
+ * Regenerate Lambda: table stream in, feed files out; a publish's own request for its feeds at
+ * once (the ingest function, synchronously); and, once a minute (EventBridge), the catalog
+ * refresh: today's archive page and index.html, and on a process's first, the desk's files.
+ * Wiring only.
  */
 
 const logger = new Logger({ serviceName: 'regenerate' });
@@ -47,6 +50,7 @@ const deps: RegenerateDependencies = {
   leaseMs,
   // Kept across invocations of a warm function, like the clients.
   entries: new RenderedEntries(),
+  regenerated: new RegeneratedStories(),
   // The repair tool sets it: compare every file with the bucket, whatever the leases recorded.
   verifyStoredFiles: process.env.VERIFY_STORED_FILES === 'true',
 };
@@ -55,7 +59,17 @@ const deps: RegenerateDependencies = {
 const siteFilesDir = process.env.SITE_FILES_DIR?.trim();
 let siteFilesPublished = false;
 
-export async function handler(event: DynamoDBStreamEvent | ScheduledEvent): Promise<void> {
+export async function handler(event: DynamoDBStreamEvent | ScheduledEvent | RegenerateNowEvent): Promise<RegenerateNowResult | undefined> {
+  if (isRegenerateNowEvent(event)) {
+    // The publish waits for this answer: never for the lease another run holds.
+    try {
+      const report = await regenerateFeeds(event.regenerateNow.slugs, { ...deps, waitForLeaseMs: 0 });
+      return { status: 'done', filesWritten: report.filesWritten.length };
+    } catch (error) {
+      if (error instanceof FeedBusyError) return { status: 'busy' };
+      throw error;
+    }
+  }
   if (!('Records' in event)) {
     if (siteFilesDir && !siteFilesPublished) {
       const folder = path.resolve(process.env.LAMBDA_TASK_ROOT ?? process.cwd(), siteFilesDir);
@@ -65,10 +79,11 @@ export async function handler(event: DynamoDBStreamEvent | ScheduledEvent): Prom
     }
     const written = await refreshCatalog(deps);
     if (written.length) logger.info('Catalog refreshed', { files: written.length });
-    return;
+    return undefined;
   }
   const slugs = changedSlugs(event.Records);
-  if (!slugs.length) return;
+  if (!slugs.length) return undefined;
   const report = await regenerateFeeds(slugs, deps);
   logger.info('Feeds regenerated', { stories: slugs.length, feeds: report.feedsChanged.length, files: report.filesWritten.length });
+  return undefined;
 }

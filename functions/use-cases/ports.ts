@@ -32,6 +32,17 @@ export class RevisionConflictError extends Error {
   }
 }
 
+/** Whether a story's feeds were brought up to date before its write was acknowledged. */
+export type FeedUpdate = { updated: true } | { updated: false; reason: string };
+
+/**
+ * Brings stories' feeds up to date at once, as they are written, instead of leaving them to the
+ * table stream's next poll. Best effort: the stream delivers every change whatever this answers.
+ */
+export interface FeedRegeneration {
+  regenerateNow(slugs: string[]): Promise<FeedUpdate>;
+}
+
 export interface ArticlePage {
   articles: Article[];
   /** Opaque; absent on the last page. */

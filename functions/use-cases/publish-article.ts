@@ -11,7 +11,8 @@ export interface PublishDependencies {
   site: SiteSettings;
 }
 
-export type PutOutcome = { article: Article; created: boolean };
+/** `changed`: false when the story was already stored exactly so (nothing was written). */
+export type PutOutcome = { article: Article; created: boolean; changed: boolean };
 
 /**
  * What a conditional PUT (`If-Match`) asks of the stored story: that it exists at all, or that it
@@ -62,12 +63,12 @@ export async function putArticle(
       now: deps.clock.now(),
       existing,
     });
-    if (existing !== undefined && article === existing) return { article, created: false };
+    if (existing !== undefined && article === existing) return { article, created: false, changed: false };
     // A kept id is the story's alone: claimed before the story that carries it is stored.
     if (article.feedId !== undefined && existing?.feedId !== article.feedId) await deps.articles.claimFeedId(article.feedId, slug);
     try {
       await deps.articles.save(article, existing?.revision);
-      return { article, created: existing === undefined };
+      return { article, created: existing === undefined, changed: true };
     } catch (error) {
       if (!(error instanceof RevisionConflictError) || attempt >= MAX_ATTEMPTS) throw asConcurrent(error);
       existing = await error.storedStory(deps.articles);

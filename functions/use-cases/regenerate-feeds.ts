@@ -31,7 +31,9 @@ import type {
   PageState,
   RetractionRecord,
   StoryProjection,
+  StoryState,
 } from './ports.js';
+import type { RegeneratedStories } from './regenerated-stories.js';
 import { withRegenerationLease, type HeldLease } from './regeneration-lease.js';
 import { refreshCatalog } from './refresh-catalog.js';
 
@@ -71,6 +73,11 @@ export interface RegenerateDependencies {
    * last released (the repair tool: a bucket that lost or had files changed by hand).
    */
   verifyStoredFiles?: boolean | undefined;
+  /**
+   * Stories whose feeds runs in this process already brought up to date: a later delivery of the
+   * same change (the stream's, after a publish asked for its feeds at once) renders nothing.
+   */
+  regenerated?: RegeneratedStories | undefined;
   /** How many feeds are rendered at once. */
   concurrency?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -88,6 +95,14 @@ export function membershipsOf(article: Article | undefined): { memberships: Feed
   const feeds = feedsOf(article);
   const sortKey = sortKeyOf(article);
   return { memberships: feeds.map((feed) => ({ feedKey: feed.key, sortKey })), feeds };
+}
+
+/** What a run under the lease found and did; no plan when there was nothing to do. */
+interface RunResult {
+  plan: BatchPlan | undefined;
+  feedFiles: string[];
+  newestArchiveDay: ArchiveDay | undefined;
+  states: Map<string, StoryState>;
 }
 
 /** Tombstones to add to (slug → when) or take off (slug → null) each feed in this run. */
@@ -122,8 +137,13 @@ interface BatchPlan {
  */
 export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateDependencies): Promise<RegenerationReport> {
   const unique = [...new Set(slugs)];
-  const { plan, feedFiles, newestArchiveDay } = await withRegenerationLease(deps, async (lease) => {
+  const { plan, feedFiles, newestArchiveDay, states } = await withRegenerationLease<RunResult>(deps, async (lease) => {
     const states = await deps.index.storyStates(unique);
+    const next = { pending: lease.pending, newestArchiveDay: lease.newestArchiveDay };
+    if (deps.regenerated && unique.every((slug) => deps.regenerated!.holds(slug, states.get(slug)!.article))) {
+      // The feeds already hold every story as stored: a second delivery of a change.
+      return { value: { plan: undefined, feedFiles: [], newestArchiveDay: lease.newestArchiveDay, states }, pages: new Map(), next };
+    }
     const plan = planBatch(unique, states, deps);
     await lease.keep();
     await deps.index.project(plan.projections);
@@ -132,11 +152,13 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
     const feedFiles = await renderFeedPages([...plan.feeds.values()], deps, lease, pages, plan);
     const pending = deps.catalog ? mergeCatalogWork(lease.pending, plan.catalog) : lease.pending;
     return {
-      value: { plan, feedFiles, newestArchiveDay: lease.newestArchiveDay },
+      value: { plan, feedFiles, newestArchiveDay: lease.newestArchiveDay, states },
       pages,
-      next: { pending, newestArchiveDay: lease.newestArchiveDay },
+      next: { ...next, pending },
     };
   });
+  if (!plan) return { feedsChanged: [], filesWritten: [] };
+  for (const slug of unique) deps.regenerated?.remember(slug, states.get(slug)!.article);
   await tellCdnAndHubs(feedFiles, [...plan.feeds.values()], plan.retracting, deps);
   // A new day: the site feed's prev-archive link already points at its page.
   const startsDay = plan.newestDay !== undefined && (newestArchiveDay === undefined || plan.newestDay > newestArchiveDay);

@@ -53,7 +53,7 @@ export async function withRegenerationLease<T>(settings: LeaseSettings, work: (l
   const giveUpAt = Date.now() + (settings.waitForLeaseMs ?? FEED_LEASE_WAIT_MS);
   let taken = await settings.index.acquire(owner, leaseMs);
   for (let wait = 25; !taken; wait = Math.min(wait * 2, 1_000)) {
-    if (Date.now() > giveUpAt) throw new FeedBusyError('The feeds are held by another regeneration');
+    if (Date.now() >= giveUpAt) throw new FeedBusyError('The feeds are held by another regeneration');
     await pause(wait);
     taken = await settings.index.acquire(owner, leaseMs);
   }

@@ -81,6 +81,8 @@ export class FeedPublisherStack extends Stack {
       freshness: props.freshness ?? DEFAULT_FRESHNESS,
       ...common,
     });
+    // A publish asks for its feeds at once; the stream is the guarantee behind it.
+    this.ingestApi.regenerateFeedsWith(this.regenerator.handler);
     this.publishDueSweep = new PublishDueSweep(this, 'PublishDueSweep', { articleTable: this.articleTable, ...common });
 
     this.alarms = new PublisherAlarms(this, 'Alarms', {

@@ -3,6 +3,7 @@ import { AccessLogField, AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigw from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -131,5 +132,15 @@ export class IngestApi extends Construct {
     });
 
     this.url = this.httpApi.apiEndpoint;
+  }
+
+  /**
+   * Lets the ingest function ask the regenerator for a written story's feeds before it answers
+   * (a synchronous invocation), instead of leaving them to the stream's next poll, up to 250 ms
+   * later. The stream still delivers every change. Only InvokeFunction, on that one function.
+   */
+  regenerateFeedsWith(regenerator: lambda.IFunction): void {
+    this.handler.addEnvironment('REGENERATOR_FUNCTION_NAME', regenerator.functionName);
+    this.handler.addToRolePolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [regenerator.functionArn] }));
   }
 }

@@ -11,6 +11,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import type { FreshnessSettings } from '../../functions/domain/edge-cache.js';
+import { REGENERATOR_RESERVED_CONCURRENCY } from '../../functions/regenerate/reserved-concurrency.js';
 import { STORIES_PER_REGENERATION } from '../../functions/regenerate/stream-records.js';
 import { CATALOG_REFRESH_SECONDS } from '../../functions/use-cases/refresh-catalog.js';
 import type { ArticleTable, TableAccess } from './article-table.js';
@@ -94,8 +95,9 @@ export class Regenerator extends Construct {
       timeout: REGENERATOR_TIMEOUT,
       memorySize: REGENERATOR_MEMORY_MB,
       // One regeneration at a time, so two cannot race on the same feeds (the app's lease makes
-      // that safe anyway; this keeps runs from waiting for it in the first place).
-      reservedConcurrentExecutions: 1,
+      // that safe anyway; this keeps runs from waiting for it in the first place). A publish's own
+      // request for its feeds that finds it busy is refused at once and left to the stream.
+      reservedConcurrentExecutions: REGENERATOR_RESERVED_CONCURRENCY,
       ...(props.logLevel ? { logLevel: props.logLevel } : {}),
       ...(props.logRemovalPolicy ? { logRemovalPolicy: props.logRemovalPolicy } : {}),
       environment: {

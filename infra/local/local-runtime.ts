@@ -17,11 +17,14 @@ import type {
 } from 'aws-lambda';
 import { deskAssets } from '../../desk/assets.js';
 import { loadSite } from '../../functions/commons/config.js';
+import type { RegenerateNowEvent, RegenerateNowResult } from '../../functions/adapters/regenerate-now-event.js';
+import { REGENERATOR_RESERVED_CONCURRENCY } from '../../functions/regenerate/reserved-concurrency.js';
 import { CATALOG_REFRESH_SECONDS } from '../../functions/use-cases/refresh-catalog.js';
 import { forwardToIngest, isIngestPath } from './api-gateway-stand-in.js';
 import { startStandIns, type StandIns } from './aws-stand-ins.js';
 import { CdnStandIn } from './cdn-stand-in.js';
 import { CloudFrontApiStandIn, LOCAL_DISTRIBUTION_ID } from './cloudfront-api-stand-in.js';
+import { LambdaApiStandIn, ReservedConcurrency } from './lambda-api-stand-in.js';
 import { SqsStandIn } from './sqs-stand-in.js';
 import { StreamEmulator } from './stream-emulator.js';
 
@@ -56,6 +59,8 @@ export interface LocalRuntime {
   stream: StreamEmulator;
   cdn: CdnStandIn;
   cloudFrontApi: CloudFrontApiStandIn;
+  /** Lambda's Invoke API, through which the ingest handler asks the regenerator for a story's feeds. */
+  lambdaApi: LambdaApiStandIn;
   announcementQueue: SqsStandIn;
   /** Resolves once every write so far has reached the feeds. */
   settled(): Promise<void>;
@@ -69,6 +74,10 @@ export interface LocalRuntime {
 }
 
 type IngestHandler = (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2>;
+type RegenerateHandler = (event: DynamoDBStreamEvent | ScheduledEvent | RegenerateNowEvent) => Promise<RegenerateNowResult | undefined>;
+
+/** The regenerator's name in the local Lambda stand-in. */
+export const LOCAL_REGENERATOR_FUNCTION = 'local-regenerator';
 
 /**
  * How long the local server keeps an idle connection open: longer than the clients that talk to it
@@ -137,6 +146,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     onError: (error) => log(`WebSub announcement failed: ${(error as Error).message}`),
   }).start();
 
+  // The regenerator runs in its reserved concurrency, whoever invokes it: the stream, the schedule,
+  // or a publish asking for its feeds at once (refused while it is busy, as Lambda does).
+  const regeneratorConcurrency = new ReservedConcurrency(REGENERATOR_RESERVED_CONCURRENCY);
+  let regenerate: RegenerateHandler | undefined;
+  const lambdaApi = await new LambdaApiStandIn({
+    [LOCAL_REGENERATOR_FUNCTION]: { handler: (event) => regenerate!(event as RegenerateNowEvent), concurrency: regeneratorConcurrency },
+  }).start();
+  const regenerateInTurn = (event: DynamoDBStreamEvent | ScheduledEvent) => regeneratorConcurrency.run(() => regenerate!(event));
+
   const siteFilesDir = await mkdtemp(path.join(tmpdir(), 'newsroom-site-files-'));
   for (const asset of deskAssets()) {
     await mkdir(path.dirname(path.join(siteFilesDir, asset.key)), { recursive: true });
@@ -149,6 +167,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     // Locally an invalidation costs nothing, so the feeds are invalidated too: a story is in them
     // within a second. AWS defaults to their edge lifetime alone (see docs/architecture.md).
     INVALIDATE_FEEDS: process.env.INVALIDATE_FEEDS ?? 'true',
+    // The ingest handler asks the regenerator for a story's feeds through the real Lambda client.
+    REGENERATOR_FUNCTION_NAME: LOCAL_REGENERATOR_FUNCTION,
+    AWS_ENDPOINT_URL_LAMBDA: lambdaApi.endpoint,
     ANNOUNCEMENT_QUEUE_URL: announcementQueue.queueUrl,
     AWS_ENDPOINT_URL_SQS: announcementQueue.endpoint,
     INGEST_TOKENS: token,
@@ -162,16 +183,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   });
   // Imported only now: handlers read their configuration from the environment at load, as in Lambda.
   const ingest = (await import('../../functions/ingest/handler.js')).handler as IngestHandler;
-  const regenerate = (await import('../../functions/regenerate/handler.js')).handler as (
-    event: DynamoDBStreamEvent | ScheduledEvent,
-  ) => Promise<void>;
+  regenerate = (await import('../../functions/regenerate/handler.js')).handler;
   const publishDueHandler = (await import('../../functions/publish-due/handler.js')).handler;
   announce = (await import('../../functions/announce/handler.js')).handler;
   const { dynamoDbClient } = await import('../../functions/commons/clients/dynamodb.js');
 
   const stream = new StreamEmulator({
     tableName: standIns.tableName,
-    deliver: regenerate,
+    deliver: regenerateInTurn,
     journalFile: options.dataDir ? path.join(options.dataDir, 'stream-journal.jsonl') : undefined,
     deadLetterFile: options.dataDir ? path.join(options.dataDir, 'dead-letters.jsonl') : undefined,
     onError: (error, attempt) => log(`Regeneration failed (attempt ${attempt}): ${(error as Error).message}`),
@@ -222,7 +241,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
   let refreshing: Promise<void> | undefined;
   const refreshCatalog = async () => {
-    refreshing ??= regenerate(scheduledEvent()).finally(() => (refreshing = undefined));
+    refreshing ??= regenerateInTurn(scheduledEvent())
+      .then(() => undefined)
+      .finally(() => (refreshing = undefined));
     await refreshing;
   };
   const refreshTimer = setInterval(
@@ -246,6 +267,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stream,
     cdn,
     cloudFrontApi,
+    lambdaApi,
     announcementQueue,
     settled: () => stream.idle(),
     publishDue,
@@ -263,6 +285,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       // Announcements still waiting for the CDN stay in their journal for the next start.
       await announcementQueue.close();
       await cloudFrontApi.close();
+      await lambdaApi.close();
       s3.destroy();
       await standIns.close();
       await rm(siteFilesDir, { recursive: true, force: true });

@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import { REGENERATOR_RESERVED_CONCURRENCY } from '../../functions/regenerate/reserved-concurrency.js';
 import { ROUTES } from '../../infra/local/api-gateway-stand-in.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -98,7 +99,7 @@ describe('Construct: IngestApi', () => {
     expect(resourceOf(synth, synth.stack.ingestApi.handler).Properties.Timeout).toBeLessThan(30);
   });
 
-  it('may only read and write stories, query the status index and read the tokens', () => {
+  it('may only read and write stories, query the status index, read the tokens and invoke the regenerator', () => {
     // Act
     const role = synth.stack.ingestApi.handler.role!;
 
@@ -109,6 +110,7 @@ describe('Construct: IngestApi', () => {
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:UpdateItem',
+      'lambda:InvokeFunction',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'secretsmanager:GetSecretValue',
@@ -118,5 +120,16 @@ describe('Construct: IngestApi', () => {
     expect(resourcesFor(synth, role, 'dynamodb:Query')).toEqual([tableArn, { 'Fn::Join': ['', [tableArn, '/index/GSI1']] }]);
     expect(resourcesFor(synth, role, 'secretsmanager:GetSecretValue')).toEqual([ref(synth, synth.stack.ingestApi.tokensSecret)]);
     expect(resourcesFor(synth, role, 'logs:PutLogEvents')).toEqual([getAtt(synth, synth.stack.ingestApi.handler.functionLogGroup, 'Arn')]);
+    expect(resourcesFor(synth, role, 'lambda:InvokeFunction')).toEqual([getAtt(synth, synth.stack.regenerator.handler, 'Arn')]);
+  });
+
+  it("names the regenerator it asks for a written story's feeds, which runs one environment at a time", () => {
+    // Assess
+    expect(environmentOf(synth, synth.stack.ingestApi.handler).REGENERATOR_FUNCTION_NAME).toEqual(
+      ref(synth, synth.stack.regenerator.handler),
+    );
+    expect(resourceOf(synth, synth.stack.regenerator.handler).Properties.ReservedConcurrentExecutions).toBe(
+      REGENERATOR_RESERVED_CONCURRENCY,
+    );
   });
 });

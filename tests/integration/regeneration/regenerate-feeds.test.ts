@@ -26,6 +26,7 @@ import {
 } from '../../../functions/use-cases/regenerate-feeds.js';
 import type { FeedAnnouncement } from '../../../functions/use-cases/ports.js';
 import { refreshCatalog } from '../../../functions/use-cases/refresh-catalog.js';
+import { RegeneratedStories } from '../../../functions/use-cases/regenerated-stories.js';
 import { SITE } from '../../unit/rendering/support/stories.js';
 import { atomEntries, atomFeed, rssChannel, type XmlObject } from '../../validation/support/xml-tree.js';
 
@@ -457,6 +458,47 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     // Assess
     await expect(attempt).rejects.toThrow(FeedBusyError);
     expect(await w.read('feed.json')).toBe(before);
+  });
+
+  it('refuses at once, without waiting, when told not to wait for a held lease', async () => {
+    // Prepare
+    await w.publish('one', { publishedAt: '2026-03-01T10:00:00Z' });
+    await w.deps.index.acquire('a long regeneration', 60_000);
+    const pauses: number[] = [];
+    // Act
+    const attempt = regenerateFeeds(['one'], { ...w.deps, waitForLeaseMs: 0, sleep: async (ms) => void pauses.push(ms) });
+    // Assess
+    await expect(attempt).rejects.toThrow(FeedBusyError);
+    expect(pauses).toEqual([]);
+  });
+
+  it('renders nothing for a second delivery of a change this process already brought to the feeds: the lease, one read, the release', async () => {
+    // Prepare
+    const deps = { ...w.deps, regenerated: new RegeneratedStories() };
+    await w.publish('first', { publishedAt: '2026-03-10T08:00:00Z' });
+    await regenerateFeeds(['first'], deps);
+    await w.publish('second', { publishedAt: '2026-03-10T09:00:00Z' });
+    await regenerateFeeds(['second'], deps);
+    const before = await w.read('feed.json');
+    dynamoCalls.clear();
+    s3Calls.put = 0;
+    // Act
+    const again = await regenerateFeeds(['second', 'first'], deps);
+    const callsAgain = new Map(dynamoCalls);
+    const putsAgain = s3Calls.put;
+    const afterAgain = await w.read('feed.json');
+    await w.publish('second', { publishedAt: '2026-03-10T09:00:00Z', title: 'Second, corrected' });
+    dynamoCalls.clear();
+    const corrected = await regenerateFeeds(['second'], deps);
+    // Assess
+    expect(again).toEqual({ feedsChanged: [], filesWritten: [] });
+    expect(Object.fromEntries(callsAgain)).toEqual({ UpdateItemCommand: 1, BatchGetItemCommand: 1, BatchWriteItemCommand: 1 });
+    expect(putsAgain).toBe(0);
+    expect(afterAgain).toBe(before);
+    // A story changed since is rendered again, in full.
+    expect(dynamoCalls.get('QueryCommand')).toBe(3);
+    expect(corrected.filesWritten).toContain('feed.json');
+    expect(await w.read('feed.json')).toContain('Second, corrected');
   });
 
   it('leaves a story of a day that has its page to the catalog refresh, and the refresh adds it', async () => {

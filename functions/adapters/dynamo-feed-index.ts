@@ -22,7 +22,9 @@ import {
 } from '../use-cases/ports.js';
 import { articleFromItem } from './dynamo-article-repository.js';
 import { batchGet, batchWrite, type WriteRequest } from './batch-write.js';
-import { decodeStoredStory, encodeStoredStory } from './stored-entry.js';
+import { randomUUID } from 'node:crypto';
+import { FeedWindows } from './feed-windows.js';
+import { decodeStoredStory, encodeStoredStory, type StoredStory } from './stored-entry.js';
 import { catalogKeys, keys, PAGE_STATE_SORT_KEY } from './table-keys.js';
 
 type Item = Record<string, unknown>;
@@ -59,6 +61,8 @@ interface LeaseItem {
   leaseOwner?: string;
   leaseUntil?: number;
   epoch?: number;
+  /** The index (one per process) that last released the lease. */
+  releasedBy?: string;
   pendingDays?: string[];
   pendingDirectory?: Record<string, string | null>;
   newestArchiveDay?: string;
@@ -70,16 +74,33 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
    * releasing, and a page's record of its files counts only if written in the current one.
    */
   private epoch = 0;
+  /** Names this index (this process) in the lease item as the one that last released it. */
+  private readonly instance = randomUUID();
+  /** The epoch this index last released the lease in; undefined after a failure. */
+  private releasedEpoch: number | undefined;
+  /** Feeds as this process last read and wrote them (`keepFeedWindows`). */
+  private readonly windows: FeedWindows | undefined;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
     private readonly clock: () => number = Date.now,
-  ) {}
+    options: {
+      /**
+       * Keep each feed's newest entries between regenerations of this process, so that a warm
+       * regenerator reads a feed only when another run has held the lease since (the regenerator
+       * function: one environment at a time).
+       */
+      keepFeedWindows?: boolean;
+    } = {},
+  ) {
+    this.windows = options.keepFeedWindows ? new FeedWindows() : undefined;
+  }
 
   async acquire(owner: string, leaseMs: number): Promise<RegenerationLease | undefined> {
     const now = this.clock();
     const take = async (condition: string, takeOver: boolean) => {
+      const until = now + leaseMs;
       const { Attributes = {} } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -88,11 +109,15 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
           // page's record of its files is set aside by moving to a new epoch.
           UpdateExpression: `SET leaseOwner = :owner, leaseUntil = :until${takeOver ? ' ADD epoch :one' : ''}`,
           ConditionExpression: condition,
-          ExpressionAttributeValues: { ':owner': owner, ':until': now + leaseMs, ...(takeOver ? { ':one': 1, ':now': now } : {}) },
-          ReturnValues: 'ALL_NEW',
+          ExpressionAttributeValues: { ':owner': owner, ':until': until, ...(takeOver ? { ':one': 1, ':now': now } : {}) },
+          // The item as it was: who released it last tells whether this process's feed windows hold.
+          ReturnValues: takeOver ? 'ALL_NEW' : 'ALL_OLD',
         }),
       );
-      return this.leaseFrom(owner, Attributes as LeaseItem);
+      const before = Attributes as LeaseItem;
+      const continues = !takeOver && before.releasedBy === this.instance && Number(before.epoch ?? 0) === this.releasedEpoch;
+      if (!continues) this.windows?.forget();
+      return this.leaseFrom(owner, { ...before, leaseOwner: owner, leaseUntil: until });
     };
     try {
       return await take('attribute_not_exists(leaseOwner) OR leaseOwner = :owner', false);
@@ -150,6 +175,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     const leaseItem: Item = {
       ...keys.regenerationLease,
       epoch: this.epoch,
+      releasedBy: this.instance,
       pendingDirectory: next.pending.directory,
       ...(next.pending.days.length ? { pendingDays: new Set(next.pending.days) } : {}),
       ...(next.newestArchiveDay ? { newestArchiveDay: next.newestArchiveDay } : {}),
@@ -167,10 +193,20 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
         },
       }),
     );
-    await batchWrite(this.client, this.tableName, [...pageItems, { PutRequest: { Item: leaseItem } }]);
+    this.releasedEpoch = undefined;
+    try {
+      await batchWrite(this.client, this.tableName, [...pageItems, { PutRequest: { Item: leaseItem } }]);
+    } catch (error) {
+      this.windows?.forget();
+      throw error;
+    }
+    for (const [pageKey, state] of pages) this.windows?.state(pageKey, state);
+    this.releasedEpoch = this.epoch;
   }
 
   async abandon(lease: RegenerationLease): Promise<void> {
+    this.windows?.forget();
+    this.releasedEpoch = undefined;
     try {
       await this.client.send(
         new UpdateCommand({
@@ -258,10 +294,16 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
         narrow: narrows ? [projectionWrite(slug, wanted)] : [],
       };
     });
-    for (const step of ['widen', 'entries', 'dropCopies', 'narrow'] as const) {
-      const writes = plans.flatMap((plan) => plan[step]);
-      if (writes.length) await batchWrite(this.client, this.tableName, writes);
+    try {
+      for (const step of ['widen', 'entries', 'dropCopies', 'narrow'] as const) {
+        const writes = plans.flatMap((plan) => plan[step]);
+        if (writes.length) await batchWrite(this.client, this.tableName, writes);
+      }
+    } catch (error) {
+      this.windows?.forget();
+      throw error;
     }
+    if (this.windows) for (const plan of plans) this.keepWindowsUpTo(plan.entries);
   }
 
   /** One entry per membership, the story encoded once (compressing it is most of a projection's CPU). */
@@ -270,7 +312,30 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     return memberships.map((membership) => ({ PutRequest: { Item: feedEntryItem(membership, article.slug, story) } }));
   }
 
+  /** Applies written entries to the feed windows: each story as a read of its item would decode it. */
+  private keepWindowsUpTo(writes: WriteRequest[]): void {
+    const decoded = new Map<Uint8Array, StoredStory>();
+    for (const write of writes) {
+      const item = 'PutRequest' in write ? write.PutRequest.Item : write.DeleteRequest.Key;
+      const feedKey = typeof item.PK === 'string' ? keys.feedKeyOfPartition(item.PK) : undefined;
+      if (feedKey === undefined) continue;
+      const sortKey = String(item.SK);
+      if ('DeleteRequest' in write) {
+        this.windows!.delete(feedKey, sortKey);
+        continue;
+      }
+      const bytes = item.story as Uint8Array;
+      this.windows!.put(feedKey, sortKey, () => {
+        const story = decoded.get(bytes) ?? decodeStoredStory(bytes);
+        decoded.set(bytes, story);
+        return story;
+      });
+    }
+  }
+
   async latest(feedKey: string, limit: number): Promise<FeedStories & { state: PageState }> {
+    const kept = this.windows?.latest(feedKey, limit);
+    if (kept) return kept;
     // The page state sorts above every entry: the first item of the descending read.
     const items = await this.queryAll(
       {
@@ -287,7 +352,17 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     const state = stateItem
       ? this.pageStateFrom(stateItem)
       : { ...NEW_PAGE, tombstones: writtenBefore ? await this.legacyTombstones(feedKey) : {} };
-    return { ...(await this.storiesOf(items.slice(0, limit))), state };
+    const entries = items.slice(0, limit);
+    const stories = await this.storiesOf(entries);
+    // Only feeds whose every entry holds its story (as this version writes them) are kept.
+    if (this.windows && !writtenBefore) {
+      const kept = entries.map((entry, index) => ({
+        sortKey: String(entry.SK),
+        story: { article: stories.articles[index]!, fragments: stories.fragments.get(stories.articles[index]!) },
+      }));
+      if (kept.length === stories.articles.length) this.windows.keep(feedKey, limit, kept, state);
+    }
+    return { ...stories, state };
   }
 
   async between(feedKey: string, from: string, to: string): Promise<FeedStories> {

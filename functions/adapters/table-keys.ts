@@ -33,6 +33,8 @@ export const keys = {
   storyCopy: (slug: string, digest: string) => ({ PK: `ARTICLE#${slug}`, SK: `V#${digest}` }),
   feedEntry: (feedKey: string, sortKey: string) => ({ PK: `FEED#${feedKey}`, SK: sortKey }),
   feedPartition: (feedKey: string) => `FEED#${feedKey}`,
+  /** The feed key of a feed partition (`FEED#<feedKey>`); undefined for any other partition. */
+  feedKeyOfPartition: (pk: string) => (pk.startsWith('FEED#') ? pk.slice('FEED#'.length) : undefined),
   pageState: (pageKey: string) => ({ PK: `FEED#${pageKey}`, SK: PAGE_STATE_SORT_KEY }),
   regenerationLease: { PK: 'REGENERATION', SK: 'S' },
   /** The claim on a kept feed id (hashed: an id may be longer than a key may be). */

@@ -23,6 +23,14 @@ export class LeastRecentlyUsed<V> {
     }
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
   get size(): number {
     return this.entries.size;
   }

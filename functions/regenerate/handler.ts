@@ -35,7 +35,9 @@ const site = loadSite();
 // The embedded runtime runs one regeneration at a time in one process, so only a killed earlier
 // process can hold a lease there: it sets a short lease to take such leases over quickly.
 const leaseMs = Number(process.env.FEED_LEASE_MS) || undefined;
-const feedIndex = new DynamoFeedIndex(documentClient, table);
+// One environment at a time (reserved concurrency 1): a warm one reads a feed only when another run
+// has held the lease since its last regeneration.
+const feedIndex = new DynamoFeedIndex(documentClient, table, undefined, { keepFeedWindows: true });
 
 const deps: RegenerateDependencies = {
   index: feedIndex,

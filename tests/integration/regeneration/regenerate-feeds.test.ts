@@ -44,6 +44,8 @@ let cdn: {
 const s3Calls = { head: 0, put: 0 };
 /** DynamoDB calls by command name, since the last reset. */
 const dynamoCalls = new Map<string, number>();
+/** Reads of a feed's newest entries (FeedIndex.latest's Query), since the last reset. */
+const feedReads = { count: 0 };
 let tableCount = 0;
 /** What the regenerations handed to the announcement queue, since the last reset. */
 const announcements: FeedAnnouncement[] = [];
@@ -54,6 +56,13 @@ beforeAll(async () => {
   dynamo.middlewareStack.add(
     (next, context) => (args) => {
       dynamoCalls.set(String(context.commandName), (dynamoCalls.get(String(context.commandName)) ?? 0) + 1);
+      // A feed's newest entries and state (FeedIndex.latest): the only Query on a feed without a key range.
+      if (
+        context.commandName === 'QueryCommand' &&
+        (args.input as { KeyConditionExpression?: string }).KeyConditionExpression === 'PK = :feed'
+      ) {
+        feedReads.count++;
+      }
       return next(args);
     },
     { step: 'initialize', name: 'countIndexCalls' },
@@ -131,6 +140,8 @@ interface World {
   cacheControl(key: string): Promise<string | undefined>;
   publish(slug: string, fields: Partial<Article> & Pick<Article, 'publishedAt'>): Promise<Article>;
   retract(slug: string, at: string): Promise<void>;
+  /** Another index on the same table: another process's (`keepFeedWindows` as the regenerator has it). */
+  anotherIndex(options?: { keepFeedWindows?: boolean }): DynamoFeedIndex;
 }
 
 async function world(): Promise<World> {
@@ -209,7 +220,8 @@ async function world(): Promise<World> {
       existing.revision,
     );
   };
-  return { deps, articles, clock, read, remove, cacheControl, publish, retract };
+  const anotherIndex = (options = {}) => new DynamoFeedIndex(documents, tableName, undefined, options);
+  return { deps, articles, clock, read, remove, cacheControl, publish, retract, anotherIndex };
 }
 
 /** A regeneration, then the catalog refresh that follows it within a minute: every page up to date. */
@@ -499,6 +511,88 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(dynamoCalls.get('QueryCommand')).toBe(3);
     expect(corrected.filesWritten).toContain('feed.json');
     expect(await w.read('feed.json')).toContain('Second, corrected');
+  });
+
+  it("keeps each feed's newest entries in a warm process exactly as a read of the table finds them, and reads a feed only when it must", async () => {
+    // Prepare: feeds of three entries, so that stories fall below them and retractions open gaps.
+    const warm = w.anotherIndex({ keepFeedWindows: true });
+    const deps: RegenerateDependencies = { ...w.deps, index: warm, catalog: warm, site: { ...w.deps.site, feedSize: 3 } };
+    const FEEDS = ['site', 'category:world', 'author:nadia-rahman', 'category:sport'];
+    const queriesFor = async (step: () => Promise<unknown>) => {
+      feedReads.count = 0;
+      await step();
+      return feedReads.count;
+    };
+    /** Each feed as the warm index holds it, and as a fresh index reads it from the table. */
+    const bothViews = async () => {
+      const cold = w.anotherIndex();
+      const view = async (index: DynamoFeedIndex) =>
+        Promise.all(
+          FEEDS.map(async (feedKey) => {
+            const { articles, fragments, state } = await index.latest(feedKey, 3);
+            return { feedKey, entries: articles.map((article) => ({ article, fragments: fragments.get(article) })), state };
+          }),
+        );
+      return { warm: await view(warm), cold: await view(cold) };
+    };
+    const steps: [string, () => Promise<unknown>][] = [
+      [
+        'four stories, one below the feed',
+        async () => {
+          for (const [slug, hour] of [
+            ['a', '08'],
+            ['b', '09'],
+            ['c', '10'],
+            ['d', '11'],
+          ] as const) {
+            await w.publish(slug, { publishedAt: `2026-03-10T${hour}:00:00Z` });
+            await regenerateFeeds([slug], deps);
+          }
+        },
+      ],
+      [
+        'a correction inside the feed',
+        () => w.publish('c', { publishedAt: '2026-03-10T10:00:00Z', title: 'C, corrected' }).then(() => regenerateFeeds(['c'], deps)),
+      ],
+      [
+        'a story published below the feed',
+        () => w.publish('e', { publishedAt: '2026-03-10T07:00:00Z' }).then(() => regenerateFeeds(['e'], deps)),
+      ],
+      [
+        'a story moved to another category',
+        () => w.publish('d', { publishedAt: '2026-03-10T11:00:00Z', categories: ['Sport'] }).then(() => regenerateFeeds(['d'], deps)),
+      ],
+      ['a retraction that opens a gap', () => w.retract('c', '2026-03-10T12:00:00Z').then(() => regenerateFeeds(['c'], deps))],
+      [
+        'a publish time moved earlier',
+        () => w.publish('b', { publishedAt: '2026-03-10T06:00:00Z' }).then(() => regenerateFeeds(['b'], deps)),
+      ],
+    ];
+    // Act
+    const views: { step: string; queries: number; views: Awaited<ReturnType<typeof bothViews>> }[] = [];
+    for (const [step, run] of steps) views.push({ step, queries: await queriesFor(run), views: await bothViews() });
+    // Another process regenerates (it takes the lease): the warm index can no longer trust what it kept.
+    await w.publish('f', { publishedAt: '2026-03-10T13:00:00Z' });
+    await regenerateFeeds(['f'], { ...deps, index: w.anotherIndex(), catalog: w.anotherIndex() });
+    await w.publish('g', { publishedAt: '2026-03-10T14:00:00Z' });
+    const queriesAfterAnother = await queriesFor(() => regenerateFeeds(['g'], deps));
+    const afterAnother = await bothViews();
+    // Assess
+    for (const { step, views: both } of views) expect(both.warm, step).toEqual(both.cold);
+    expect(afterAnother.warm).toEqual(afterAnother.cold);
+    expect(afterAnother.cold[0]!.entries.map((entry) => entry.article.slug)).toEqual(['g', 'f', 'd']);
+    // Each feed is read once; then a correction and a story below the feed read nothing. A story
+    // leaving a full feed opens a gap that only a read can fill: World when d moves to Sport (whose
+    // empty feed was already kept), all three when c is retracted and when b moves down out of its place.
+    expect(views.map(({ step, queries }) => [step, queries])).toEqual([
+      ['four stories, one below the feed', 3],
+      ['a correction inside the feed', 0],
+      ['a story published below the feed', 0],
+      ['a story moved to another category', 1],
+      ['a retraction that opens a gap', 3],
+      ['a publish time moved earlier', 3],
+    ]);
+    expect(queriesAfterAnother).toBe(3);
   });
 
   it('leaves a story of a day that has its page to the catalog refresh, and the refresh adds it', async () => {

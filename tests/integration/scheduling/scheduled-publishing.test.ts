@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalRuntime, type LocalRuntime } from '../../../infra/local/local-runtime.js';
+import { eventually } from '../../support/local-server-process.js';
 
 const TOKEN = 'scheduling-test-token-0123456789';
 const LEAD_MS = 2_000;
@@ -83,7 +84,8 @@ describe('Local runtime: scheduled publishing', () => {
     expect(beforeItsTime).toContain('Already live');
     expect(beforeItsTime).not.toContain('Launch soon');
     expect(listedWhileScheduled).toContain('launch-soon');
-    expect(await feedTitles()).toContain('Launch soon');
+    // Through the CDN: its copy goes once the regeneration's invalidation completes.
+    await eventually(async () => expect(await feedTitles()).toContain('Launch soon'), 5_000);
     expect((await api('GET', '/articles/launch-soon')).body).toMatchObject({ status: 'published', publishedAt });
     expect(await scheduledSlugs()).not.toContain('launch-soon');
   });

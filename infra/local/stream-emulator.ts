@@ -100,6 +100,7 @@ export class StreamEmulator {
           return result;
         } finally {
           this.inFlight--;
+          this.wakeIdleWaiters();
         }
       },
       { step: 'initialize', name: 'localTableStream', priority: 'low' },
@@ -144,10 +145,21 @@ export class StreamEmulator {
     this.schedule();
   }
 
-  /** Resolves once every record queued so far has been delivered (or dead-lettered). */
+  /**
+   * Resolves once every record queued so far has been delivered (or dead-lettered), and no write
+   * to a story is still on its way (its record would be queued as it lands).
+   */
   idle(): Promise<void> {
-    if (!this.running && !this.pending.length && !this.timer) return Promise.resolve();
+    if (this.isIdle()) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private isIdle(): boolean {
+    return !this.running && !this.pending.length && !this.timer && this.inFlight === 0;
+  }
+
+  private wakeIdleWaiters(): void {
+    if (this.isIdle()) for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
   private journal(keys: Key[]): void {
@@ -179,7 +191,7 @@ export class StreamEmulator {
       writeFileSync(this.options.journalFile, '');
     }
     if (this.pending.length) this.schedule();
-    else for (const resolve of this.idleWaiters.splice(0)) resolve();
+    else this.wakeIdleWaiters();
   }
 
   private async deliver(records: DynamoDBRecord[]): Promise<void> {

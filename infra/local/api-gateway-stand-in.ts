@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { INGEST_ROUTES, routeParts } from '../../functions/ingest/routes.js';
-import { readRequestBody } from './request-body.js';
+import { readRequestBody } from './stand-in-http.js';
 
 /**
  * Routes of the ingest API, as the HTTP API defines them (the same list): a `{slug}` segment

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { XMLParser } from 'fast-xml-parser';
-import { readRequestBody } from './request-body.js';
+import { listenOnFreePort, readRequestBody } from './stand-in-http.js';
 
 /** The distribution the local runtime's regenerator is told to invalidate. */
 export const LOCAL_DISTRIBUTION_ID = 'ELOCALFEEDS';
@@ -75,11 +74,7 @@ export class CloudFrontApiStandIn {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.endpoint = await listenOnFreePort(this.server);
     return this;
   }
 

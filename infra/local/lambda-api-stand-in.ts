@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { readRequestBody } from './request-body.js';
+import { listenOnFreePort, readRequestBody } from './stand-in-http.js';
 
 /** Lambda's limit on a synchronous invocation's request payload. */
 const MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
@@ -69,11 +68,7 @@ export class LambdaApiStandIn {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.endpoint = await listenOnFreePort(this.server);
     return this;
   }
 

@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { readRequestBody } from './request-body.js';
+import { listenOnFreePort, readRequestBody } from './stand-in-http.js';
 
 export interface SqsStandInOptions {
   /** The function the queue's event source mapping invokes (the announce handler). */
@@ -52,11 +51,7 @@ export class SqsStandIn {
   }
 
   async start(): Promise<this> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.endpoint = await listenOnFreePort(this.server);
     this.queueUrl = `${this.endpoint}/000000000000/${QUEUE_NAME}`;
     return this;
   }

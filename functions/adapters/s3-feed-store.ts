@@ -54,7 +54,12 @@ export class S3FeedStore implements FeedStore {
   ) {}
 
   async publish(files: FeedFile[], stored: StoredFiles = {}): Promise<PublishedFiles> {
-    const results = await Promise.all(files.map((file) => this.publishOne(file, stored[file.key])));
+    // Every write settles before a failure is reported: a PUT still being retried when its run
+    // has failed would land later, over the next run's newer bytes.
+    const settled = await Promise.allSettled(files.map((file) => this.publishOne(file, stored[file.key])));
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    const results = settled.map((result) => (result as PromiseFulfilledResult<Awaited<ReturnType<S3FeedStore['publishOne']>>>).value);
     return {
       written: results.filter((result) => result.written).map((result) => result.key),
       files: Object.fromEntries(results.map((result) => [result.key, result.signature])),

@@ -1,11 +1,24 @@
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Runs `task` over the items with at most `limit` in flight; the first failure fails the whole. */
+/**
+ * Runs `task` over the items with at most `limit` in flight; the first failure fails the whole.
+ * After a failure no new task starts, and the call fails only once the tasks already running have
+ * ended: nothing it started is left running behind its caller's back (a feed write still being
+ * retried would otherwise land after the next regeneration's, with older bytes).
+ */
 export async function inParallel<T>(items: T[], limit: number, task: (item: T) => Promise<void>): Promise<void> {
   const queue = [...items];
+  let failure: { error: unknown } | undefined;
   const worker = async () => {
-    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await task(item);
+    for (let item = queue.shift(); item !== undefined && !failure; item = queue.shift()) {
+      try {
+        await task(item);
+      } catch (error) {
+        failure ??= { error };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
+  if (failure) throw failure.error;
 }

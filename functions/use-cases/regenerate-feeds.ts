@@ -133,7 +133,8 @@ interface BatchPlan {
  * It reads each story's current state rather than trusting the change records, so replays,
  * duplicates and out-of-order deliveries all converge on the same result. All of it runs under
  * the regeneration lease, so no render sees the index move under it and no older state is ever
- * published over a newer one. One story in three feeds costs eight DynamoDB calls.
+ * published over a newer one. One story in three feeds costs eight DynamoDB calls in a cold
+ * process (fewer where the index keeps feeds), and three for a change this process already did.
  */
 export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateDependencies): Promise<RegenerationReport> {
   const unique = [...new Set(slugs)];
@@ -158,8 +159,9 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
     };
   });
   if (!plan) return { feedsChanged: [], filesWritten: [] };
-  for (const slug of unique) deps.regenerated?.remember(slug, states.get(slug)!.article);
   await tellCdnAndHubs(feedFiles, [...plan.feeds.values()], plan.retracting, deps);
+  // Stored, released and announced: a later delivery of the same change has nothing left to do.
+  for (const slug of unique) deps.regenerated?.remember(slug, states.get(slug)!.article);
   // A new day: the site feed's prev-archive link already points at its page.
   const startsDay = plan.newestDay !== undefined && (newestArchiveDay === undefined || plan.newestDay > newestArchiveDay);
   const catalogFiles = deps.catalog && startsDay ? await refreshCatalog(deps) : [];

@@ -106,7 +106,7 @@ describe('Function: ingest and regenerate under injected AWS faults', () => {
     await stream.idle();
     const deadLetters = stream.stats.deadLetters;
     s3Faults.clear();
-    await put('after-outage', story('After the outage'));
+    const afterOutage = await put('after-outage', story('After the outage'));
     await stream.idle();
     // Assess
     expect(response.statusCode).toBe(201);
@@ -114,11 +114,20 @@ describe('Function: ingest and regenerate under injected AWS faults', () => {
     expect((await get('s3-outage')).body.title).toBe('During an S3 outage');
     // Under a loaded machine the stream can still be delivering when idle() is first seen: the
     // repair is asserted as readers see it, within the stream's few seconds.
+    // What to look at if this fails (it did, rarely, under full-suite load): the stream's counts,
+    // the PUT's answer and the story as stored.
+    const context = async () =>
+      JSON.stringify({
+        stream: stream.stats,
+        put: afterOutage.statusCode,
+        feeds: afterOutage.headers?.feeds,
+        stored: (await get('after-outage')).body,
+      });
     for (const key of ['feed.json', 'categories/faults/feed.json']) {
       await eventually(async () =>
         expect(
           (await feed(key)).items.map((item) => item.title),
-          JSON.stringify(stream.stats),
+          await context(),
         ).toEqual(expect.arrayContaining(['During an S3 outage', 'After the outage'])),
       );
     }

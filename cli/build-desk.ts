@@ -1,7 +1,6 @@
-import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deskAssets } from '../desk/assets.js';
+import { writeDeskFiles } from '../desk/assets.js';
 
 /**
  * `npm run build:desk -- [folder]`: writes the desk's files, as the CDN serves them under `/desk/`,
@@ -10,20 +9,9 @@ import { deskAssets } from '../desk/assets.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-export async function writeDesk(folder: string): Promise<string[]> {
-  const written: string[] = [];
-  for (const asset of deskAssets()) {
-    const file = path.join(folder, asset.key.replace(/^desk\//, ''));
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(file, asset.body);
-    written.push(file);
-  }
-  return written;
-}
-
 // The stack's bundling of the regenerator runs this with the folder to fill, and wants it quiet.
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const folder = process.argv[2];
-  const written = await writeDesk(path.resolve(process.env.INIT_CWD || process.cwd(), folder ?? path.join(root, 'cdk.out', 'desk')));
+  const written = await writeDeskFiles(path.resolve(process.env.INIT_CWD || process.cwd(), folder ?? path.join(root, 'cdk.out', 'desk')));
   if (!folder) for (const file of written) process.stdout.write(`${file}\n`);
 }

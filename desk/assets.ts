@@ -1,12 +1,14 @@
 import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildSync } from 'esbuild';
 
 /**
  * The editors' desk as the files the CDN serves under `/desk/`: its page, its stylesheet and its
- * script, bundled by esbuild from `desk/desk.ts`. Built the same way for the local server (written
- * into the local bucket at start) and for AWS (deployed into the feed bucket by the stack).
+ * script, bundled by esbuild from `desk/desk.ts`. Built the same way for the local server and for
+ * the regenerator's Lambda package; in both the regenerator publishes them, with the content type
+ * and Cache-Control of `functions/adapters/site-files-folder.ts`.
  */
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -15,12 +17,7 @@ export interface DeskAsset {
   /** The object key, under `desk/`. */
   key: string;
   body: Buffer;
-  contentType: string;
-  cacheControl: string;
 }
-
-/** Revalidated on every load: a new desk is used as soon as it is deployed. */
-export const DESK_CACHE_CONTROL = 'no-cache';
 
 /** Where the desk is served: `/desk/`, the page at `desk/index.html`. */
 export const DESK_PATH = '/desk/';
@@ -74,15 +71,22 @@ function buildDesk(): DeskAsset[] {
     legalComments: 'none',
     logLevel: 'silent',
   }).outputFiles[0]!;
-  const asset = (key: string, body: Buffer | Uint8Array, contentType: string): DeskAsset => ({
-    key: `desk/${key}`,
-    body: Buffer.from(body),
-    contentType,
-    cacheControl: DESK_CACHE_CONTROL,
-  });
+  const asset = (key: string, body: Buffer | Uint8Array): DeskAsset => ({ key: `desk/${key}`, body: Buffer.from(body) });
   return [
-    asset('index.html', readFileSync(path.join(here, 'index.html')), 'text/html; charset=utf-8'),
-    asset('desk.css', readFileSync(path.join(here, 'desk.css')), 'text/css; charset=utf-8'),
-    asset('desk.js', script.contents, 'text/javascript; charset=utf-8'),
+    asset('index.html', readFileSync(path.join(here, 'index.html'))),
+    asset('desk.css', readFileSync(path.join(here, 'desk.css'))),
+    asset('desk.js', script.contents),
   ];
+}
+
+/** Writes the desk's files into `folder` (`desk/index.html` as `<folder>/index.html`); answers their paths. */
+export async function writeDeskFiles(folder: string): Promise<string[]> {
+  const written: string[] = [];
+  for (const asset of deskAssets()) {
+    const file = path.join(folder, asset.key.replace(/^desk\//, ''));
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, asset.body);
+    written.push(file);
+  }
+  return written;
 }

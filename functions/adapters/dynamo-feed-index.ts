@@ -354,13 +354,14 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
       : { ...NEW_PAGE, tombstones: writtenBefore ? await this.legacyTombstones(feedKey) : {} };
     const entries = items.slice(0, limit);
     const stories = await this.storiesOf(entries);
-    // Only feeds whose every entry holds its story (as this version writes them) are kept.
+    // Only feeds whose every entry holds its story (as this version writes them) are kept: then
+    // each entry is one story, in the same order.
     if (this.windows && !writtenBefore) {
-      const kept = entries.map((entry, index) => ({
-        sortKey: String(entry.SK),
-        story: { article: stories.articles[index]!, fragments: stories.fragments.get(stories.articles[index]!) },
+      const kept = stories.articles.map((article, index) => ({
+        sortKey: String(entries[index]!.SK),
+        story: { article, fragments: stories.fragments.get(article) },
       }));
-      if (kept.length === stories.articles.length) this.windows.keep(feedKey, limit, kept, state);
+      this.windows.keep(feedKey, limit, kept, state);
     }
     return { ...stories, state };
   }

@@ -15,7 +15,7 @@ import type {
   SQSBatchResponse,
   SQSEvent,
 } from 'aws-lambda';
-import { deskAssets } from '../../desk/assets.js';
+import { writeDeskFiles } from '../../desk/assets.js';
 import { loadSite } from '../../functions/commons/config.js';
 import type { RegenerateNowEvent, RegenerateNowResult } from '../../functions/adapters/regenerate-now-event.js';
 import { REGENERATOR_RESERVED_CONCURRENCY } from '../../functions/regenerate/reserved-concurrency.js';
@@ -156,10 +156,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
   const regenerateInTurn = (event: DynamoDBStreamEvent | ScheduledEvent) => regeneratorConcurrency.run(() => regenerate!(event));
 
   const siteFilesDir = await mkdtemp(path.join(tmpdir(), 'newsroom-site-files-'));
-  for (const asset of deskAssets()) {
-    await mkdir(path.dirname(path.join(siteFilesDir, asset.key)), { recursive: true });
-    await writeFile(path.join(siteFilesDir, asset.key), asset.body);
-  }
+  await writeDeskFiles(path.join(siteFilesDir, 'desk'));
   Object.assign(process.env, standIns.env, {
     // The regenerator invalidates the local CDN through the real CloudFront client, as in AWS.
     DISTRIBUTION_ID: LOCAL_DISTRIBUTION_ID,

@@ -63,9 +63,20 @@ interface LeaseItem {
   epoch?: number;
   /** The index (one per process) that last released the lease. */
   releasedBy?: string;
-  pendingDays?: string[];
+  /** String sets in the table. */
+  pendingDays?: Iterable<string>;
   pendingDirectory?: Record<string, string | null>;
+  pendingFeedPages?: Iterable<string>;
   newestArchiveDay?: string;
+}
+
+/** The work a lease item records for later runs (items written before feed pages could wait have none). */
+function pendingWorkOf(item: LeaseItem): CatalogWork {
+  return {
+    days: [...(item.pendingDays ?? [])].sort(),
+    directory: { ...(item.pendingDirectory ?? {}) },
+    feedPages: [...(item.pendingFeedPages ?? [])].sort(),
+  };
 }
 
 export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
@@ -137,7 +148,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
     return {
       owner,
       until: Number(item.leaseUntil),
-      pending: { days: [...(item.pendingDays ?? [])].sort(), directory: { ...(item.pendingDirectory ?? {}) } },
+      pending: pendingWorkOf(item),
       newestArchiveDay: item.newestArchiveDay,
     };
   }
@@ -178,6 +189,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
       releasedBy: this.instance,
       pendingDirectory: next.pending.directory,
       ...(next.pending.days.length ? { pendingDays: new Set(next.pending.days) } : {}),
+      ...(next.pending.feedPages.length ? { pendingFeedPages: new Set(next.pending.feedPages) } : {}),
       ...(next.newestArchiveDay ? { newestArchiveDay: next.newestArchiveDay } : {}),
     };
     const pageItems = [...pages].map(
@@ -224,11 +236,7 @@ export class DynamoFeedIndex implements FeedIndex, FeedCatalog {
 
   async pendingWork(): Promise<CatalogWork> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.regenerationLease }));
-    if (!Item) return NO_CATALOG_WORK;
-    return {
-      days: [...((Item.pendingDays as Set<string> | undefined) ?? [])].sort(),
-      directory: (Item.pendingDirectory as Record<string, string | null> | undefined) ?? {},
-    };
+    return Item ? pendingWorkOf(Item as LeaseItem) : NO_CATALOG_WORK;
   }
 
   async storyStates(slugs: string[]): Promise<Map<string, StoryState>> {

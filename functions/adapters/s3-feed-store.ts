@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { HeadObjectCommand, NotFound, PutObjectCommand, type PutObjectCommandInput, type S3Client } from '@aws-sdk/client-s3';
+import { allSettledOrFirstFailure } from '../commons/concurrency.js';
 import type { FeedFile } from '../rendering/render-feed.js';
 import type { FeedStore, PublishedFiles, StoredFiles } from '../use-cases/ports.js';
 
@@ -56,10 +57,7 @@ export class S3FeedStore implements FeedStore {
   async publish(files: FeedFile[], stored: StoredFiles = {}): Promise<PublishedFiles> {
     // Every write settles before a failure is reported: a PUT still being retried when its run
     // has failed would land later, over the next run's newer bytes.
-    const settled = await Promise.allSettled(files.map((file) => this.publishOne(file, stored[file.key])));
-    const failed = settled.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
-    const results = settled.map((result) => (result as PromiseFulfilledResult<Awaited<ReturnType<S3FeedStore['publishOne']>>>).value);
+    const results = await allSettledOrFirstFailure(files.map((file) => this.publishOne(file, stored[file.key])));
     return {
       written: results.filter((result) => result.written).map((result) => result.key),
       files: Object.fromEntries(results.map((result) => [result.key, result.signature])),

@@ -22,3 +22,16 @@ export async function inParallel<T>(items: T[], limit: number, task: (item: T) =
   await Promise.all(Array.from({ length: Math.min(limit, queue.length) }, worker));
   if (failure) throw failure.error;
 }
+
+/**
+ * Like Promise.all, but fails only once every promise has settled, with the first failure: a
+ * caller that reports a failure has nothing of its own still running.
+ */
+export async function allSettledOrFirstFailure<T extends readonly unknown[]>(
+  promises: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const settled = await Promise.allSettled(promises);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}

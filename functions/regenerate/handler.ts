@@ -65,7 +65,8 @@ export async function handler(event: DynamoDBStreamEvent | ScheduledEvent | Rege
   if (isRegenerateNowEvent(event)) {
     // The publish waits for this answer: never for the lease another run holds.
     try {
-      const report = await regenerateFeeds(event.regenerateNow.slugs, { ...deps, waitForLeaseMs: 0 });
+      // The pages for people follow in the stream's delivery of the same change, a moment later.
+      const report = await regenerateFeeds(event.regenerateNow.slugs, { ...deps, waitForLeaseMs: 0, pagesForPeopleLater: true });
       return { status: 'done', filesWritten: report.filesWritten.length };
     } catch (error) {
       if (error instanceof FeedBusyError) return { status: 'busy' };

@@ -21,14 +21,18 @@ export interface FeedFile {
   bytes: Buffer;
 }
 
+type RenderOptions = { cacheControl?: string | undefined; entries?: EntrySource | undefined };
+
 /**
  * The three formats of one feed, or of one archive page when the document has an archive day, then
  * its page for people, with the same caching: a page is never older than its feed.
  */
-export function renderFeedFiles(
-  document: FeedDocument,
-  options: { cacheControl?: string | undefined; entries?: EntrySource | undefined } = {},
-): FeedFile[] {
+export function renderFeedFiles(document: FeedDocument, options: RenderOptions = {}): FeedFile[] {
+  return [...renderSubscriptionFiles(document, options), renderPageForPeople(document, options)];
+}
+
+/** The three formats readers subscribe to (RSS, Atom, JSON Feed) of one feed or archive page. */
+export function renderSubscriptionFiles(document: FeedDocument, options: RenderOptions = {}): FeedFile[] {
   const { entries } = options;
   const bodies: Record<FeedFormat, Buffer> = {
     rss: renderRssBytes(document, { entries }),
@@ -36,23 +40,29 @@ export function renderFeedFiles(
     json: renderJsonFeedBytes(document, { entries }),
   };
   const day = document.paging?.archiveDay;
-  const caching = options.cacheControl ? { cacheControl: options.cacheControl } : {};
-  return [
-    ...(Object.keys(bodies) as FeedFormat[]).map((format) => ({
-      key: day ? archiveObjectKey(day, format) : feedObjectKey(document.feed, format),
-      format,
-      contentType: CONTENT_TYPES[format],
-      ...caching,
-      bytes: bodies[format],
-    })),
-    {
-      key: day ? archivePageObjectKey(day) : feedPageObjectKey(document.feed),
-      format: 'html' as const,
-      contentType: FEED_PAGE_CONTENT_TYPE,
-      ...caching,
-      bytes: renderFeedPageBytes(document, { entries }),
-    },
-  ];
+  return (Object.keys(bodies) as FeedFormat[]).map((format) => ({
+    key: day ? archiveObjectKey(day, format) : feedObjectKey(document.feed, format),
+    format,
+    contentType: CONTENT_TYPES[format],
+    ...caching(options),
+    bytes: bodies[format],
+  }));
+}
+
+/** The HTML page a person who follows a feed link in a browser gets, of one feed or archive page. */
+export function renderPageForPeople(document: FeedDocument, options: RenderOptions = {}): FeedFile {
+  const day = document.paging?.archiveDay;
+  return {
+    key: day ? archivePageObjectKey(day) : feedPageObjectKey(document.feed),
+    format: 'html',
+    contentType: FEED_PAGE_CONTENT_TYPE,
+    ...caching(options),
+    bytes: renderFeedPageBytes(document, { entries: options.entries }),
+  };
+}
+
+function caching(options: RenderOptions): { cacheControl?: string } {
+  return options.cacheControl ? { cacheControl: options.cacheControl } : {};
 }
 
 /** The page at the site's root that lists (and lets browsers discover) every feed. */

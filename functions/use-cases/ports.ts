@@ -126,15 +126,20 @@ export interface StoryProjection {
   retraction?: RetractionRecord | null | undefined;
 }
 
-/** The catalog pages a regeneration leaves to the catalog refresh (archive pages and index.html). */
+/**
+ * The pages for people a regeneration leaves to a later run: archive pages and index.html to the
+ * catalog refresh, and the pages of feeds a publish waited for to the next run of any kind.
+ */
 export interface CatalogWork {
   /** Days of the site feed whose archive pages are to be rendered. */
   days: ArchiveDay[];
   /** Category and author feeds the directory may list differently: feed key → name, or `null` when a story left it. */
   directory: Record<string, string | null>;
+  /** Feeds (keys) whose page for people is older than their subscription files. */
+  feedPages: string[];
 }
 
-export const NO_CATALOG_WORK: CatalogWork = { days: [], directory: {} };
+export const NO_CATALOG_WORK: CatalogWork = { days: [], directory: {}, feedPages: [] };
 
 /**
  * The regeneration lease: one run at a time projects stories and renders pages, so a render never

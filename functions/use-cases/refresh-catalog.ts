@@ -5,6 +5,7 @@ import { StoredEntries } from '../rendering/entry-fragments.js';
 import { renderFeedFiles, renderFeedIndexFile } from '../rendering/render-feed.js';
 import { NEW_PAGE, NO_CATALOG_WORK, type CatalogWork, type FeedCatalog, type PageState } from './ports.js';
 import type { RegenerateDependencies } from './regenerate-feeds.js';
+import { invalidatePagesForPeople, renderPagesForPeople } from './pages-for-people.js';
 import { withRegenerationLease } from './regeneration-lease.js';
 
 /** Archive pages of days that are over: their stories rarely change, so caches may keep them long. */
@@ -22,13 +23,14 @@ export const DIRECTORY_PAGE_KEY = 'directory';
 export const CATALOG_REFRESH_SECONDS = 60;
 
 export function hasCatalogWork(work: CatalogWork): boolean {
-  return work.days.length > 0 || Object.keys(work.directory).length > 0;
+  return work.days.length > 0 || Object.keys(work.directory).length > 0 || work.feedPages.length > 0;
 }
 
 /**
  * Renders what regenerations left to the catalog: the archive pages of the days their stories are
- * (or were) in, with the neighbours whose prev/next links changed, and the feed directory. One
- * eventually consistent read when there is nothing to do. Returns the keys it wrote.
+ * (or were) in, with the neighbours whose prev/next links changed, the feed directory, and any
+ * feed's page for people that no run has written since a publish left it. One eventually
+ * consistent read when there is nothing to do. Returns the keys it wrote.
  */
 export async function refreshCatalog(deps: RegenerateDependencies): Promise<string[]> {
   const { catalog } = deps;
@@ -54,12 +56,14 @@ export async function refreshCatalog(deps: RegenerateDependencies): Promise<stri
       if (articles.length && (newestArchiveDay === undefined || day > newestArchiveDay)) newestArchiveDay = day;
     });
     if (Object.keys(work.directory).length) files.push(...(await refreshDirectory(work, catalog, deps, pages)));
-    return { value: files, pages, next: { pending: NO_CATALOG_WORK, newestArchiveDay } };
+    const feedPages = await renderPagesForPeople(work.feedPages, deps, lease, pages);
+    return { value: { files, feedPages }, pages, next: { pending: NO_CATALOG_WORK, newestArchiveDay } };
   });
   const now = deps.clock.now();
-  const toInvalidate = written.filter((key) => !isTodaysArchivePage(key, now));
+  const toInvalidate = written.files.filter((key) => !isTodaysArchivePage(key, now));
   if (toInvalidate.length && deps.cdn) await deps.cdn.invalidate(toInvalidate);
-  return written;
+  await invalidatePagesForPeople(written.feedPages, deps);
+  return [...written.files, ...written.feedPages];
 }
 
 /** Records the directory entries of the feeds the work names and renders index.html from them. */

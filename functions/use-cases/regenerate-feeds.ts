@@ -1,6 +1,6 @@
-import { inParallel } from '../commons/concurrency.js';
+import { allSettledOrFirstFailure, inParallel } from '../commons/concurrency.js';
 import { isPublic, type Article } from '../domain/article.js';
-import { archiveDayOf, dayOfSortKey, type ArchiveDay } from '../domain/archives.js';
+import { dayOfSortKey, type ArchiveDay } from '../domain/archives.js';
 import {
   FEED_FORMATS,
   feedFromKey,
@@ -12,11 +12,12 @@ import {
   sortKeyOf,
   type FeedRef,
 } from '../domain/feeds.js';
-import { DEFAULT_FRESHNESS, feedCacheControl, freshEverywhereAt, type FreshnessSettings } from '../domain/edge-cache.js';
+import { DEFAULT_FRESHNESS, freshEverywhereAt, type FreshnessSettings } from '../domain/edge-cache.js';
 import type { SiteSettings } from '../domain/site.js';
-import { StoredEntries, storedFragmentsOf } from '../rendering/entry-fragments.js';
-import type { FeedPaging, Tombstone } from '../rendering/feed-document.js';
-import { renderFeedFiles } from '../rendering/render-feed.js';
+import { storedFragmentsOf } from '../rendering/entry-fragments.js';
+import { renderPageForPeople, renderSubscriptionFiles } from '../rendering/render-feed.js';
+import { currentFeed, NO_TOMBSTONE_CHANGES, type TombstoneChanges } from './feed-documents.js';
+import { invalidatePagesForPeople, renderPagesForPeople } from './pages-for-people.js';
 import type { RenderedEntries } from '../rendering/rendered-entries.js';
 import { nextLookInSeconds } from './announce-feeds.js';
 import type {
@@ -78,6 +79,12 @@ export interface RegenerateDependencies {
    * same change (the stream's, after a publish asked for its feeds at once) renders nothing.
    */
   regenerated?: RegeneratedStories | undefined;
+  /**
+   * A publish is waiting for its feeds (`regenerateNow`): write the readers' files, and leave the
+   * feeds' pages for people to the next run of any kind (the stream's delivery of the same change,
+   * a moment later; at the latest the catalog refresh). A retraction writes them at once.
+   */
+  pagesForPeopleLater?: boolean | undefined;
   /** How many feeds are rendered at once. */
   concurrency?: number;
   sleep?: (ms: number) => Promise<void>;
@@ -101,21 +108,17 @@ export function membershipsOf(article: Article | undefined): { memberships: Feed
 interface RunResult {
   plan: BatchPlan | undefined;
   feedFiles: string[];
+  /** Pages for people that earlier runs left to this one. */
+  pageFiles: string[];
   newestArchiveDay: ArchiveDay | undefined;
   states: Map<string, StoryState>;
 }
 
-/** Tombstones to add to (slug → when) or take off (slug → null) each feed in this run. */
-type TombstoneEdits = Map<string, Map<string, string | null>>;
-
 /** What a batch of stories changes: worked out from their states before anything is written. */
-interface BatchPlan {
+interface BatchPlan extends TombstoneChanges {
   projections: StoryProjection[];
   /** Every feed a story of the batch is or was in. */
   feeds: Map<string, FeedRef>;
-  tombstones: TombstoneEdits;
-  /** The kept feed ids of the stories this run tombstones (slug → feedId). */
-  tombstoneIds: Map<string, string>;
   catalog: CatalogWork;
   /** The newest day a story of the batch was published on, in the site feed. */
   newestDay?: ArchiveDay | undefined;
@@ -138,42 +141,66 @@ interface BatchPlan {
  */
 export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateDependencies): Promise<RegenerationReport> {
   const unique = [...new Set(slugs)];
-  const { plan, feedFiles, newestArchiveDay, states } = await withRegenerationLease<RunResult>(deps, async (lease) => {
+  const { plan, feedFiles, pageFiles, newestArchiveDay, states } = await withRegenerationLease<RunResult>(deps, async (lease) => {
     const states = await deps.index.storyStates(unique);
-    const next = { pending: lease.pending, newestArchiveDay: lease.newestArchiveDay };
+    const pages = new Map<string, PageState>();
     if (deps.regenerated && unique.every((slug) => deps.regenerated!.holds(slug, states.get(slug)!.article))) {
-      // The feeds already hold every story as stored: a second delivery of a change.
-      return { value: { plan: undefined, feedFiles: [], newestArchiveDay: lease.newestArchiveDay, states }, pages: new Map(), next };
+      // The feeds already hold every story as stored: a second delivery of a change, which writes
+      // the pages for people the first one left.
+      const pageFiles = deps.pagesForPeopleLater ? [] : await renderPagesForPeople(lease.pending.feedPages, deps, lease, pages);
+      const pending = deps.pagesForPeopleLater ? lease.pending : { ...lease.pending, feedPages: [] };
+      return {
+        value: { plan: undefined, feedFiles: [], pageFiles, newestArchiveDay: lease.newestArchiveDay, states },
+        pages,
+        next: { pending, newestArchiveDay: lease.newestArchiveDay },
+        whileReleasing: () => invalidatePagesForPeople(pageFiles, deps),
+      };
     }
     const plan = planBatch(unique, states, deps);
+    const pagesLater = deps.pagesForPeopleLater === true && !plan.retracting;
     await lease.keep();
     await deps.index.project(plan.projections);
-    const pages = new Map<string, PageState>();
-    // Readers poll the subscription feeds: they are all this run writes.
-    const feedFiles = await renderFeedPages([...plan.feeds.values()], deps, lease, pages, plan);
-    const pending = deps.catalog ? mergeCatalogWork(lease.pending, plan.catalog) : lease.pending;
+    // Readers poll the subscription feeds and people read their pages: archive pages and the
+    // directory are left to the catalog refresh.
+    const feedFiles = await renderFeedPages([...plan.feeds.values()], deps, lease, pages, plan, !pagesLater);
+    const pageFiles = pagesLater
+      ? []
+      : await renderPagesForPeople(
+          lease.pending.feedPages.filter((feedKey) => !plan.feeds.has(feedKey)),
+          deps,
+          lease,
+          pages,
+        );
+    const merged = deps.catalog ? mergeCatalogWork(lease.pending, plan.catalog) : lease.pending;
+    const feedPages = pagesLater ? [...new Set([...lease.pending.feedPages, ...plan.feeds.keys()])].sort() : [];
     return {
-      value: { plan, feedFiles, newestArchiveDay: lease.newestArchiveDay, states },
+      value: { plan, feedFiles, pageFiles, newestArchiveDay: lease.newestArchiveDay, states },
       pages,
-      next: { ...next, pending },
+      next: { pending: { ...merged, feedPages }, newestArchiveDay: lease.newestArchiveDay },
+      // The files are stored: the CDN and the hubs are told while the lease is given up.
+      whileReleasing: () =>
+        allSettledOrFirstFailure([
+          tellCdnAndHubs(feedFiles, [...plan.feeds.values()], plan.retracting, deps),
+          invalidatePagesForPeople(pageFiles, deps),
+        ]),
     };
   });
-  if (!plan) return { feedsChanged: [], filesWritten: [] };
-  await tellCdnAndHubs(feedFiles, [...plan.feeds.values()], plan.retracting, deps);
+  if (!plan) return { feedsChanged: [], filesWritten: pageFiles };
   // Stored, released and announced: a later delivery of the same change has nothing left to do.
   for (const slug of unique) deps.regenerated?.remember(slug, states.get(slug)!.article);
   // A new day: the site feed's prev-archive link already points at its page.
   const startsDay = plan.newestDay !== undefined && (newestArchiveDay === undefined || plan.newestDay > newestArchiveDay);
   const catalogFiles = deps.catalog && startsDay ? await refreshCatalog(deps) : [];
-  return { feedsChanged: [...plan.feeds.keys()], filesWritten: [...feedFiles, ...catalogFiles] };
+  return { feedsChanged: [...plan.feeds.keys()], filesWritten: [...feedFiles, ...pageFiles, ...catalogFiles] };
 }
 
 /** Renders feeds whether or not their data changed (the repair tool's second half). */
 export async function renderFeeds(feeds: FeedRef[], deps: RegenerateDependencies): Promise<string[]> {
   return withRegenerationLease(deps, async (lease) => {
     const pages = new Map<string, PageState>();
-    const written = await renderFeedPages(feeds, deps, lease, pages, { tombstones: new Map(), tombstoneIds: new Map() });
-    return { value: written, pages, next: { pending: lease.pending, newestArchiveDay: lease.newestArchiveDay } };
+    const written = await renderFeedPages(feeds, deps, lease, pages, NO_TOMBSTONE_CHANGES);
+    const feedPages = lease.pending.feedPages.filter((feedKey) => !feeds.some((feed) => feed.key === feedKey));
+    return { value: written, pages, next: { pending: { ...lease.pending, feedPages }, newestArchiveDay: lease.newestArchiveDay } };
   });
 }
 
@@ -184,7 +211,7 @@ function planBatch(slugs: string[], states: Awaited<ReturnType<FeedIndex['storyS
     feeds: new Map(),
     tombstones: new Map(),
     tombstoneIds: new Map(),
-    catalog: { days: [], directory: {} },
+    catalog: { days: [], directory: {}, feedPages: [] },
     retracting: false,
   };
   const days = new Set<ArchiveDay>();
@@ -239,93 +266,42 @@ function planBatch(slugs: string[], states: Awaited<ReturnType<FeedIndex['storyS
   return plan;
 }
 
-/** Work left by earlier runs and this one: days together; a feed's latest known name. */
+/** Work left by earlier runs and this one: days and feeds together; a feed's latest known name. */
 export function mergeCatalogWork(earlier: CatalogWork, later: CatalogWork): CatalogWork {
   const directory = { ...earlier.directory };
   for (const [feedKey, name] of Object.entries(later.directory)) directory[feedKey] = name ?? directory[feedKey] ?? null;
-  return { days: [...new Set([...earlier.days, ...later.days])].sort(), directory };
+  const union = (a: string[], b: string[]) => [...new Set([...a, ...b])].sort();
+  return { days: union(earlier.days, later.days), directory, feedPages: union(earlier.feedPages, later.feedPages) };
 }
 
-/** Renders and stores each feed, recording its new state in `pages`. */
+/**
+ * Renders and stores each feed, recording its new state in `pages`: the readers' three files, then
+ * (unless `withPagesForPeople` is false) its page for people. A page left for later keeps the
+ * signature it was last stored with, so the run that renders it sees it changed.
+ */
 async function renderFeedPages(
   feeds: FeedRef[],
   deps: RegenerateDependencies,
   lease: HeldLease,
   pages: Map<string, PageState>,
-  { tombstones: edits, tombstoneIds: newIds }: Pick<BatchPlan, 'tombstones' | 'tombstoneIds'>,
+  changes: TombstoneChanges,
+  withPagesForPeople = true,
 ): Promise<string[]> {
   const written: string[] = [];
   await inParallel(feeds, deps.concurrency ?? 4, async (feed) => {
     await lease.keep();
-    const now = deps.clock.now();
-    const { articles, fragments, state } = await deps.index.latest(feed.key, deps.site.feedSize);
-    const tombstones = deps.catalog ? currentTombstones(state.tombstones, edits.get(feed.key), articles, now, deps.site) : state.tombstones;
-    const tombstoneIds = idsOfTombstoned(tombstones, state.tombstoneIds, newIds);
-    const newest = articles[0];
-    // The subscription feed points at the newest archive page (the day of its newest story).
-    const paging: FeedPaging | undefined =
-      deps.catalog && feed.key === SITE_FEED.key && newest ? { olderDay: archiveDayOf(newest.publishedAt) } : undefined;
-    const files = renderFeedFiles(
-      { site: deps.site, feed, articles, emptySince: now, paging, tombstones: deps.catalog ? tombstoneList(tombstones, tombstoneIds) : [] },
-      { cacheControl: feedCacheControl(deps.freshness ?? DEFAULT_FRESHNESS), entries: new StoredEntries(fragments, deps.entries) },
-    );
-    // The readers' three files first; the page for people follows them.
+    const { document, options, state, tombstones, tombstoneIds } = await currentFeed(feed, deps, changes);
     const stored = deps.verifyStoredFiles ? undefined : state.files;
-    const feedsResult = await deps.store.publish(
-      files.filter((file) => file.format !== 'html'),
-      stored,
-    );
-    const pageResult = await deps.store.publish(
-      files.filter((file) => file.format === 'html'),
-      stored,
-    );
+    const feedsResult = await deps.store.publish(renderSubscriptionFiles(document, options), stored);
+    // The readers' three files first; the page for people follows them.
+    const page = feedPageObjectKey(feed);
+    const pageResult = withPagesForPeople
+      ? await deps.store.publish([renderPageForPeople(document, options)], stored)
+      : { written: [], files: state.files && Object.hasOwn(state.files, page) ? { [page]: state.files[page]! } : {} };
     written.push(...feedsResult.written, ...pageResult.written);
     pages.set(feed.key, { tombstones, tombstoneIds, files: { ...feedsResult.files, ...pageResult.files } });
   });
   return written;
-}
-
-/** The kept feed ids of a feed's tombstoned stories: those recorded, and this run's, for the stories still tombstoned. */
-function idsOfTombstoned(
-  tombstones: Record<string, string>,
-  recorded: Record<string, string> | undefined,
-  fromThisRun: Map<string, string>,
-): Record<string, string> | undefined {
-  const ids: Record<string, string> = {};
-  for (const slug of Object.keys(tombstones)) {
-    const id = fromThisRun.get(slug) ?? (recorded && Object.hasOwn(recorded, slug) ? recorded[slug] : undefined);
-    if (id !== undefined) ids[slug] = id;
-  }
-  return Object.keys(ids).length ? ids : undefined;
-}
-
-/**
- * A feed's tombstones after this run: this run's retractions added, stories published again
- * taken off (and any story back in the feed), and those older than `tombstoneDays` forgotten.
- */
-function currentTombstones(
-  recorded: Record<string, string>,
-  edits: Map<string, string | null> | undefined,
-  articles: Article[],
-  now: Date,
-  site: SiteSettings,
-): Record<string, string> {
-  const since = now.getTime() - site.tombstoneDays * 86_400_000;
-  const tombstones = { ...recorded };
-  for (const [slug, when] of edits ?? []) {
-    if (when === null) delete tombstones[slug];
-    else tombstones[slug] = when;
-  }
-  for (const article of articles) delete tombstones[article.slug];
-  for (const [slug, when] of Object.entries(tombstones)) if (Date.parse(when) < since) delete tombstones[slug];
-  return tombstones;
-}
-
-/** Newest first, as feeds list them. */
-export function tombstoneList(tombstones: Record<string, string>, ids: Record<string, string> = {}): Tombstone[] {
-  return Object.entries(tombstones)
-    .map(([slug, when]) => (Object.hasOwn(ids, slug) ? { slug, when, feedId: ids[slug] } : { slug, when }))
-    .sort((a, b) => Date.parse(b.when) - Date.parse(a.when) || (a.slug < b.slug ? -1 : 1));
 }
 
 /**

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sleep } from '../commons/concurrency.js';
+import { allSettledOrFirstFailure, sleep } from '../commons/concurrency.js';
 import type { ArchiveDay } from '../domain/archives.js';
 import type { CatalogWork, FeedIndex, PageState, RegenerationLease } from './ports.js';
 
@@ -33,6 +33,11 @@ export interface LeasedOutcome<T> {
   value: T;
   pages: Map<string, PageState>;
   next: { pending: CatalogWork; newestArchiveDay?: ArchiveDay | undefined };
+  /**
+   * What needs the work's files stored but not the lease (telling the CDN and the hubs): it runs
+   * while the lease is given up, and the run fails if it fails.
+   */
+  whileReleasing?: (() => Promise<unknown>) | undefined;
 }
 
 /** The lease a run holds, and a way to keep holding it through a long run. */
@@ -72,6 +77,6 @@ export async function withRegenerationLease<T>(settings: LeaseSettings, work: (l
     await settings.index.abandon(lease).catch(() => undefined);
     throw error;
   }
-  await settings.index.release(lease, outcome.pages, outcome.next);
+  await allSettledOrFirstFailure([settings.index.release(lease, outcome.pages, outcome.next), outcome.whileReleasing?.()]);
   return outcome.value;
 }

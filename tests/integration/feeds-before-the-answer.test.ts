@@ -43,8 +43,9 @@ describe('Local runtime: a publish asks the regenerator for its feeds before it 
     'categories/harbour/atom.xml',
     'categories/harbour/feed.json',
   ];
+  const PAGES = ['feed.html', 'categories/harbour/feed.html'];
 
-  it('has the story in every feed at the origin when the PUT is answered; the stream then delivers it and writes nothing', async () => {
+  it("has the story in every feed at the origin when the PUT is answered; the stream's delivery then writes the feeds' pages for people", async () => {
     // Prepare
     await runtime.settled();
 
@@ -54,13 +55,16 @@ describe('Local runtime: a publish asks the regenerator for its feeds before it 
     const invalidationsAtTheAnswer = runtime.cloudFrontApi.invalidations.length;
     await runtime.settled();
     const afterTheStream = await Promise.all(FILES.map(origin));
+    const pagesAfterTheStream = await Promise.all(PAGES.map(origin));
 
     // Assess
     expect(response.status).toBe(201);
     expect(response.headers.get('feeds')).toBe('updated');
     for (const file of atTheAnswer) expect(file.text).toContain('Winter ferry timetable');
-    // The stream's own delivery of the change found the feeds already holding it.
+    // The stream's own delivery of the change found the feeds already holding it, and wrote the
+    // pages the publish left to it.
     expect(afterTheStream.map((file) => file.etag)).toEqual(atTheAnswer.map((file) => file.etag));
+    for (const page of pagesAfterTheStream) expect(page.text).toContain('Winter ferry timetable');
     expect(runtime.cloudFrontApi.invalidations.length).toBe(invalidationsAtTheAnswer);
     expect(runtime.lambdaApi.stats.invoked).toBeGreaterThan(0);
   });

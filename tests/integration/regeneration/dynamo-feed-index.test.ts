@@ -268,7 +268,7 @@ describe('Adapter: DynamoFeedIndex', () => {
     const index = new DynamoFeedIndex(documents, tableName);
     const first = (await index.acquire('first', 60_000))!;
     await index.release(first, new Map([['site', { tombstones: {}, files: { 'feed.xml': 'one' } }]]), {
-      pending: { days: ['2026-03-01'], directory: { 'category:world': 'World' } },
+      pending: { days: ['2026-03-01'], directory: { 'category:world': 'World' }, feedPages: ['category:world'] },
       newestArchiveDay: '2026-03-01',
     });
 
@@ -281,7 +281,7 @@ describe('Adapter: DynamoFeedIndex', () => {
     const secondRenews = await index.renew(second, 60_000);
 
     // Assess
-    expect(second.pending).toEqual({ days: ['2026-03-01'], directory: { 'category:world': 'World' } });
+    expect(second.pending).toEqual({ days: ['2026-03-01'], directory: { 'category:world': 'World' }, feedPages: ['category:world'] });
     expect(second.newestArchiveDay).toBe('2026-03-01');
     expect(refused).toBeUndefined();
     expect(third.owner).toBe('third');

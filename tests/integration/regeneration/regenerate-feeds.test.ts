@@ -513,6 +513,99 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(await w.read('feed.json')).toContain('Second, corrected');
   });
 
+  describe('when a publish waits for its feeds (pagesForPeopleLater)', () => {
+    const FEED_DIRECTORIES = ['', 'categories/world/', 'authors/nadia-rahman/'];
+    const SUBSCRIPTION_FILES = FEED_DIRECTORIES.flatMap((directory) =>
+      ['feed.xml', 'atom.xml', 'feed.json'].map((file) => directory + file),
+    );
+    const PAGES = FEED_DIRECTORIES.map((directory) => `${directory}feed.html`);
+    /** One story in the feeds, then a second one published by a run a publish waits for. */
+    const publishWaitedFor = async (deps: RegenerateDependencies) => {
+      await w.publish('first', { publishedAt: '2026-03-10T08:00:00Z' });
+      await regenerateFeeds(['first'], deps);
+      await w.publish('second', { publishedAt: '2026-03-10T09:00:00Z' });
+      return regenerateFeeds(['second'], { ...deps, pagesForPeopleLater: true });
+    };
+
+    it("writes only the readers' files, and the stream's delivery of the same change writes the pages", async () => {
+      // Prepare
+      const deps = { ...w.deps, regenerated: new RegeneratedStories() };
+
+      // Act
+      const waitedFor = await publishWaitedFor(deps);
+      const meanwhile = { feeds: await Promise.all(SUBSCRIPTION_FILES.map(w.read)), pages: await Promise.all(PAGES.map(w.read)) };
+      const pendingMeanwhile = await w.deps.index.pendingWork();
+      const invalidationsBefore = cdn.invalidations.length;
+      s3Calls.put = 0;
+      const delivered = await regenerateFeeds(['second'], deps);
+
+      // Assess
+      expect(waitedFor.filesWritten.sort()).toEqual([...SUBSCRIPTION_FILES].sort());
+      for (const feed of meanwhile.feeds) expect(feed).toContain('Story second');
+      for (const page of meanwhile.pages) expect(page).not.toContain('Story second');
+      expect(pendingMeanwhile.feedPages).toEqual(['author:nadia-rahman', 'category:world', 'site']);
+      expect(delivered.filesWritten.sort()).toEqual([...PAGES].sort());
+      expect(s3Calls.put).toBe(3);
+      for (const page of PAGES) expect(await w.read(page)).toContain('Story second');
+      expect(await Promise.all(SUBSCRIPTION_FILES.map(w.read))).toEqual(meanwhile.feeds);
+      expect((await w.deps.index.pendingWork()).feedPages).toEqual([]);
+      // This deployment invalidates feeds on every publish, and so their pages.
+      expect(
+        cdn.invalidations
+          .slice(invalidationsBefore)
+          .flatMap((invalidation) => invalidation.paths)
+          .sort(),
+      ).toEqual(PAGES.map((page) => `/${page}`).sort());
+    });
+
+    it('leaves the pages to a process that never saw the publish, which writes them and no feed file', async () => {
+      // Prepare
+      await publishWaitedFor(w.deps);
+      const other = w.anotherIndex();
+
+      // Act
+      const delivered = await regenerateFeeds(['second'], {
+        ...w.deps,
+        index: other,
+        catalog: other,
+        regenerated: new RegeneratedStories(),
+      });
+
+      // Assess
+      expect(delivered.filesWritten.sort()).toEqual([...PAGES].sort());
+      for (const page of PAGES) expect(await w.read(page)).toContain('Story second');
+      expect((await w.deps.index.pendingWork()).feedPages).toEqual([]);
+    });
+
+    it('leaves them to the catalog refresh at the latest', async () => {
+      // Prepare
+      await publishWaitedFor(w.deps);
+
+      // Act
+      const refreshed = await refreshCatalog(w.deps);
+
+      // Assess
+      expect(refreshed).toEqual(expect.arrayContaining(PAGES));
+      for (const page of PAGES) expect(await w.read(page)).toContain('Story second');
+      expect(await w.deps.index.pendingWork()).toEqual({ days: [], directory: {}, feedPages: [] });
+    });
+
+    it('writes the pages at once for a retraction', async () => {
+      // Prepare
+      await w.publish('first', { publishedAt: '2026-03-10T08:00:00Z' });
+      await regenerateFeeds(['first'], w.deps);
+      await w.retract('first', '2026-03-10T10:00:00Z');
+
+      // Act
+      const report = await regenerateFeeds(['first'], { ...w.deps, pagesForPeopleLater: true });
+
+      // Assess
+      expect(report.filesWritten).toEqual(expect.arrayContaining(PAGES));
+      for (const page of PAGES) expect(await w.read(page)).not.toContain('Story first');
+      expect((await w.deps.index.pendingWork()).feedPages).toEqual([]);
+    });
+  });
+
   it("keeps each feed's newest entries in a warm process exactly as a read of the table finds them, and reads a feed only when it must", async () => {
     // Prepare: feeds of three entries, so that stories fall below them and retractions open gaps.
     const warm = w.anotherIndex({ keepFeedWindows: true });
@@ -624,7 +717,7 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
     expect(pending.days).toEqual(['2026-03-10']);
     expect(refreshed).toEqual(expect.arrayContaining(['archive/2026-03-10/feed.json']));
     expect(JSON.parse(await w.read('archive/2026-03-10/feed.json')).items).toHaveLength(2);
-    expect(await w.deps.index.pendingWork()).toEqual({ days: [], directory: {} });
+    expect(await w.deps.index.pendingWork()).toEqual({ days: [], directory: {}, feedPages: [] });
     // Nothing left: the next refresh reads one item and writes nothing.
     dynamoCalls.clear();
     expect(await refreshCatalog(w.deps)).toEqual([]);

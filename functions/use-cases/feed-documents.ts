@@ -1,0 +1,100 @@
+import { archiveDayOf } from '../domain/archives.js';
+import type { Article } from '../domain/article.js';
+import { DEFAULT_FRESHNESS, feedCacheControl } from '../domain/edge-cache.js';
+import { SITE_FEED, type FeedRef } from '../domain/feeds.js';
+import type { SiteSettings } from '../domain/site.js';
+import { StoredEntries } from '../rendering/entry-fragments.js';
+import type { FeedDocument, FeedPaging, Tombstone } from '../rendering/feed-document.js';
+import type { EntrySource } from '../rendering/rendered-entries.js';
+import type { PageState } from './ports.js';
+import type { RegenerateDependencies } from './regenerate-feeds.js';
+
+/** What a run changes in feeds' tombstones: per feed, slug → when retracted, or `null` to take it off. */
+export interface TombstoneChanges {
+  tombstones: Map<string, Map<string, string | null>>;
+  /** The kept feed ids of the stories this run tombstones (slug → feedId). */
+  tombstoneIds: Map<string, string>;
+}
+
+export const NO_TOMBSTONE_CHANGES: TombstoneChanges = { tombstones: new Map(), tombstoneIds: new Map() };
+
+/** One feed as its files are rendered now, with the state the index keeps for it. */
+export interface CurrentFeed {
+  document: FeedDocument;
+  options: { cacheControl: string; entries: EntrySource };
+  state: PageState;
+  /** The feed's tombstones after this run's changes, to record with its files. */
+  tombstones: Record<string, string>;
+  tombstoneIds: Record<string, string> | undefined;
+}
+
+/** A feed's newest stories, tombstones and paging, read from the index, with this run's tombstone changes. */
+export async function currentFeed(feed: FeedRef, deps: RegenerateDependencies, changes: TombstoneChanges): Promise<CurrentFeed> {
+  const now = deps.clock.now();
+  const { articles, fragments, state } = await deps.index.latest(feed.key, deps.site.feedSize);
+  const tombstones = deps.catalog
+    ? currentTombstones(state.tombstones, changes.tombstones.get(feed.key), articles, now, deps.site)
+    : state.tombstones;
+  const tombstoneIds = idsOfTombstoned(tombstones, state.tombstoneIds, changes.tombstoneIds);
+  const newest = articles[0];
+  // The subscription feed points at the newest archive page (the day of its newest story).
+  const paging: FeedPaging | undefined =
+    deps.catalog && feed.key === SITE_FEED.key && newest ? { olderDay: archiveDayOf(newest.publishedAt) } : undefined;
+  return {
+    document: {
+      site: deps.site,
+      feed,
+      articles,
+      emptySince: now,
+      paging,
+      tombstones: deps.catalog ? tombstoneList(tombstones, tombstoneIds) : [],
+    },
+    options: { cacheControl: feedCacheControl(deps.freshness ?? DEFAULT_FRESHNESS), entries: new StoredEntries(fragments, deps.entries) },
+    state,
+    tombstones,
+    tombstoneIds,
+  };
+}
+
+/** The kept feed ids of a feed's tombstoned stories: those recorded, and this run's, for the stories still tombstoned. */
+function idsOfTombstoned(
+  tombstones: Record<string, string>,
+  recorded: Record<string, string> | undefined,
+  fromThisRun: Map<string, string>,
+): Record<string, string> | undefined {
+  const ids: Record<string, string> = {};
+  for (const slug of Object.keys(tombstones)) {
+    const id = fromThisRun.get(slug) ?? (recorded && Object.hasOwn(recorded, slug) ? recorded[slug] : undefined);
+    if (id !== undefined) ids[slug] = id;
+  }
+  return Object.keys(ids).length ? ids : undefined;
+}
+
+/**
+ * A feed's tombstones after this run: this run's retractions added, stories published again
+ * taken off (and any story back in the feed), and those older than `tombstoneDays` forgotten.
+ */
+function currentTombstones(
+  recorded: Record<string, string>,
+  edits: Map<string, string | null> | undefined,
+  articles: Article[],
+  now: Date,
+  site: SiteSettings,
+): Record<string, string> {
+  const since = now.getTime() - site.tombstoneDays * 86_400_000;
+  const tombstones = { ...recorded };
+  for (const [slug, when] of edits ?? []) {
+    if (when === null) delete tombstones[slug];
+    else tombstones[slug] = when;
+  }
+  for (const article of articles) delete tombstones[article.slug];
+  for (const [slug, when] of Object.entries(tombstones)) if (Date.parse(when) < since) delete tombstones[slug];
+  return tombstones;
+}
+
+/** Newest first, as feeds list them. */
+export function tombstoneList(tombstones: Record<string, string>, ids: Record<string, string> = {}): Tombstone[] {
+  return Object.entries(tombstones)
+    .map(([slug, when]) => (Object.hasOwn(ids, slug) ? { slug, when, feedId: ids[slug] } : { slug, when }))
+    .sort((a, b) => Date.parse(b.when) - Date.parse(a.when) || (a.slug < b.slug ? -1 : 1));
+}

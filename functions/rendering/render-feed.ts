@@ -25,7 +25,7 @@ type RenderOptions = { cacheControl?: string | undefined; entries?: EntrySource 
 
 /**
  * The three formats of one feed, or of one archive page when the document has an archive day, then
- * its page for people, with the same caching: a page is never older than its feed.
+ * its page for people, with the same caching.
  */
 export function renderFeedFiles(document: FeedDocument, options: RenderOptions = {}): FeedFile[] {
   return [...renderSubscriptionFiles(document, options), renderPageForPeople(document, options)];

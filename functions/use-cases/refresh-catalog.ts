@@ -56,8 +56,10 @@ export async function refreshCatalog(deps: RegenerateDependencies): Promise<stri
       if (articles.length && (newestArchiveDay === undefined || day > newestArchiveDay)) newestArchiveDay = day;
     });
     if (Object.keys(work.directory).length) files.push(...(await refreshDirectory(work, catalog, deps, pages)));
-    const feedPages = await renderPagesForPeople(work.feedPages, deps, lease, pages);
-    return { value: { files, feedPages }, pages, next: { pending: NO_CATALOG_WORK, newestArchiveDay } };
+    // A publish that starts a day waits for this refresh: its feeds' pages stay left for later.
+    const feedPages = deps.pagesForPeopleLater ? [] : await renderPagesForPeople(work.feedPages, deps, lease, pages);
+    const pending = deps.pagesForPeopleLater ? { ...NO_CATALOG_WORK, feedPages: work.feedPages } : NO_CATALOG_WORK;
+    return { value: { files, feedPages }, pages, next: { pending, newestArchiveDay } };
   });
   const now = deps.clock.now();
   const toInvalidate = written.files.filter((key) => !isTodaysArchivePage(key, now));

@@ -590,6 +590,21 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
       expect(await w.deps.index.pendingWork()).toEqual({ days: [], directory: {}, feedPages: [] });
     });
 
+    it('leaves them for later also when the story starts a day and the archive page is written at once', async () => {
+      // Prepare
+      await w.publish('first', { publishedAt: '2026-03-09T08:00:00Z' });
+      await regenerateAll(['first'], w.deps);
+      await w.publish('second', { publishedAt: '2026-03-10T09:00:00Z' });
+
+      // Act
+      const report = await regenerateFeeds(['second'], { ...w.deps, pagesForPeopleLater: true });
+
+      // Assess
+      expect(report.filesWritten).toEqual(expect.arrayContaining(['archive/2026-03-10/feed.json', ...SUBSCRIPTION_FILES]));
+      expect(report.filesWritten).not.toEqual(expect.arrayContaining([PAGES[0]]));
+      expect((await w.deps.index.pendingWork()).feedPages).toEqual(['author:nadia-rahman', 'category:world', 'site']);
+    });
+
     it('writes the pages at once for a retraction', async () => {
       // Prepare
       await w.publish('first', { publishedAt: '2026-03-10T08:00:00Z' });

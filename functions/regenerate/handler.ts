@@ -22,8 +22,9 @@ import { changedSlugs } from './stream-records.js';
 
 /**
  * Regenerate Lambda: table stream in, feed files out; a publish's own request for its feeds at
- * once (the ingest function, synchronously); and, once a minute (EventBridge), the catalog
- * refresh: today's archive page and index.html, and on a process's first, the desk's files.
+ * once (the ingest function, synchronously), which leaves the feeds' pages for people to the
+ * stream's delivery; and, once a minute (EventBridge), the catalog refresh: today's archive page,
+ * index.html and any page still left, and on a process's first, the desk's files.
  * Wiring only.
  */
 

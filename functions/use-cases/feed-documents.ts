@@ -1,13 +1,16 @@
+import { inParallel } from '../commons/concurrency.js';
 import { archiveDayOf } from '../domain/archives.js';
 import type { Article } from '../domain/article.js';
 import { DEFAULT_FRESHNESS, feedCacheControl } from '../domain/edge-cache.js';
-import { SITE_FEED, type FeedRef } from '../domain/feeds.js';
+import { feedPageObjectKey, SITE_FEED, type FeedRef } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
 import { StoredEntries } from '../rendering/entry-fragments.js';
 import type { FeedDocument, FeedPaging, Tombstone } from '../rendering/feed-document.js';
+import { renderPageForPeople, renderSubscriptionFiles } from '../rendering/render-feed.js';
 import type { EntrySource } from '../rendering/rendered-entries.js';
 import type { PageState } from './ports.js';
 import type { RegenerateDependencies } from './regenerate-feeds.js';
+import type { HeldLease } from './regeneration-lease.js';
 
 /** What a run changes in feeds' tombstones: per feed, slug → when retracted, or `null` to take it off. */
 export interface TombstoneChanges {
@@ -54,6 +57,36 @@ export async function currentFeed(feed: FeedRef, deps: RegenerateDependencies, c
     tombstones,
     tombstoneIds,
   };
+}
+
+/**
+ * Renders and stores each feed, recording its new state in `pages`: the readers' three files, then
+ * (unless `withPagesForPeople` is false) its page for people. A page left for later keeps the
+ * signature it was last stored with, so the run that renders it sees it changed.
+ */
+export async function renderFeedPages(
+  feeds: FeedRef[],
+  deps: RegenerateDependencies,
+  lease: HeldLease,
+  pages: Map<string, PageState>,
+  changes: TombstoneChanges = NO_TOMBSTONE_CHANGES,
+  withPagesForPeople = true,
+): Promise<string[]> {
+  const written: string[] = [];
+  await inParallel(feeds, deps.concurrency ?? 4, async (feed) => {
+    await lease.keep();
+    const { document, options, state, tombstones, tombstoneIds } = await currentFeed(feed, deps, changes);
+    const stored = deps.verifyStoredFiles ? undefined : state.files;
+    const feedsResult = await deps.store.publish(renderSubscriptionFiles(document, options), stored);
+    // The readers' three files first; the page for people follows them.
+    const page = feedPageObjectKey(feed);
+    const pageResult = withPagesForPeople
+      ? await deps.store.publish([renderPageForPeople(document, options)], stored)
+      : { written: [], files: state.files && Object.hasOwn(state.files, page) ? { [page]: state.files[page]! } : {} };
+    written.push(...feedsResult.written, ...pageResult.written);
+    pages.set(feed.key, { tombstones, tombstoneIds, files: { ...feedsResult.files, ...pageResult.files } });
+  });
+  return written;
 }
 
 /** The kept feed ids of a feed's tombstoned stories: those recorded, and this run's, for the stories still tombstoned. */

@@ -5,7 +5,8 @@ import { StoredEntries } from '../rendering/entry-fragments.js';
 import { renderFeedFiles, renderFeedIndexFile } from '../rendering/render-feed.js';
 import { NEW_PAGE, NO_CATALOG_WORK, type CatalogWork, type FeedCatalog, type PageState } from './ports.js';
 import type { RegenerateDependencies } from './regenerate-feeds.js';
-import { invalidatePagesForPeople, renderPagesForPeople } from './pages-for-people.js';
+import { renderFeedPages } from './feed-documents.js';
+import { tellCdnAndHubs } from './tell-cdn-and-hubs.js';
 import { withRegenerationLease } from './regeneration-lease.js';
 
 /** Archive pages of days that are over: their stories rarely change, so caches may keep them long. */
@@ -15,8 +16,9 @@ export const PAST_ARCHIVE_CACHE_CONTROL = 'public, max-age=2592000, stale-while-
 export const DIRECTORY_PAGE_KEY = 'directory';
 
 /**
- * How far today's archive page and the feed directory (index.html) may trail the subscription
- * feeds in the bucket (today's page keeps its minute and stale-while-revalidate at the edge on top
+ * How far today's archive page, the feed directory (index.html) and any feed's page for people
+ * that a publish left (when the stream's delivery that follows it did not write it) may trail the
+ * subscription feeds in the bucket (today's page keeps its minute and stale-while-revalidate at the edge on top
  * of it, as it is not invalidated): the catalog refresh runs this often (EventBridge in AWS, a timer locally). Nobody
  * subscribes to them, and the stories they lack are the newest, which the feeds all carry.
  */
@@ -56,16 +58,18 @@ export async function refreshCatalog(deps: RegenerateDependencies): Promise<stri
       if (articles.length && (newestArchiveDay === undefined || day > newestArchiveDay)) newestArchiveDay = day;
     });
     if (Object.keys(work.directory).length) files.push(...(await refreshDirectory(work, catalog, deps, pages)));
-    // A publish that starts a day waits for this refresh: its feeds' pages stay left for later.
-    const feedPages = deps.pagesForPeopleLater ? [] : await renderPagesForPeople(work.feedPages, deps, lease, pages);
+    // Feeds whose pages for people no run has written since a publish left them. A publish that
+    // starts a day waits for this refresh: its feeds' pages stay left for later.
+    const leftFeeds = deps.pagesForPeopleLater ? [] : work.feedPages.map(feedFromKey);
+    const feedFiles = await renderFeedPages(leftFeeds, deps, lease, pages);
     const pending = deps.pagesForPeopleLater ? { ...NO_CATALOG_WORK, feedPages: work.feedPages } : NO_CATALOG_WORK;
-    return { value: { files, feedPages }, pages, next: { pending, newestArchiveDay } };
+    return { value: { files, leftFeeds, feedFiles }, pages, next: { pending, newestArchiveDay } };
   });
   const now = deps.clock.now();
   const toInvalidate = written.files.filter((key) => !isTodaysArchivePage(key, now));
   if (toInvalidate.length && deps.cdn) await deps.cdn.invalidate(toInvalidate);
-  await invalidatePagesForPeople(written.feedPages, deps);
-  return [...written.files, ...written.feedPages];
+  await tellCdnAndHubs(written.feedFiles, written.leftFeeds, false, deps);
+  return [...written.files, ...written.feedFiles];
 }
 
 /** Records the directory entries of the feeds the work names and renders index.html from them. */

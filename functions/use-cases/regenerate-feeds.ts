@@ -1,25 +1,12 @@
-import { allSettledOrFirstFailure, inParallel } from '../commons/concurrency.js';
 import { isPublic, type Article } from '../domain/article.js';
 import { dayOfSortKey, type ArchiveDay } from '../domain/archives.js';
-import {
-  FEED_FORMATS,
-  feedFromKey,
-  feedObjectKey,
-  feedPageObjectKey,
-  feedsOf,
-  feedUrl,
-  SITE_FEED,
-  sortKeyOf,
-  type FeedRef,
-} from '../domain/feeds.js';
-import { DEFAULT_FRESHNESS, freshEverywhereAt, type FreshnessSettings } from '../domain/edge-cache.js';
+import { feedFromKey, feedsOf, SITE_FEED, sortKeyOf, type FeedRef } from '../domain/feeds.js';
+import type { FreshnessSettings } from '../domain/edge-cache.js';
 import type { SiteSettings } from '../domain/site.js';
 import { storedFragmentsOf } from '../rendering/entry-fragments.js';
-import { renderPageForPeople, renderSubscriptionFiles } from '../rendering/render-feed.js';
-import { currentFeed, NO_TOMBSTONE_CHANGES, type TombstoneChanges } from './feed-documents.js';
-import { invalidatePagesForPeople, renderPagesForPeople } from './pages-for-people.js';
+import { renderFeedPages, type TombstoneChanges } from './feed-documents.js';
+import { tellCdnAndHubs } from './tell-cdn-and-hubs.js';
 import type { RenderedEntries } from '../rendering/rendered-entries.js';
-import { nextLookInSeconds } from './announce-feeds.js';
 import type {
   AnnouncementQueue,
   CatalogWork,
@@ -35,7 +22,7 @@ import type {
   StoryState,
 } from './ports.js';
 import type { RegeneratedStories } from './regenerated-stories.js';
-import { withRegenerationLease, type HeldLease } from './regeneration-lease.js';
+import { withRegenerationLease } from './regeneration-lease.js';
 import { refreshCatalog } from './refresh-catalog.js';
 
 export { PAST_ARCHIVE_CACHE_CONTROL } from './refresh-catalog.js';
@@ -76,13 +63,15 @@ export interface RegenerateDependencies {
   verifyStoredFiles?: boolean | undefined;
   /**
    * Stories whose feeds runs in this process already brought up to date: a later delivery of the
-   * same change (the stream's, after a publish asked for its feeds at once) renders nothing.
+   * same change (the stream's, after a publish asked for its feeds at once) renders only the pages
+   * for people that run left.
    */
   regenerated?: RegeneratedStories | undefined;
   /**
    * A publish is waiting for its feeds (`regenerateNow`): write the readers' files, and leave the
    * feeds' pages for people to the next run of any kind (the stream's delivery of the same change,
-   * a moment later; at the latest the catalog refresh). A retraction writes them at once.
+   * a moment later; with a catalog, at the latest its refresh). A story leaving a feed (retracted,
+   * unpublished, moved) writes them at once.
    */
   pagesForPeopleLater?: boolean | undefined;
   /** How many feeds are rendered at once. */
@@ -108,8 +97,6 @@ export function membershipsOf(article: Article | undefined): { memberships: Feed
 interface RunResult {
   plan: BatchPlan | undefined;
   feedFiles: string[];
-  /** Pages for people that earlier runs left to this one. */
-  pageFiles: string[];
   newestArchiveDay: ArchiveDay | undefined;
   states: Map<string, StoryState>;
 }
@@ -124,12 +111,14 @@ interface BatchPlan extends TombstoneChanges {
   newestDay?: ArchiveDay | undefined;
   /** Whether a story of the batch left feeds it was in because it was retracted. */
   retracting: boolean;
+  /** Whether a story of the batch left a feed it was in (retracted, unpublished, moved). */
+  leaving: boolean;
 }
 
 /**
  * Brings every feed that the given stories are (or were) in up to date with the table, with the
- * Atom tombstones of retracted stories; then tells the CDN and the WebSub hubs which files
- * changed. Today's archive page and the feed directory follow within a minute (`refreshCatalog`),
+ * Atom tombstones of retracted stories; and, while it gives the lease up, tells the CDN and the
+ * WebSub hubs which files changed. Today's archive page and the feed directory follow within a minute (`refreshCatalog`),
  * off the readers' path; a story that starts a new day renders the day's page at once, so the
  * site feed never links to a page that does not exist yet.
  *
@@ -137,68 +126,64 @@ interface BatchPlan extends TombstoneChanges {
  * duplicates and out-of-order deliveries all converge on the same result. All of it runs under
  * the regeneration lease, so no render sees the index move under it and no older state is ever
  * published over a newer one. One story in three feeds costs eight DynamoDB calls in a cold
- * process (fewer where the index keeps feeds), and three for a change this process already did.
+ * process (fewer where the index keeps feeds), and three for a change this process already did
+ * (plus a read of each feed whose page for people it writes, where the index does not keep it).
  */
 export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateDependencies): Promise<RegenerationReport> {
   const unique = [...new Set(slugs)];
-  const { plan, feedFiles, pageFiles, newestArchiveDay, states } = await withRegenerationLease<RunResult>(deps, async (lease) => {
+  const { plan, feedFiles, newestArchiveDay, states } = await withRegenerationLease<RunResult>(deps, async (lease) => {
     const states = await deps.index.storyStates(unique);
     const pages = new Map<string, PageState>();
     if (deps.regenerated && unique.every((slug) => deps.regenerated!.holds(slug, states.get(slug)!.article))) {
-      // The feeds already hold every story as stored: a second delivery of a change, which writes
-      // the pages for people the first one left.
-      const pageFiles = deps.pagesForPeopleLater ? [] : await renderPagesForPeople(lease.pending.feedPages, deps, lease, pages);
+      // The feeds already hold every story as stored: a second delivery of a change. It renders
+      // the feeds whose pages for people the first one left, page and feed files from one read, so
+      // a page never shows what its feed does not (as a rule only the pages are written).
+      const leftFeeds = deps.pagesForPeopleLater ? [] : lease.pending.feedPages.map(feedFromKey);
+      const feedFiles = await renderFeedPages(leftFeeds, deps, lease, pages);
       const pending = deps.pagesForPeopleLater ? lease.pending : { ...lease.pending, feedPages: [] };
       return {
-        value: { plan: undefined, feedFiles: [], pageFiles, newestArchiveDay: lease.newestArchiveDay, states },
+        value: { plan: undefined, feedFiles, newestArchiveDay: lease.newestArchiveDay, states },
         pages,
         next: { pending, newestArchiveDay: lease.newestArchiveDay },
-        whileReleasing: () => invalidatePagesForPeople(pageFiles, deps),
+        whileReleasing: () => tellCdnAndHubs(feedFiles, leftFeeds, false, deps),
       };
     }
     const plan = planBatch(unique, states, deps);
-    const pagesLater = deps.pagesForPeopleLater === true && !plan.retracting;
+    // A story leaving a feed (retracted, unpublished, moved) leaves its pages at once too.
+    const pagesLater = deps.pagesForPeopleLater === true && !plan.leaving;
     await lease.keep();
     await deps.index.project(plan.projections);
-    // Readers poll the subscription feeds and people read their pages: archive pages and the
-    // directory are left to the catalog refresh.
-    const feedFiles = await renderFeedPages([...plan.feeds.values()], deps, lease, pages, plan, !pagesLater);
-    const pageFiles = pagesLater
-      ? []
-      : await renderPagesForPeople(
-          lease.pending.feedPages.filter((feedKey) => !plan.feeds.has(feedKey)),
-          deps,
-          lease,
-          pages,
-        );
+    // Readers poll the subscription feeds and people read their pages (with those of feeds an
+    // earlier run left): archive pages and the directory are left to the catalog refresh.
+    const feeds = [
+      ...plan.feeds.values(),
+      ...(pagesLater ? [] : lease.pending.feedPages.filter((feedKey) => !plan.feeds.has(feedKey)).map(feedFromKey)),
+    ];
+    const feedFiles = await renderFeedPages(feeds, deps, lease, pages, plan, !pagesLater);
     const merged = deps.catalog ? mergeCatalogWork(lease.pending, plan.catalog) : lease.pending;
     const feedPages = pagesLater ? [...new Set([...lease.pending.feedPages, ...plan.feeds.keys()])].sort() : [];
     return {
-      value: { plan, feedFiles, pageFiles, newestArchiveDay: lease.newestArchiveDay, states },
+      value: { plan, feedFiles, newestArchiveDay: lease.newestArchiveDay, states },
       pages,
       next: { pending: { ...merged, feedPages }, newestArchiveDay: lease.newestArchiveDay },
       // The files are stored: the CDN and the hubs are told while the lease is given up.
-      whileReleasing: () =>
-        allSettledOrFirstFailure([
-          tellCdnAndHubs(feedFiles, [...plan.feeds.values()], plan.retracting, deps),
-          invalidatePagesForPeople(pageFiles, deps),
-        ]),
+      whileReleasing: () => tellCdnAndHubs(feedFiles, feeds, plan.retracting, deps),
     };
   });
-  if (!plan) return { feedsChanged: [], filesWritten: pageFiles };
+  if (!plan) return { feedsChanged: [], filesWritten: feedFiles };
   // Stored, released and announced: a later delivery of the same change has nothing left to do.
   for (const slug of unique) deps.regenerated?.remember(slug, states.get(slug)!.article);
   // A new day: the site feed's prev-archive link already points at its page.
   const startsDay = plan.newestDay !== undefined && (newestArchiveDay === undefined || plan.newestDay > newestArchiveDay);
   const catalogFiles = deps.catalog && startsDay ? await refreshCatalog(deps) : [];
-  return { feedsChanged: [...plan.feeds.keys()], filesWritten: [...feedFiles, ...pageFiles, ...catalogFiles] };
+  return { feedsChanged: [...plan.feeds.keys()], filesWritten: [...feedFiles, ...catalogFiles] };
 }
 
 /** Renders feeds whether or not their data changed (the repair tool's second half). */
 export async function renderFeeds(feeds: FeedRef[], deps: RegenerateDependencies): Promise<string[]> {
   return withRegenerationLease(deps, async (lease) => {
     const pages = new Map<string, PageState>();
-    const written = await renderFeedPages(feeds, deps, lease, pages, NO_TOMBSTONE_CHANGES);
+    const written = await renderFeedPages(feeds, deps, lease, pages);
     const feedPages = lease.pending.feedPages.filter((feedKey) => !feeds.some((feed) => feed.key === feedKey));
     return { value: written, pages, next: { pending: { ...lease.pending, feedPages }, newestArchiveDay: lease.newestArchiveDay } };
   });
@@ -213,6 +198,7 @@ function planBatch(slugs: string[], states: Awaited<ReturnType<FeedIndex['storyS
     tombstoneIds: new Map(),
     catalog: { days: [], directory: {}, feedPages: [] },
     retracting: false,
+    leaving: false,
   };
   const days = new Set<ArchiveDay>();
   const edit = (feedKey: string, slug: string, when: string | null) => {
@@ -248,6 +234,8 @@ function planBatch(slugs: string[], states: Awaited<ReturnType<FeedIndex['storyS
       fragments: article && memberships.length ? storedFragmentsOf(site, article) : undefined,
     });
     if (article?.status === 'retracted' && previous.length) plan.retracting = true;
+    if (previous.some((old) => !memberships.some((wanted) => wanted.feedKey === old.feedKey && wanted.sortKey === old.sortKey)))
+      plan.leaving = true;
     for (const feed of feeds) {
       plan.feeds.set(feed.key, feed);
       if (feed.kind !== 'site') plan.catalog.directory[feed.key] = feed.name ?? null;
@@ -272,70 +260,4 @@ export function mergeCatalogWork(earlier: CatalogWork, later: CatalogWork): Cata
   for (const [feedKey, name] of Object.entries(later.directory)) directory[feedKey] = name ?? directory[feedKey] ?? null;
   const union = (a: string[], b: string[]) => [...new Set([...a, ...b])].sort();
   return { days: union(earlier.days, later.days), directory, feedPages: union(earlier.feedPages, later.feedPages) };
-}
-
-/**
- * Renders and stores each feed, recording its new state in `pages`: the readers' three files, then
- * (unless `withPagesForPeople` is false) its page for people. A page left for later keeps the
- * signature it was last stored with, so the run that renders it sees it changed.
- */
-async function renderFeedPages(
-  feeds: FeedRef[],
-  deps: RegenerateDependencies,
-  lease: HeldLease,
-  pages: Map<string, PageState>,
-  changes: TombstoneChanges,
-  withPagesForPeople = true,
-): Promise<string[]> {
-  const written: string[] = [];
-  await inParallel(feeds, deps.concurrency ?? 4, async (feed) => {
-    await lease.keep();
-    const { document, options, state, tombstones, tombstoneIds } = await currentFeed(feed, deps, changes);
-    const stored = deps.verifyStoredFiles ? undefined : state.files;
-    const feedsResult = await deps.store.publish(renderSubscriptionFiles(document, options), stored);
-    // The readers' three files first; the page for people follows them.
-    const page = feedPageObjectKey(feed);
-    const pageResult = withPagesForPeople
-      ? await deps.store.publish([renderPageForPeople(document, options)], stored)
-      : { written: [], files: state.files && Object.hasOwn(state.files, page) ? { [page]: state.files[page]! } : {} };
-    written.push(...feedsResult.written, ...pageResult.written);
-    pages.set(feed.key, { tombstones, tombstoneIds, files: { ...feedsResult.files, ...pageResult.files } });
-  });
-  return written;
-}
-
-/**
- * Invalidates what the CDN must not keep serving and queues the WebSub announcement. Feeds keep a
- * short edge lifetime; unless the deployment pays to invalidate them on every publish, only the
- * files caches keep long are invalidated, and the feeds a retraction changed (the most urgent
- * write a newsroom makes, and a rare one: 9 paths now and then).
- */
-async function tellCdnAndHubs(filesWritten: string[], feeds: FeedRef[], retracting: boolean, deps: RegenerateDependencies): Promise<void> {
-  const now = deps.clock.now();
-  const freshness = deps.freshness ?? DEFAULT_FRESHNESS;
-  const topics = topicUrls(feeds, deps.site, filesWritten);
-  // A feed's page for people keeps the feed's caching, so it is invalidated when the feed is.
-  const subscriptionFiles = new Set([...topics.map((topic) => topic.key), ...feeds.map(feedPageObjectKey)]);
-  const invalidateFeeds = freshness.invalidateFeeds || retracting;
-  const toInvalidate = filesWritten.filter((key) => invalidateFeeds || !subscriptionFiles.has(key));
-  const invalidationId = toInvalidate.length && deps.cdn ? await deps.cdn.invalidate(toInvalidate) : undefined;
-  if (topics.length && deps.announcements) {
-    const announcement = {
-      topics: topics.map((topic) => topic.url),
-      freshAt: freshEverywhereAt(now, freshness).toISOString(),
-      ...(invalidationId && invalidateFeeds ? { invalidationId } : {}),
-    };
-    await deps.announcements.enqueue(announcement, nextLookInSeconds(announcement, now));
-  }
-}
-
-/** The subscription feed files among the written ones, with their public URLs (archive pages are not topics). */
-function topicUrls(feeds: FeedRef[], site: SiteSettings, written: string[]): { key: string; url: string }[] {
-  const byKey = new Map(
-    feeds.flatMap((feed) => FEED_FORMATS.map((format) => [feedObjectKey(feed, format), feedUrl(site.baseUrl, feed, format)] as const)),
-  );
-  return written.flatMap((key) => {
-    const url = byKey.get(key);
-    return url ? [{ key, url }] : [];
-  });
 }

@@ -8,7 +8,8 @@ const REMEMBERED_STORIES = 10_000;
  * The digest of each story whose feeds a regeneration in this process brought up to date and
  * released. A publish asks the regenerator for its feeds at once (`regenerateNow`), and the table
  * stream delivers the same change a moment later: that delivery finds every story exactly as
- * remembered here and renders nothing (the lease, one read, the release).
+ * remembered here and renders only the feeds' pages for people the first run left (the lease, one
+ * read, those pages, the release).
  *
  * Only a run that released the lease records anything, so a failed or interrupted run is always
  * redone. A story changed in any way since (edited, retracted, published when due, deleted) no longer

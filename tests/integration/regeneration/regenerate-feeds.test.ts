@@ -601,8 +601,62 @@ describe('Use case: regenerateFeeds with archives, tombstones, the directory and
 
       // Assess
       expect(report.filesWritten).toEqual(expect.arrayContaining(['archive/2026-03-10/feed.json', ...SUBSCRIPTION_FILES]));
-      expect(report.filesWritten).not.toEqual(expect.arrayContaining([PAGES[0]]));
+      for (const page of PAGES) expect(report.filesWritten).not.toContain(page);
       expect((await w.deps.index.pendingWork()).feedPages).toEqual(['author:nadia-rahman', 'category:world', 'site']);
+    });
+
+    it("lets a run for another story's feeds write them", async () => {
+      // Prepare
+      await publishWaitedFor(w.deps);
+      await w.publish('elsewhere', { publishedAt: '2026-03-10T10:00:00Z', categories: ['Sport'], authors: [{ name: 'Lee Park' }] });
+
+      // Act
+      const report = await regenerateFeeds(['elsewhere'], w.deps);
+
+      // Assess
+      expect(report.filesWritten).toEqual(expect.arrayContaining(['categories/world/feed.html', 'authors/nadia-rahman/feed.html']));
+      expect(report.filesWritten).not.toContain('categories/world/feed.xml');
+      expect(await w.read('categories/world/feed.html')).toContain('Story second');
+      expect((await w.deps.index.pendingWork()).feedPages).toEqual([]);
+    });
+
+    it('keeps them through a failed run, and never shows on a page what its feed does not', async () => {
+      // Prepare: a later run stores a third story in the table, then fails writing its files.
+      await publishWaitedFor(w.deps);
+      await w.publish('third', { publishedAt: '2026-03-10T10:00:00Z' });
+      const failing: RegenerateDependencies['store'] = {
+        publish: async () => {
+          throw new Error('S3 is down');
+        },
+      };
+      await expect(regenerateFeeds(['third'], { ...w.deps, store: failing, pagesForPeopleLater: true })).rejects.toThrow('S3 is down');
+      const pendingAfterTheFailure = (await w.deps.index.pendingWork()).feedPages;
+
+      // Act: the catalog refresh comes before the stream's retry.
+      await refreshCatalog(w.deps);
+
+      // Assess: each page and its feed hold the same stories.
+      expect(pendingAfterTheFailure).toEqual(['author:nadia-rahman', 'category:world', 'site']);
+      for (const directory of FEED_DIRECTORIES) {
+        const [page, feed] = [await w.read(`${directory}feed.html`), await w.read(`${directory}feed.xml`)];
+        expect(page, directory).toContain('Story third');
+        expect(feed, directory).toContain('Story third');
+      }
+    });
+
+    it('writes them at once when a story leaves a feed without a retraction', async () => {
+      // Prepare
+      await w.publish('first', { publishedAt: '2026-03-10T08:00:00Z' });
+      await regenerateFeeds(['first'], w.deps);
+      await w.publish('first', { publishedAt: '2026-03-10T08:00:00Z', categories: ['Sport'] });
+
+      // Act
+      const report = await regenerateFeeds(['first'], { ...w.deps, pagesForPeopleLater: true });
+
+      // Assess
+      expect(report.filesWritten).toEqual(expect.arrayContaining(['categories/world/feed.html', 'categories/sport/feed.html']));
+      expect(await w.read('categories/world/feed.html')).not.toContain('Story first');
+      expect((await w.deps.index.pendingWork()).feedPages).toEqual([]);
     });
 
     it('writes the pages at once for a retraction', async () => {

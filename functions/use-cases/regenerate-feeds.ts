@@ -234,8 +234,7 @@ function planBatch(slugs: string[], states: Awaited<ReturnType<FeedIndex['storyS
       fragments: article && memberships.length ? storedFragmentsOf(site, article) : undefined,
     });
     if (article?.status === 'retracted' && previous.length) plan.retracting = true;
-    if (previous.some((old) => !memberships.some((wanted) => wanted.feedKey === old.feedKey && wanted.sortKey === old.sortKey)))
-      plan.leaving = true;
+    if (previous.some((old) => !memberships.some((wanted) => wanted.feedKey === old.feedKey))) plan.leaving = true;
     for (const feed of feeds) {
       plan.feeds.set(feed.key, feed);
       if (feed.kind !== 'site') plan.catalog.directory[feed.key] = feed.name ?? null;

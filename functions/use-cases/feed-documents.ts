@@ -2,13 +2,13 @@ import { inParallel } from '../commons/concurrency.js';
 import { archiveDayOf } from '../domain/archives.js';
 import type { Article } from '../domain/article.js';
 import { DEFAULT_FRESHNESS, feedCacheControl } from '../domain/edge-cache.js';
-import { feedPageObjectKey, SITE_FEED, type FeedRef } from '../domain/feeds.js';
+import { feedFromKey, feedPageObjectKey, SITE_FEED, type FeedRef } from '../domain/feeds.js';
 import type { SiteSettings } from '../domain/site.js';
 import { StoredEntries } from '../rendering/entry-fragments.js';
 import type { FeedDocument, FeedPaging, Tombstone } from '../rendering/feed-document.js';
 import { renderPageForPeople, renderSubscriptionFiles } from '../rendering/render-feed.js';
 import type { EntrySource } from '../rendering/rendered-entries.js';
-import type { PageState } from './ports.js';
+import type { CatalogWork, PageState } from './ports.js';
 import type { RegenerateDependencies } from './regenerate-feeds.js';
 import type { HeldLease } from './regeneration-lease.js';
 
@@ -19,10 +19,18 @@ export interface TombstoneChanges {
   tombstoneIds: Map<string, string>;
 }
 
-export const NO_TOMBSTONE_CHANGES: TombstoneChanges = { tombstones: new Map(), tombstoneIds: new Map() };
+const NO_TOMBSTONE_CHANGES: TombstoneChanges = { tombstones: new Map(), tombstoneIds: new Map() };
+
+/**
+ * The feeds whose pages for people earlier runs left, for this run to render with their feeds
+ * (`writeNow`), and the work it leaves after: with `writeNow` false they stay left.
+ */
+export function leftPages(pending: CatalogWork, writeNow: boolean): { feeds: FeedRef[]; pending: CatalogWork } {
+  return writeNow ? { feeds: pending.feedPages.map(feedFromKey), pending: { ...pending, feedPages: [] } } : { feeds: [], pending };
+}
 
 /** One feed as its files are rendered now, with the state the index keeps for it. */
-export interface CurrentFeed {
+interface CurrentFeed {
   document: FeedDocument;
   options: { cacheControl: string; entries: EntrySource };
   state: PageState;
@@ -32,7 +40,7 @@ export interface CurrentFeed {
 }
 
 /** A feed's newest stories, tombstones and paging, read from the index, with this run's tombstone changes. */
-export async function currentFeed(feed: FeedRef, deps: RegenerateDependencies, changes: TombstoneChanges): Promise<CurrentFeed> {
+async function currentFeed(feed: FeedRef, deps: RegenerateDependencies, changes: TombstoneChanges): Promise<CurrentFeed> {
   const now = deps.clock.now();
   const { articles, fragments, state } = await deps.index.latest(feed.key, deps.site.feedSize);
   const tombstones = deps.catalog
@@ -126,7 +134,7 @@ function currentTombstones(
 }
 
 /** Newest first, as feeds list them. */
-export function tombstoneList(tombstones: Record<string, string>, ids: Record<string, string> = {}): Tombstone[] {
+function tombstoneList(tombstones: Record<string, string>, ids: Record<string, string> = {}): Tombstone[] {
   return Object.entries(tombstones)
     .map(([slug, when]) => (Object.hasOwn(ids, slug) ? { slug, when, feedId: ids[slug] } : { slug, when }))
     .sort((a, b) => Date.parse(b.when) - Date.parse(a.when) || (a.slug < b.slug ? -1 : 1));

@@ -5,7 +5,7 @@ import { StoredEntries } from '../rendering/entry-fragments.js';
 import { renderFeedFiles, renderFeedIndexFile } from '../rendering/render-feed.js';
 import { NEW_PAGE, NO_CATALOG_WORK, type CatalogWork, type FeedCatalog, type PageState } from './ports.js';
 import type { RegenerateDependencies } from './regenerate-feeds.js';
-import { renderFeedPages } from './feed-documents.js';
+import { leftPages, renderFeedPages } from './feed-documents.js';
 import { tellCdnAndHubs } from './tell-cdn-and-hubs.js';
 import { withRegenerationLease } from './regeneration-lease.js';
 
@@ -60,10 +60,10 @@ export async function refreshCatalog(deps: RegenerateDependencies): Promise<stri
     if (Object.keys(work.directory).length) files.push(...(await refreshDirectory(work, catalog, deps, pages)));
     // Feeds whose pages for people no run has written since a publish left them. A publish that
     // starts a day waits for this refresh: its feeds' pages stay left for later.
-    const leftFeeds = deps.pagesForPeopleLater ? [] : work.feedPages.map(feedFromKey);
-    const feedFiles = await renderFeedPages(leftFeeds, deps, lease, pages);
-    const pending = deps.pagesForPeopleLater ? { ...NO_CATALOG_WORK, feedPages: work.feedPages } : NO_CATALOG_WORK;
-    return { value: { files, leftFeeds, feedFiles }, pages, next: { pending, newestArchiveDay } };
+    const left = leftPages(work, !deps.pagesForPeopleLater);
+    const feedFiles = await renderFeedPages(left.feeds, deps, lease, pages);
+    const pending = { ...NO_CATALOG_WORK, feedPages: left.pending.feedPages };
+    return { value: { files, leftFeeds: left.feeds, feedFiles }, pages, next: { pending, newestArchiveDay } };
   });
   const now = deps.clock.now();
   const toInvalidate = written.files.filter((key) => !isTodaysArchivePage(key, now));

@@ -4,22 +4,23 @@ import { feedFromKey, feedsOf, SITE_FEED, sortKeyOf, type FeedRef } from '../dom
 import type { FreshnessSettings } from '../domain/edge-cache.js';
 import type { SiteSettings } from '../domain/site.js';
 import { storedFragmentsOf } from '../rendering/entry-fragments.js';
-import { renderFeedPages, type TombstoneChanges } from './feed-documents.js';
+import { leftPages, renderFeedPages, type TombstoneChanges } from './feed-documents.js';
 import { tellCdnAndHubs } from './tell-cdn-and-hubs.js';
 import type { RenderedEntries } from '../rendering/rendered-entries.js';
-import type {
-  AnnouncementQueue,
-  CatalogWork,
-  CdnInvalidator,
-  Clock,
-  FeedCatalog,
-  FeedIndex,
-  FeedMembership,
-  FeedStore,
-  PageState,
-  RetractionRecord,
-  StoryProjection,
-  StoryState,
+import {
+  type AnnouncementQueue,
+  type CatalogWork,
+  type CdnInvalidator,
+  type Clock,
+  type FeedCatalog,
+  type FeedIndex,
+  type FeedMembership,
+  type FeedStore,
+  type PageState,
+  type RetractionRecord,
+  type StoryProjection,
+  type StoryState,
+  NO_CATALOG_WORK,
 } from './ports.js';
 import type { RegeneratedStories } from './regenerated-stories.js';
 import { withRegenerationLease } from './regeneration-lease.js';
@@ -138,14 +139,13 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
       // The feeds already hold every story as stored: a second delivery of a change. It renders
       // the feeds whose pages for people the first one left, page and feed files from one read, so
       // a page never shows what its feed does not (as a rule only the pages are written).
-      const leftFeeds = deps.pagesForPeopleLater ? [] : lease.pending.feedPages.map(feedFromKey);
-      const feedFiles = await renderFeedPages(leftFeeds, deps, lease, pages);
-      const pending = deps.pagesForPeopleLater ? lease.pending : { ...lease.pending, feedPages: [] };
+      const left = leftPages(lease.pending, !deps.pagesForPeopleLater);
+      const feedFiles = await renderFeedPages(left.feeds, deps, lease, pages);
       return {
         value: { plan: undefined, feedFiles, newestArchiveDay: lease.newestArchiveDay, states },
         pages,
-        next: { pending, newestArchiveDay: lease.newestArchiveDay },
-        whileReleasing: () => tellCdnAndHubs(feedFiles, leftFeeds, false, deps),
+        next: { pending: left.pending, newestArchiveDay: lease.newestArchiveDay },
+        whileReleasing: () => tellCdnAndHubs(feedFiles, left.feeds, false, deps),
       };
     }
     const plan = planBatch(unique, states, deps);
@@ -155,17 +155,14 @@ export async function regenerateFeeds(slugs: Iterable<string>, deps: RegenerateD
     await deps.index.project(plan.projections);
     // Readers poll the subscription feeds and people read their pages (with those of feeds an
     // earlier run left): archive pages and the directory are left to the catalog refresh.
-    const feeds = [
-      ...plan.feeds.values(),
-      ...(pagesLater ? [] : lease.pending.feedPages.filter((feedKey) => !plan.feeds.has(feedKey)).map(feedFromKey)),
-    ];
+    const left = leftPages(lease.pending, !pagesLater);
+    const feeds = [...plan.feeds.values(), ...left.feeds.filter((feed) => !plan.feeds.has(feed.key))];
     const feedFiles = await renderFeedPages(feeds, deps, lease, pages, plan, !pagesLater);
-    const merged = deps.catalog ? mergeCatalogWork(lease.pending, plan.catalog) : lease.pending;
-    const feedPages = pagesLater ? [...new Set([...lease.pending.feedPages, ...plan.feeds.keys()])].sort() : [];
+    const leftNow = { ...(deps.catalog ? plan.catalog : NO_CATALOG_WORK), feedPages: pagesLater ? [...plan.feeds.keys()] : [] };
     return {
       value: { plan, feedFiles, newestArchiveDay: lease.newestArchiveDay, states },
       pages,
-      next: { pending: { ...merged, feedPages }, newestArchiveDay: lease.newestArchiveDay },
+      next: { pending: mergeCatalogWork(left.pending, leftNow), newestArchiveDay: lease.newestArchiveDay },
       // The files are stored: the CDN and the hubs are told while the lease is given up.
       whileReleasing: () => tellCdnAndHubs(feedFiles, feeds, plan.retracting, deps),
     };
